@@ -66,8 +66,9 @@ mkdir -p "$WINEPREFIX"
 # the boot instead of starting the services themselves.
 (
   flock 9
-  if "$wineserver" -p </dev/null >/dev/null 2>&1; then
-    "$wine" wineboot </dev/null >/dev/null 2>&1 || true
+  # 9>&-: the server and the services must not inherit (and so hold) the lock.
+  if "$wineserver" -p </dev/null >/dev/null 2>&1 9>&-; then
+    "$wine" wineboot </dev/null >/dev/null 2>&1 9>&- || true
   fi
 ) 9>"$WINEPREFIX/.mailslot-boot.lock"
 
