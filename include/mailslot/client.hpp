@@ -2,12 +2,13 @@
 #define MAILSLOT_CLIENT_HPP
 
 #include <mailslot/detail/config.hpp>
-#include <mailslot/detail/native_name.hpp>
 #include <mailslot/detail/unique_handle.hpp>
 #include <mailslot/detail/windows.hpp>
 #include <mailslot/error.hpp>
+#include <mailslot/name.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -26,53 +27,76 @@ class client {
   /// A client that owns no mailslot.
   client() noexcept = default;
 
-  /// Opens the mailslot `name` (UTF-8) for writing with CreateFileW.
-  /// @param ec  cleared on success; otherwise the Win32 error
-  ///            (ERROR_FILE_NOT_FOUND when no such slot exists, ...) or
-  ///            mailslot::errc::invalid_name
+  /// Opens the mailslot `slot` for writing with CreateFileW.
+  /// @param slot  a local, remote or domain name
+  /// @param ec    cleared on success; otherwise errc::invalid_name (empty
+  ///              name) or the Win32 error (ERROR_FILE_NOT_FOUND when no such
+  ///              slot exists, ERROR_REMOTE_MAILSLOTS_DEPRECATED, ...)
   /// @return the client, or an empty one on failure
-  [[nodiscard]] static client open(std::string_view name, std::error_code& ec) {
-    return open_native(detail::to_native_name(name, ec), ec);
+  [[nodiscard]] static client open(const mailslot::name& slot, std::error_code& ec) {
+    ec.clear();
+    client result;
+    if (slot.empty()) {
+      ec = errc::invalid_name;
+      return result;
+    }
+    // FILE_SHARE_READ is what the documentation requires; FILE_SHARE_WRITE
+    // lets several clients hold the slot open at once on every version.
+    result.handle_.reset(::CreateFileW(slot.c_str(), GENERIC_WRITE,
+                                       FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING,
+                                       FILE_ATTRIBUTE_NORMAL, nullptr));
+    if (!result.handle_) {
+      ec = detail::last_error();
+      return result;
+    }
+    result.name_ = slot;
+    return result;
   }
 
-  /// Opens the mailslot `name` (UTF-16); see the UTF-8 overload.
-  [[nodiscard]] static client open(std::wstring_view name, std::error_code& ec) {
-    return open_native(detail::to_native_name(name, ec), ec);
+  /// Parses `slot` (UTF-8) as a mailslot::name and opens it; see above.
+  [[nodiscard]] static client open(std::string_view slot, std::error_code& ec) {
+    const auto parsed = mailslot::name::parse(slot, ec);
+    return ec ? client() : open(parsed, ec);
+  }
+
+  /// Parses `slot` (UTF-16) as a mailslot::name and opens it; see above.
+  [[nodiscard]] static client open(std::wstring_view slot, std::error_code& ec) {
+    const auto parsed = mailslot::name::parse(slot, ec);
+    return ec ? client() : open(parsed, ec);
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS
-  /// Opens the mailslot `name`; throws std::system_error on failure.
-  [[nodiscard]] static client open(std::string_view name) {
+  /// Opens the mailslot `slot`; throws std::system_error on failure.
+  [[nodiscard]] static client open(const mailslot::name& slot) {
     std::error_code ec;
-    client result = open(name, ec);
-    detail::throw_if(ec, "open mailslot", name);
+    client result = open(slot, ec);
+    detail::throw_if(ec, "open mailslot", slot.string());
     return result;
   }
 
-  /// Opens the mailslot `name`; throws std::system_error on failure.
-  [[nodiscard]] static client open(std::wstring_view name) {
-    std::error_code ec;
-    client result = open(name, ec);
-    if (ec) {
-      detail::throw_error(ec, "open mailslot", detail::to_display_utf8(name));
-    }
-    return result;
-  }
+  /// Parses and opens the mailslot `slot`; throws std::system_error on
+  /// failure (for an invalid name, saying what is wrong with it).
+  [[nodiscard]] static client open(std::string_view slot) { return open(mailslot::name::parse(slot)); }
+
+  /// Parses and opens the mailslot `slot`; throws std::system_error on failure.
+  [[nodiscard]] static client open(std::wstring_view slot) { return open(mailslot::name::parse(slot)); }
 #endif
 
   /// Writes `size` bytes from `data` as one message (WriteFile). A zero-length
   /// write sends an empty message.
-  /// @param ec  cleared on success; otherwise the Win32 error,
-  ///            mailslot::errc::short_write if Windows took only part of the
-  ///            message, or mailslot::errc::not_open
+  /// @param ec  cleared on success; otherwise errc::message_too_large (over
+  ///            424 bytes to a name that leaves the computer; refused before
+  ///            Windows is called), the Win32 error, errc::short_write if
+  ///            Windows took only part of the message, or errc::not_open
   void write(const void* data, std::size_t size, std::error_code& ec) noexcept {
     ec.clear();
     if (!handle_) {
       ec = errc::not_open;
       return;
     }
-    if (size > MAXDWORD) {
-      ec = errc::short_write;
+    const std::optional<std::size_t> limit = message_size_limit(name_);
+    if ((limit && size > *limit) || size > MAXDWORD) {
+      ec = errc::message_too_large;
       return;
     }
     DWORD written = 0;
@@ -95,7 +119,7 @@ class client {
   void write(const void* data, std::size_t size) {
     std::error_code ec;
     write(data, size, ec);
-    detail::throw_if(ec, "write to mailslot", name_);
+    detail::throw_if(ec, "write to mailslot", name_.string());
   }
 
   /// Writes one message; throws std::system_error on failure.
@@ -111,7 +135,7 @@ class client {
   void close() {
     std::error_code ec;
     close(ec);
-    detail::throw_if(ec, "close mailslot", name_);
+    detail::throw_if(ec, "close mailslot", name_.string());
   }
 #endif
 
@@ -122,30 +146,13 @@ class client {
   /// The handle, still owned by the client; NULL when not open.
   [[nodiscard]] HANDLE native_handle() const noexcept { return handle_.get(); }
 
-  /// The name the client was opened with, as UTF-8; empty when not open.
-  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  /// The name the client was opened with; empty for a default-constructed or
+  /// moved-from client.
+  [[nodiscard]] const mailslot::name& name() const noexcept { return name_; }
 
  private:
-  static client open_native(detail::native_name&& name, std::error_code& ec) {
-    client result;
-    if (ec) {
-      return result;
-    }
-    // FILE_SHARE_READ is what the documentation requires; FILE_SHARE_WRITE
-    // lets several clients hold the slot open at once on every version.
-    result.handle_.reset(::CreateFileW(name.wide.c_str(), GENERIC_WRITE,
-                                       FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING,
-                                       FILE_ATTRIBUTE_NORMAL, nullptr));
-    if (!result.handle_) {
-      ec = detail::last_error();
-      return result;
-    }
-    result.name_ = std::move(name.utf8);
-    return result;
-  }
-
   detail::unique_handle handle_;
-  std::string name_;
+  mailslot::name name_;
 };
 
 }  // namespace mailslot

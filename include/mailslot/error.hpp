@@ -1,8 +1,13 @@
 #ifndef MAILSLOT_ERROR_HPP
 #define MAILSLOT_ERROR_HPP
 
-// The library's own error codes. Failures reported by Windows stay
-// std::system_category() codes holding the Win32 error.
+// Errors. Two kinds of std::error_code come out of the library:
+//  - mailslot::errc, in the "mailslot" category: what the library detects
+//    itself, before or instead of calling Windows;
+//  - Win32 error codes in std::system_category(): what Windows reported,
+//    unchanged.
+// mailslot::condition answers the questions callers ask of either kind
+// ("was this a timeout?") the same way with every standard library.
 
 #include <mailslot/detail/config.hpp>
 
@@ -13,19 +18,73 @@
 
 namespace mailslot {
 
-/// Errors the library detects itself, before or instead of calling Windows.
+/// Errors the library detects itself.
 enum class errc {
   /// The object owns no handle: default-constructed, closed, released or moved from.
   not_open = 1,
-  /// The mailslot name is not valid.
+  /// The mailslot name breaks the grammar (see mailslot::name).
   invalid_name,
-  /// A timeout is negative or longer than Windows can represent.
+  /// The mailslot name is longer than Windows accepts (259 UTF-16 code units).
+  name_too_long,
+  /// A server was asked to create a name that is not local (`\\.\mailslot\...`).
+  server_name_not_local,
+  /// The message is larger than its destination allows: 424 bytes for any
+  /// name that leaves the machine, 2^32 - 1 bytes for any message.
+  message_too_large,
+  /// A timeout is negative or too long for Windows (2^32 - 2 ms at most).
   invalid_timeout,
-  /// Windows accepted fewer bytes than the message holds; the message was not sent whole.
+  /// Windows accepted fewer bytes than the message holds.
   short_write,
 };
 
+/// Questions about an error, answered for both the library's codes and the
+/// Win32 codes Windows reports. Compare: `if (ec == mailslot::condition::timed_out)`.
+enum class condition {
+  /// No message arrived within the read timeout (ERROR_SEM_TIMEOUT,
+  /// WAIT_TIMEOUT, ERROR_TIMEOUT).
+  timed_out = 1,
+  /// No mailslot of that name exists (ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND,
+  /// ERROR_BAD_NETPATH).
+  not_found,
+  /// A mailslot of that name already exists (ERROR_ALREADY_EXISTS, ERROR_FILE_EXISTS).
+  already_exists,
+  /// The buffer is smaller than the next message, which stays queued
+  /// (ERROR_INSUFFICIENT_BUFFER, ERROR_MORE_DATA).
+  buffer_too_small,
+  /// Remote mailslots are disabled on this machine
+  /// (ERROR_REMOTE_MAILSLOTS_DEPRECATED, 3025; Windows 11 24H2 and later).
+  remote_mailslots_disabled,
+  /// The message is too large for its destination (mailslot::errc::message_too_large).
+  message_too_large,
+  /// The name is not a valid mailslot name, by the library's grammar or by
+  /// Windows' (errc::invalid_name, errc::name_too_long, errc::server_name_not_local,
+  /// ERROR_INVALID_NAME, ERROR_FILENAME_EXCED_RANGE).
+  invalid_name,
+  /// Access was refused: wrong direction (writing to a server, reading from a
+  /// client) or the security descriptor (ERROR_ACCESS_DENIED).
+  access_denied,
+};
+
 namespace detail {
+
+// The Win32 codes the conditions recognise (winerror.h values; this header
+// does not include <windows.h>).
+namespace win32 {
+inline constexpr int file_not_found = 2;                // ERROR_FILE_NOT_FOUND
+inline constexpr int path_not_found = 3;                // ERROR_PATH_NOT_FOUND
+inline constexpr int access_denied = 5;                 // ERROR_ACCESS_DENIED
+inline constexpr int bad_netpath = 53;                  // ERROR_BAD_NETPATH
+inline constexpr int file_exists = 80;                  // ERROR_FILE_EXISTS
+inline constexpr int sem_timeout = 121;                 // ERROR_SEM_TIMEOUT
+inline constexpr int insufficient_buffer = 122;         // ERROR_INSUFFICIENT_BUFFER
+inline constexpr int invalid_name = 123;                // ERROR_INVALID_NAME
+inline constexpr int already_exists = 183;              // ERROR_ALREADY_EXISTS
+inline constexpr int filename_exced_range = 206;        // ERROR_FILENAME_EXCED_RANGE
+inline constexpr int more_data = 234;                   // ERROR_MORE_DATA
+inline constexpr int wait_timeout = 258;                // WAIT_TIMEOUT
+inline constexpr int timeout = 1460;                    // ERROR_TIMEOUT
+inline constexpr int remote_mailslots_deprecated = 3025;  // ERROR_REMOTE_MAILSLOTS_DEPRECATED
+}  // namespace win32
 
 class error_category_impl final : public std::error_category {
  public:
@@ -37,6 +96,12 @@ class error_category_impl final : public std::error_category {
         return "the mailslot object is not open (default-constructed, closed, released or moved from)";
       case errc::invalid_name:
         return "invalid mailslot name";
+      case errc::name_too_long:
+        return "mailslot name too long (at most 259 UTF-16 code units)";
+      case errc::server_name_not_local:
+        return "a mailslot server can only create a local name (\\\\.\\mailslot\\...)";
+      case errc::message_too_large:
+        return "message too large for the destination (at most 424 bytes to another computer or a domain)";
       case errc::invalid_timeout:
         return "invalid timeout: negative, or too long for Windows";
       case errc::short_write:
@@ -50,8 +115,13 @@ class error_category_impl final : public std::error_category {
       case errc::not_open:
         return std::errc::bad_file_descriptor;
       case errc::invalid_name:
+      case errc::server_name_not_local:
       case errc::invalid_timeout:
         return std::errc::invalid_argument;
+      case errc::name_too_long:
+        return std::errc::filename_too_long;
+      case errc::message_too_large:
+        return std::errc::message_size;
       case errc::short_write:
         return std::errc::io_error;
     }
@@ -72,10 +142,103 @@ class error_category_impl final : public std::error_category {
   return {static_cast<int>(e), error_category()};
 }
 
+namespace detail {
+
+class condition_category_impl final : public std::error_category {
+ public:
+  [[nodiscard]] const char* name() const noexcept override { return "mailslot.condition"; }
+
+  [[nodiscard]] std::string message(int value) const override {
+    switch (static_cast<condition>(value)) {
+      case condition::timed_out:
+        return "no message arrived within the timeout";
+      case condition::not_found:
+        return "no such mailslot";
+      case condition::already_exists:
+        return "a mailslot of that name already exists";
+      case condition::buffer_too_small:
+        return "the buffer is smaller than the next message";
+      case condition::remote_mailslots_disabled:
+        return "remote mailslots are disabled on this machine";
+      case condition::message_too_large:
+        return "message too large for the destination";
+      case condition::invalid_name:
+        return "invalid mailslot name";
+      case condition::access_denied:
+        return "access denied";
+    }
+    return "unknown mailslot condition " + std::to_string(value);
+  }
+
+  [[nodiscard]] bool equivalent(const std::error_code& code, int value) const noexcept override {
+    // Win32 codes are compared by value, never through the standard library's
+    // own mapping to std::errc, which differs between MSVC and MinGW.
+    if (code.category() == std::system_category()) {
+      return matches_win32(static_cast<condition>(value), code.value());
+    }
+    if (code.category() == mailslot::error_category()) {
+      return matches_errc(static_cast<condition>(value), static_cast<errc>(code.value()));
+    }
+    return false;
+  }
+
+ private:
+  static bool matches_win32(condition c, int code) noexcept {
+    switch (c) {
+      case condition::timed_out:
+        return code == win32::sem_timeout || code == win32::wait_timeout || code == win32::timeout;
+      case condition::not_found:
+        return code == win32::file_not_found || code == win32::path_not_found ||
+               code == win32::bad_netpath;
+      case condition::already_exists:
+        return code == win32::already_exists || code == win32::file_exists;
+      case condition::buffer_too_small:
+        return code == win32::insufficient_buffer || code == win32::more_data;
+      case condition::remote_mailslots_disabled:
+        return code == win32::remote_mailslots_deprecated;
+      case condition::invalid_name:
+        return code == win32::invalid_name || code == win32::filename_exced_range;
+      case condition::access_denied:
+        return code == win32::access_denied;
+      case condition::message_too_large:
+        return false;
+    }
+    return false;
+  }
+
+  static bool matches_errc(condition c, errc e) noexcept {
+    switch (c) {
+      case condition::message_too_large:
+        return e == errc::message_too_large;
+      case condition::invalid_name:
+        return e == errc::invalid_name || e == errc::name_too_long ||
+               e == errc::server_name_not_local;
+      default:
+        return false;
+    }
+  }
+};
+
+}  // namespace detail
+
+/// The category of mailslot::condition values.
+[[nodiscard]] inline const std::error_category& condition_category() noexcept {
+  static const detail::condition_category_impl category;
+  return category;
+}
+
+/// Makes a std::error_condition in mailslot::condition_category().
+[[nodiscard]] inline std::error_condition make_error_condition(condition c) noexcept {
+  return {static_cast<int>(c), condition_category()};
+}
+
 }  // namespace mailslot
 
 template <>
 struct std::is_error_code_enum<mailslot::errc> : std::true_type {};
+
+template <>
+struct std::is_error_condition_enum<mailslot::condition> : std::true_type {};
 
 namespace mailslot::detail {
 

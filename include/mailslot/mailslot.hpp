@@ -2,9 +2,10 @@
 #define MAILSLOT_MAILSLOT_HPP
 
 // Everything of the library. On platforms other than Windows only the
-// portable parts (version, errors) are available.
+// portable parts (version, errors, names) are available.
 
 #include <mailslot/error.hpp>
+#include <mailslot/name.hpp>
 #include <mailslot/version.hpp>
 
 #if defined(_WIN32)

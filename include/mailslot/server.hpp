@@ -2,10 +2,10 @@
 #define MAILSLOT_SERVER_HPP
 
 #include <mailslot/detail/config.hpp>
-#include <mailslot/detail/native_name.hpp>
 #include <mailslot/detail/unique_handle.hpp>
 #include <mailslot/detail/windows.hpp>
 #include <mailslot/error.hpp>
+#include <mailslot/name.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -88,42 +88,73 @@ class server {
   /// A server that owns no mailslot.
   server() noexcept = default;
 
-  /// Creates the mailslot `name` (UTF-8) with CreateMailslotW.
-  /// @param name     a local name, `\\.\mailslot\[path\]name`
+  /// Creates the mailslot `slot` with CreateMailslotW.
+  /// @param slot     a local name (`\\.\mailslot\[path\]name`)
   /// @param options  maximum message size and read timeout
-  /// @param ec       cleared on success; on failure the Win32 error
-  ///                 (ERROR_ALREADY_EXISTS when the name is taken,
-  ///                 ERROR_INVALID_NAME, ...) or mailslot::errc::invalid_name /
-  ///                 invalid_timeout
+  /// @param ec       cleared on success; otherwise errc::server_name_not_local,
+  ///                 errc::invalid_name (empty name), errc::invalid_timeout, or
+  ///                 the Win32 error (ERROR_ALREADY_EXISTS when the name is
+  ///                 taken, ...)
   /// @return the server, or an empty one on failure
-  [[nodiscard]] static server create(std::string_view name, const server_options& options,
+  [[nodiscard]] static server create(const mailslot::name& slot, const server_options& options,
                                      std::error_code& ec) {
-    return create_native(detail::to_native_name(name, ec), options, ec);
+    ec.clear();
+    server result;
+    if (slot.empty()) {
+      ec = errc::invalid_name;
+      return result;
+    }
+    if (!slot.is_local()) {
+      ec = errc::server_name_not_local;
+      return result;
+    }
+    DWORD timeout = 0;
+    if (!detail::to_win32_timeout(options.read_timeout, timeout)) {
+      ec = errc::invalid_timeout;
+      return result;
+    }
+    result.handle_.reset(
+        ::CreateMailslotW(slot.c_str(), options.max_message_size, timeout, nullptr));
+    if (!result.handle_) {
+      ec = detail::last_error();
+      return result;
+    }
+    result.name_ = slot;
+    return result;
   }
 
-  /// Creates the mailslot `name` (UTF-16); see the UTF-8 overload.
-  [[nodiscard]] static server create(std::wstring_view name, const server_options& options,
+  /// Parses `slot` (UTF-8) as a mailslot::name and creates it; see above.
+  [[nodiscard]] static server create(std::string_view slot, const server_options& options,
                                      std::error_code& ec) {
-    return create_native(detail::to_native_name(name, ec), options, ec);
+    const auto parsed = mailslot::name::parse(slot, ec);
+    return ec ? server() : create(parsed, options, ec);
+  }
+
+  /// Parses `slot` (UTF-16) as a mailslot::name and creates it; see above.
+  [[nodiscard]] static server create(std::wstring_view slot, const server_options& options,
+                                     std::error_code& ec) {
+    const auto parsed = mailslot::name::parse(slot, ec);
+    return ec ? server() : create(parsed, options, ec);
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS
-  /// Creates the mailslot `name`; throws std::system_error on failure.
-  [[nodiscard]] static server create(std::string_view name, const server_options& options = {}) {
+  /// Creates the mailslot `slot`; throws std::system_error on failure.
+  [[nodiscard]] static server create(const mailslot::name& slot, const server_options& options = {}) {
     std::error_code ec;
-    server result = create(name, options, ec);
-    detail::throw_if(ec, "create mailslot", name);
+    server result = create(slot, options, ec);
+    detail::throw_if(ec, "create mailslot", slot.string());
     return result;
   }
 
-  /// Creates the mailslot `name`; throws std::system_error on failure.
-  [[nodiscard]] static server create(std::wstring_view name, const server_options& options = {}) {
-    std::error_code ec;
-    server result = create(name, options, ec);
-    if (ec) {
-      detail::throw_error(ec, "create mailslot", detail::to_display_utf8(name));
-    }
-    return result;
+  /// Parses and creates the mailslot `slot`; throws std::system_error on
+  /// failure (for an invalid name, saying what is wrong with it).
+  [[nodiscard]] static server create(std::string_view slot, const server_options& options = {}) {
+    return create(mailslot::name::parse(slot), options);
+  }
+
+  /// Parses and creates the mailslot `slot`; throws std::system_error on failure.
+  [[nodiscard]] static server create(std::wstring_view slot, const server_options& options = {}) {
+    return create(mailslot::name::parse(slot), options);
   }
 #endif
 
@@ -150,7 +181,7 @@ class server {
   std::size_t read(void* buffer, std::size_t size) {
     std::error_code ec;
     const std::size_t received = read(buffer, size, ec);
-    detail::throw_if(ec, "read from mailslot", name_);
+    detail::throw_if(ec, "read from mailslot", name_.string());
     return received;
   }
 #endif
@@ -164,7 +195,7 @@ class server {
   void close() {
     std::error_code ec;
     close(ec);
-    detail::throw_if(ec, "close mailslot", name_);
+    detail::throw_if(ec, "close mailslot", name_.string());
   }
 #endif
 
@@ -175,33 +206,13 @@ class server {
   /// The mailslot handle, still owned by the server; NULL when not open.
   [[nodiscard]] HANDLE native_handle() const noexcept { return handle_.get(); }
 
-  /// The name the server was created with, as UTF-8; empty when not open.
-  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  /// The name the server was created with; empty for a default-constructed
+  /// or moved-from server.
+  [[nodiscard]] const mailslot::name& name() const noexcept { return name_; }
 
  private:
-  static server create_native(detail::native_name&& name, const server_options& options,
-                              std::error_code& ec) {
-    server result;
-    if (ec) {
-      return result;
-    }
-    DWORD timeout = 0;
-    if (!detail::to_win32_timeout(options.read_timeout, timeout)) {
-      ec = errc::invalid_timeout;
-      return result;
-    }
-    result.handle_.reset(
-        ::CreateMailslotW(name.wide.c_str(), options.max_message_size, timeout, nullptr));
-    if (!result.handle_) {
-      ec = detail::last_error();
-      return result;
-    }
-    result.name_ = std::move(name.utf8);
-    return result;
-  }
-
   detail::unique_handle handle_;
-  std::string name_;
+  mailslot::name name_;
 };
 
 }  // namespace mailslot

@@ -2,6 +2,7 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <system_error>
@@ -14,6 +15,9 @@ namespace {
 const std::vector<std::pair<mailslot::errc, std::errc>> all_errors = {
     {mailslot::errc::not_open, std::errc::bad_file_descriptor},
     {mailslot::errc::invalid_name, std::errc::invalid_argument},
+    {mailslot::errc::name_too_long, std::errc::filename_too_long},
+    {mailslot::errc::server_name_not_local, std::errc::invalid_argument},
+    {mailslot::errc::message_too_large, std::errc::message_size},
     {mailslot::errc::invalid_timeout, std::errc::invalid_argument},
     {mailslot::errc::short_write, std::errc::io_error},
 };
@@ -58,4 +62,79 @@ TEST_CASE("errc values map to the portable std::errc conditions", "[error]") {
   // An unknown value maps to nothing portable.
   const std::error_code unknown(99, mailslot::error_category());
   CHECK(unknown.default_error_condition().category() == mailslot::error_category());
+}
+
+// --- conditions -------------------------------------------------------------
+
+namespace {
+
+std::error_code win32(int code) { return {code, std::system_category()}; }
+
+using mailslot::condition;
+
+// Every condition, with the Win32 codes and library codes that satisfy it.
+struct condition_case {
+  condition c;
+  std::vector<int> win32_codes;
+  std::vector<mailslot::errc> library_codes;
+};
+
+const std::vector<condition_case> all_conditions = {
+    {condition::timed_out, {121, 258, 1460}, {}},
+    {condition::not_found, {2, 3, 53}, {}},
+    {condition::already_exists, {183, 80}, {}},
+    {condition::buffer_too_small, {122, 234}, {}},
+    {condition::remote_mailslots_disabled, {3025}, {}},
+    {condition::message_too_large, {}, {mailslot::errc::message_too_large}},
+    {condition::invalid_name,
+     {123, 206},
+     {mailslot::errc::invalid_name, mailslot::errc::name_too_long,
+      mailslot::errc::server_name_not_local}},
+    {condition::access_denied, {5}, {}},
+};
+
+// Win32 codes the library reports or that a caller may meet, to check that
+// each condition matches exactly its own.
+const std::vector<int> known_win32 = {0,   2,   3,   5,   6,   53,  80,  87,   121,  122,
+                                      123, 183, 206, 234, 258, 995, 1460, 3025, 1};
+
+}  // namespace
+
+TEST_CASE("each condition matches exactly its Win32 and library codes", "[error][condition]") {
+  for (const auto& cc : all_conditions) {
+    INFO("condition " << mailslot::make_error_condition(cc.c).message());
+    for (const int code : known_win32) {
+      const bool expected =
+          std::find(cc.win32_codes.begin(), cc.win32_codes.end(), code) != cc.win32_codes.end();
+      INFO("Win32 code " << code);
+      CHECK((win32(code) == cc.c) == expected);
+    }
+    for (int value = 1; value <= static_cast<int>(all_errors.size()); ++value) {
+      const auto e = static_cast<mailslot::errc>(value);
+      const bool expected =
+          std::find(cc.library_codes.begin(), cc.library_codes.end(), e) != cc.library_codes.end();
+      INFO("errc " << value);
+      CHECK((mailslot::make_error_code(e) == cc.c) == expected);
+    }
+  }
+}
+
+TEST_CASE("conditions do not match codes of other categories with the same value", "[error][condition]") {
+  // 121 is ERROR_SEM_TIMEOUT only in the system category.
+  CHECK_FALSE(std::error_code(121, std::generic_category()) == condition::timed_out);
+  CHECK_FALSE(std::error_code(3025, std::generic_category()) == condition::remote_mailslots_disabled);
+  CHECK_FALSE(std::error_code() == condition::timed_out);
+}
+
+TEST_CASE("every condition has its own message and the list of values is complete", "[error][condition]") {
+  std::set<std::string> messages;
+  for (const auto& cc : all_conditions) {
+    const std::string message = mailslot::make_error_condition(cc.c).message();
+    CHECK(message.find("unknown") == std::string::npos);
+    messages.insert(message);
+  }
+  CHECK(messages.size() == all_conditions.size());
+  const int next = static_cast<int>(all_conditions.size()) + 1;
+  CHECK(mailslot::condition_category().message(next) == "unknown mailslot condition " + std::to_string(next));
+  CHECK(std::string(mailslot::condition_category().name()) == "mailslot.condition");
 }

@@ -1,0 +1,83 @@
+// mailslot::condition against the Win32 codes Windows (Wine 10) really reports.
+
+#include <mailslot/mailslot.hpp>
+
+#include <support/slot_name.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <array>
+#include <chrono>
+#include <system_error>
+
+using mailslot::condition;
+using mailslot_test::unique_slot_name;
+
+TEST_CASE("a read that finds no message is condition::timed_out", "[condition][wine10]") {
+  auto server = mailslot::server::create(unique_slot_name("cond-timeout"), {0, std::chrono::milliseconds(0)});
+  std::array<char, 8> buffer{};
+  std::error_code ec;
+  (void)server.read(buffer.data(), buffer.size(), ec);
+  CHECK(ec.category() == std::system_category());
+  CHECK(ec.value() == ERROR_SEM_TIMEOUT);
+  CHECK(ec == condition::timed_out);
+  CHECK(ec != condition::not_found);
+}
+
+TEST_CASE("opening a missing slot is condition::not_found", "[condition][wine10]") {
+  std::error_code ec;
+  (void)mailslot::client::open(unique_slot_name("cond-missing"), ec);
+  CHECK(ec.value() == ERROR_FILE_NOT_FOUND);
+  CHECK(ec == condition::not_found);
+}
+
+TEST_CASE("creating a taken name is condition::already_exists", "[condition][wine10]") {
+  const auto name = unique_slot_name("cond-taken");
+  const auto first = mailslot::server::create(name);
+  std::error_code ec;
+  (void)mailslot::server::create(name, {}, ec);
+  CHECK(ec.value() == ERROR_ALREADY_EXISTS);
+  CHECK(ec == condition::already_exists);
+}
+
+TEST_CASE("a buffer smaller than the message is condition::buffer_too_small", "[condition][wine10]") {
+  const auto name = unique_slot_name("cond-small");
+  auto server = mailslot::server::create(name, {0, std::chrono::milliseconds(0)});
+  mailslot::client::open(name).write("four");
+  std::array<char, 2> small{};
+  std::error_code ec;
+  (void)server.read(small.data(), small.size(), ec);
+  CHECK(ec.value() == ERROR_INSUFFICIENT_BUFFER);
+  CHECK(ec == condition::buffer_too_small);
+}
+
+TEST_CASE("writing to the server's own handle is condition::access_denied", "[condition][wine10]") {
+  auto server = mailslot::server::create(unique_slot_name("cond-direction"));
+  DWORD written = 0;
+  OVERLAPPED overlapped{};
+  const BOOL ok = ::WriteFile(server.native_handle(), "x", 1, &written, &overlapped);
+  CHECK(ok == FALSE);
+  const std::error_code ec(static_cast<int>(::GetLastError()), std::system_category());
+  CHECK(ec == condition::access_denied);
+}
+
+TEST_CASE("names Windows itself refuses are condition::invalid_name", "[condition][wine10]") {
+  // The library never passes such a name on; raw Win32 shows what Windows says.
+  const HANDLE h = ::CreateMailslotW(L"\\\\.\\mailslot\\..\\x", 0, 0, nullptr);
+  REQUIRE(h == INVALID_HANDLE_VALUE);
+  const std::error_code ec(static_cast<int>(::GetLastError()), std::system_category());
+  CHECK(ec.value() == ERROR_INVALID_NAME);
+  CHECK(ec == condition::invalid_name);
+}
+
+TEST_CASE("remote names under Wine fail as not found (Windows may say remote mailslots are disabled)",
+          "[condition][wine10]") {
+  // Windows 11 24H2 and later answer ERROR_REMOTE_MAILSLOTS_DEPRECATED (3025)
+  // for remote names unless the policy enables them; Wine 10 answers
+  // ERROR_PATH_NOT_FOUND. Both are conditions callers can test for.
+  std::error_code ec;
+  (void)mailslot::client::open(R"(\\no-such-host\mailslot\x)", ec);
+  REQUIRE(ec);
+  CHECK((ec == condition::not_found || ec == condition::remote_mailslots_disabled));
+  CHECK(std::error_code(3025, std::system_category()) == condition::remote_mailslots_disabled);
+}
