@@ -15,6 +15,11 @@ cmake --preset native >/dev/null
 cmake --build --preset native -j "$jobs"
 ctest --preset native -j "$jobs"
 
+step "Clang build: portable tests and the name fuzzer (sanitizers)"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$jobs"
+ctest --preset fuzz -j "$jobs"
+
 step "Windows build (MinGW-w64), tests under Wine"
 cmake --preset wine "${catch2[@]}" >/dev/null
 cmake --build --preset wine -j "$jobs"

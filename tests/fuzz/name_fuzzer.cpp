@@ -1,0 +1,134 @@
+// libFuzzer target for mailslot::name's parser.
+//
+// Input: the first byte picks the encoding (even: UTF-8, odd: UTF-16LE), the
+// rest is the candidate name. Properties checked for every input:
+//  - parsing never crashes (with ASan/UBSan) and explain() agrees with parse();
+//  - an accepted name re-parses, from each of its formats, to an equal name
+//    with the same canonical text;
+//  - an accepted name is a fixed point of a model of Win32's path rewriting
+//    ('/' to '\', '.' and '..' components, trailing dots and spaces, empty
+//    components), written independently of the grammar: nothing accepted is
+//    a name Windows would rewrite.
+
+#include <mailslot/name.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace {
+
+[[noreturn]] void fail(const char* what) {
+  std::fprintf(stderr, "property violated: %s\n", what);
+  std::abort();
+}
+
+// Win32's rewriting of `\\host\rest`, as RtlDosPathNameToNtPathName does it
+// to the part after the host: '/' becomes '\', empty and '.' components go,
+// '..' removes the component before it (never the "mailslot" one), and
+// trailing dots and spaces are stripped.
+std::u16string win32_rewrite(std::u16string text) {
+  for (auto& c : text) {
+    if (c == u'/') {
+      c = u'\\';
+    }
+  }
+  if (text.size() < 2 || text[0] != u'\\' || text[1] != u'\\') {
+    return text;
+  }
+  const std::size_t host_end = text.find(u'\\', 2);
+  if (host_end == std::u16string::npos) {
+    return text;
+  }
+  std::vector<std::u16string> parts;
+  std::u16string current;
+  const auto flush = [&] {
+    if (current != u"." && current != u"..") {
+      while (!current.empty() && (current.back() == u'.' || current.back() == u' ')) {
+        current.pop_back();
+      }
+    }
+    if (current == u"..") {
+      if (parts.size() > 1) {
+        parts.pop_back();
+      }
+    } else if (!current.empty() && current != u".") {
+      parts.push_back(current);
+    }
+    current.clear();
+  };
+  for (std::size_t i = host_end + 1; i < text.size(); ++i) {
+    if (text[i] == u'\\') {
+      flush();
+    } else {
+      current.push_back(text[i]);
+    }
+  }
+  flush();
+  std::u16string out = text.substr(0, host_end);
+  for (const auto& part : parts) {
+    out += u'\\';
+    out += part;
+  }
+  return out;
+}
+
+template <class Char>
+void check(std::basic_string_view<Char> input) {
+  std::error_code ec;
+  const mailslot::name parsed = mailslot::name::parse(input, ec);
+  const std::string why = mailslot::name::explain(input);
+  if (static_cast<bool>(ec) == why.empty()) {
+    fail("explain() disagrees with parse()");
+  }
+  if (ec) {
+    if (!parsed.empty()) {
+      fail("a rejected name is not empty");
+    }
+    return;
+  }
+  if (parsed.empty() || parsed.native().size() > mailslot::max_name_length) {
+    fail("an accepted name is empty or too long");
+  }
+  const mailslot::name from_utf8 = mailslot::name::parse(parsed.string(), ec);
+  if (ec || !(from_utf8 == parsed) || from_utf8.native() != parsed.native()) {
+    fail("UTF-8 form does not re-parse to the same name");
+  }
+  const std::u16string utf16 = parsed.u16string();
+  const mailslot::name from_utf16 = mailslot::name::parse(utf16, ec);
+  if (ec || from_utf16.native() != parsed.native() || from_utf16.hash() != parsed.hash()) {
+    fail("UTF-16 form does not re-parse to the same name");
+  }
+  if (win32_rewrite(utf16) != utf16) {
+    fail("an accepted name is one Windows would rewrite");
+  }
+  if (parsed.scope() == mailslot::scope::local && !parsed.is_local()) {
+    fail("scope and is_local() disagree");
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) {
+    return 0;
+  }
+  const bool utf16 = (data[0] & 1U) != 0;
+  ++data;
+  --size;
+  if (utf16) {
+    std::u16string text(size / 2, u'\0');
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      text[i] = static_cast<char16_t>(data[2 * i] | (data[2 * i + 1] << 8U));
+    }
+    check(std::u16string_view(text));
+  } else {
+    check(std::string_view(reinterpret_cast<const char*>(data), size));
+  }
+  return 0;
+}
