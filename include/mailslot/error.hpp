@@ -132,6 +132,10 @@ class error_category_impl final : public std::error_category {
 }  // namespace detail
 
 /// The category of mailslot::errc values; its name() is "mailslot".
+///
+/// One object per module: on Windows, a DLL and the program that loads it
+/// each have their own, and std::error_code compares categories by address.
+/// mailslot::condition comparisons also match by name and work across them.
 [[nodiscard]] inline const std::error_category& error_category() noexcept {
   static const detail::error_category_impl category;
   return category;
@@ -171,12 +175,17 @@ class condition_category_impl final : public std::error_category {
   }
 
   [[nodiscard]] bool equivalent(const std::error_code& code, int value) const noexcept override {
+#if defined(_WIN32)
     // Win32 codes are compared by value, never through the standard library's
     // own mapping to std::errc, which differs between MSVC and MinGW.
     if (code.category() == std::system_category()) {
       return matches_win32(static_cast<condition>(value), code.value());
     }
-    if (code.category() == mailslot::error_category()) {
+#endif
+    // By name as well as by identity: on Windows each DLL that includes this
+    // header has its own category object.
+    if (code.category() == mailslot::error_category() ||
+        std::string_view(code.category().name()) == mailslot::error_category().name()) {
       return matches_errc(static_cast<condition>(value), static_cast<errc>(code.value()));
     }
     return false;

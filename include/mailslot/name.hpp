@@ -11,7 +11,8 @@
 //             | "*"                      the primary domain        scope::primary_domain
 //             | host                     a computer or a domain    scope::remote
 //   keyword   = "mailslot"               in any letter case
-//   host      = label *("." label)       at most 255 characters
+//   host      = label *("." label)       (the 259-unit limit below keeps it
+//                                        under 247 characters)
 //   label     = 1-63 of A-Z a-z 0-9 "-" "_", not starting or ending with "-"
 //   path      = component *("\" component)
 //   component = 1 or more characters, where
@@ -33,8 +34,10 @@
 //
 // Comparison ignores letter case the way Windows does for object names:
 // each UTF-16 code unit is upper-cased with RtlUpcaseUnicodeChar's table
-// (ASCII and the 1,163 BMP code units it maps; see detail/case_fold.hpp). The
-// keyword is stored as "mailslot"; the host and path keep the case given.
+// (the 1,163 BMP code units it changes under Wine 10, ASCII among them; see
+// detail/case_fold.hpp). Only Wine's table could be checked here; Windows'
+// own tables may differ for recently added characters. The keyword is stored
+// as "mailslot"; the host and path keep the case given.
 
 #include <mailslot/detail/case_fold.hpp>
 #include <mailslot/detail/config.hpp>
@@ -138,9 +141,6 @@ constexpr bool is_forbidden_in_component(char32_t c) noexcept {
 }
 
 inline name_check check_host(const std::vector<code_point>& cps, std::size_t begin, std::size_t end) {
-  if (end - begin > 255) {
-    return name_problem(errc::invalid_name, "host name longer than 255 characters", cps[begin].index);
-  }
   std::size_t label_begin = begin;
   for (std::size_t i = begin; i <= end; ++i) {
     if (i == end || cps[i].value == U'.') {
@@ -181,7 +181,7 @@ inline name_check check_component(const std::vector<code_point>& cps, std::size_
     const char32_t c = cps[i].value;
     if (c == U'/') {
       return name_problem(errc::invalid_name, "'/' in the path (Windows rewrites it to '\\')",
-                          cps[i].index, c);
+                          cps[i].index);
     }
     if (is_forbidden_in_component(c)) {
       return name_problem(errc::invalid_name, "forbidden character", cps[i].index, c);
@@ -223,9 +223,10 @@ name_check parse_name(std::basic_string_view<Char> in, parsed_name& out) {
     const std::size_t at = i;
     char32_t cp = 0;
     if (!decode_any(in, i, cp)) {
-      return name_problem(errc::invalid_name,
-                          sizeof(Char) == 1 ? "ill-formed UTF-8" : "ill-formed UTF-16 (lone surrogate)",
-                          at);
+      const char* reason = sizeof(Char) == 1   ? "ill-formed UTF-8"
+                           : sizeof(Char) == 2 ? "ill-formed UTF-16 (lone surrogate)"
+                                               : "invalid UTF-32 code point";
+      return name_problem(errc::invalid_name, reason, at);
     }
     cps.push_back({cp, at});
   }
@@ -291,32 +292,36 @@ name_check parse_name(std::basic_string_view<Char> in, parsed_name& out) {
   }
 
   // The canonical form: the keyword in lower case, everything else as given.
+  // The length error points at the first code point past the limit.
   parsed_name result;
   result.where = where;
   result.text.reserve(n + 8);
   std::size_t length = 0;
-  const auto append = [&](char32_t cp) {
+  std::size_t first_over = end_index;
+  const auto append = [&](char32_t cp, std::size_t input) {
     encode_wide(cp, result.text);
     length += utf16_length(cp);
+    if (length > max_name_length && first_over == end_index) {
+      first_over = cps[input].index;
+    }
   };
-  append(U'\\');
-  append(U'\\');
+  append(U'\\', 0);
+  append(U'\\', 1);
   for (std::size_t i = 2; i < host_end; ++i) {
-    append(cps[i].value);
+    append(cps[i].value, i);
   }
   result.host_size = length - 2;
-  append(U'\\');
-  for (const char32_t c : keyword) {
-    append(c);
+  append(U'\\', host_end);
+  for (std::size_t i = 0; i < keyword.size(); ++i) {
+    append(keyword[i], keyword_begin + i);
   }
-  append(U'\\');
+  append(U'\\', keyword_begin + keyword.size());
   for (std::size_t i = path_begin; i < n; ++i) {
-    append(cps[i].value);
-    if (length > max_name_length) {
-      return name_problem(errc::name_too_long,
-                          "longer than 259 UTF-16 code units (Windows' MAX_PATH - 1)",
-                          cps[i].index);
-    }
+    append(cps[i].value, i);
+  }
+  if (length > max_name_length) {
+    return name_problem(errc::name_too_long,
+                        "longer than 259 UTF-16 code units (Windows' MAX_PATH - 1)", first_over);
   }
   out = std::move(result);
   return {};
@@ -443,10 +448,11 @@ class name {
   }
   /// The name `\\<host>\mailslot\<path>` on the computer or domain `host`.
   /// `host` must be a computer or domain name: "." and "*" are invalid here
-  /// (use local() and primary_domain()).
+  /// (use local() and primary_domain()), as are '\' and '/'. The builders'
+  /// error indices refer to the composed name.
   [[nodiscard]] static name remote(std::string_view host, std::string_view path,
                                    std::error_code& ec) {
-    if (host == "." || host == "*") {
+    if (!is_remote_host(host)) {
       ec = errc::invalid_name;
       return {};
     }
@@ -468,11 +474,12 @@ class name {
     return parse_or_throw(std::string_view(R"(\\.\mailslot\)" + std::string(path)));
   }
   [[nodiscard]] static name remote(std::string_view host, std::string_view path) {
-    if (host == "." || host == "*") {
+    if (!is_remote_host(host)) {
       throw std::system_error(make_error_code(errc::invalid_name),
                               "invalid mailslot host \"" + std::string(host) +
-                                  "\": not a computer or domain name (use name::local or "
-                                  "name::primary_domain)");
+                                  "\": not a computer or domain name (\".\" and \"*\" are "
+                                  "name::local and name::primary_domain; '\\' and '/' cannot "
+                                  "appear in a host)");
     }
     return parse_or_throw(std::string_view(remote_text(host, path)));
   }
@@ -569,6 +576,12 @@ class name {
     text_.clear();
     host_size_ = 0;
     scope_ = mailslot::scope::local;
+  }
+
+  // A host for remote(): "." and "*" have builders of their own, and a
+  // separator would move the boundary between host and path.
+  static bool is_remote_host(std::string_view host) noexcept {
+    return host != "." && host != "*" && host.find_first_of("\\/") == std::string_view::npos;
   }
 
   static std::string remote_text(std::string_view host, std::string_view path) {

@@ -1,10 +1,11 @@
 // libFuzzer target for mailslot::name's parser.
 //
-// Input: the first byte picks the encoding (even: UTF-8, odd: UTF-16LE), the
-// rest is the candidate name. Properties checked for every input:
+// Input: the first byte picks the encoding (mod 3: UTF-8, UTF-16LE, UTF-32LE
+// as wchar_t), the rest is the candidate name. Properties checked for every input:
 //  - parsing never crashes (with ASan/UBSan) and explain() agrees with parse();
 //  - an accepted name re-parses, from each of its formats, to an equal name
 //    with the same canonical text;
+//  - an accepted name equals (==, hash, order) its upper-cased variant;
 //  - an accepted name is a fixed point of a model of Win32's path rewriting
 //    ('/' to '\', '.' and '..' components, trailing dots and spaces, empty
 //    components), written independently of the grammar: nothing accepted is
@@ -107,6 +108,18 @@ void check(std::basic_string_view<Char> input) {
   if (win32_rewrite(utf16) != utf16) {
     fail("an accepted name is one Windows would rewrite");
   }
+  std::u16string upper = utf16;
+  for (auto& unit : upper) {
+    unit = static_cast<char16_t>(mailslot::detail::upcase_unit(unit));
+  }
+  const mailslot::name upper_name = mailslot::name::parse(upper, ec);
+  if (ec || !(upper_name == parsed) || upper_name.hash() != parsed.hash() || upper_name < parsed ||
+      parsed < upper_name) {
+    fail("the upper-cased name is not equal, equally hashed and equivalent in order");
+  }
+  if (mailslot::name::parse(parsed.wstring(), ec).native() != parsed.native() || ec) {
+    fail("wchar_t form does not re-parse to the same name");
+  }
   if (parsed.scope() == mailslot::scope::local && !parsed.is_local()) {
     fail("scope and is_local() disagree");
   }
@@ -118,15 +131,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) {
     return 0;
   }
-  const bool utf16 = (data[0] & 1U) != 0;
+  const unsigned mode = data[0] % 3U;
   ++data;
   --size;
-  if (utf16) {
+  if (mode == 1) {
     std::u16string text(size / 2, u'\0');
     for (std::size_t i = 0; i < text.size(); ++i) {
-      text[i] = static_cast<char16_t>(data[2 * i] | (data[2 * i + 1] << 8U));
+      text[i] = static_cast<char16_t>(static_cast<unsigned>(data[2 * i]) |
+                                      (static_cast<unsigned>(data[2 * i + 1]) << 8U));
     }
     check(std::u16string_view(text));
+  } else if (mode == 2) {
+    std::wstring text(size / 4, L'\0');
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      std::uint32_t unit = 0;
+      for (unsigned byte = 0; byte < 4; ++byte) {
+        unit |= static_cast<std::uint32_t>(data[4 * i + byte]) << (8U * byte);
+      }
+      text[i] = static_cast<wchar_t>(unit);
+    }
+    check(std::wstring_view(text));
   } else {
     check(std::string_view(reinterpret_cast<const char*>(data), size));
   }

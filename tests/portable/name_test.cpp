@@ -139,6 +139,7 @@ TEST_CASE("the host must be present", "[name]") {
 }
 
 TEST_CASE("the keyword must be mailslot", "[name]") {
+  CHECK(contains(parse_fails("\\\\.\\MA\xC4\xB0LSLOT\\x"), "\\mailslot\\"));  // dotted capital I
   CHECK(contains(parse_fails(R"(\\.\pipe\x)"), "\\mailslot\\"));
   CHECK(contains(parse_fails(R"(\\.\mailslots\x)"), "\\mailslot\\"));
   CHECK(contains(parse_fails(R"(\\.)"), "\\mailslot\\"));
@@ -201,6 +202,9 @@ TEST_CASE("control characters and embedded NULs are rejected", "[name]") {
   }
   parse_fails(prefix + "a\x7F");
   CHECK(contains(parse_fails(prefix + "a\xC2\x85"), "U+0085"));  // C1 control NEL
+  parse_fails(prefix + "a\xC2\x80");                              // first C1 control
+  parse_fails(prefix + "a\xC2\x9F");                              // last C1 control
+  parse_ok(prefix + "a\xC2\xA0" "b");                             // no-break space is not one
   const std::string with_nul = prefix + std::string("a\0b", 3);
   CHECK(contains(parse_fails(with_nul), "U+0000 at index 14"));
   CHECK(contains(name::explain(with_nul), "<U+0000>"));  // shown, not cut off
@@ -223,7 +227,10 @@ TEST_CASE("host names are letters, digits, '-', '_' in dot-separated labels", "[
     long_host += std::string(63, 'h') + ".";
   }
   long_host += "hhh";  // 4 * 64 + 3 = 259 characters
-  CHECK(contains(parse_fails("\\\\" + long_host + "\\mailslot\\x"), "255"));
+  // Such a host cannot fit: the name is over 259 code units, and the error
+  // points at the first unit past the limit (in "mailslot").
+  CHECK(contains(parse_fails("\\\\" + long_host + "\\mailslot\\x", mailslot::errc::name_too_long),
+                 "index 259"));
 }
 
 TEST_CASE("the whole name is at most 259 UTF-16 code units", "[name]") {
@@ -244,12 +251,37 @@ TEST_CASE("ill-formed UTF-8 is rejected with its byte index", "[name]") {
 }
 
 TEST_CASE("lone surrogates in UTF-16 input are rejected with their index", "[name]") {
-  std::u16string text = u"\\\\.\\mailslot\\a";
-  text.push_back(static_cast<char16_t>(0xD800));
+  const std::u16string base = u"\\\\.\\mailslot\\a";
+  const auto with = [&](std::initializer_list<char16_t> units) {
+    std::u16string text = base;
+    text.append(units);
+    return text;
+  };
   std::error_code ec;
-  CHECK(name::parse(text, ec).empty());
+  CHECK(name::parse(with({0xD800}), ec).empty());  // high surrogate at the end
   CHECK(ec == mailslot::errc::invalid_name);
-  CHECK(contains(name::explain(text), "lone surrogate) at index 14"));
+  CHECK(contains(name::explain(with({0xD800})), "lone surrogate) at index 14"));
+  CHECK(contains(name::explain(with({0xDC00, u'b'})), "at index 14"));      // lone low surrogate
+  CHECK(contains(name::explain(with({0xD800, u'b'})), "at index 14"));      // high, then no low
+  CHECK(name::explain(with({0xD83D, 0xDCEC})).empty());                     // a proper pair
+}
+
+TEST_CASE("wchar_t input is UTF-32 where wchar_t has 32 bits", "[name]") {
+  if constexpr (sizeof(wchar_t) == 4) {
+    const std::wstring base = L"\\\\.\\mailslot\\";
+    std::wstring surrogate = base;
+    surrogate.push_back(static_cast<wchar_t>(0xD800));
+    std::wstring too_big = base;
+    too_big.push_back(static_cast<wchar_t>(0x110000));
+    CHECK(contains(name::explain(surrogate), "invalid UTF-32 code point at index 13"));
+    CHECK(contains(name::explain(too_big), "invalid UTF-32 code point at index 13"));
+    std::wstring emoji = base;
+    emoji.push_back(static_cast<wchar_t>(0x1F4EC));
+    std::error_code ec;
+    CHECK(name::parse(emoji, ec).native().size() == 15);  // two UTF-16 code units
+  } else {
+    SUCCEED("wchar_t is UTF-16 here; the UTF-16 tests cover it");
+  }
 }
 
 // --- messages and the throwing form ---------------------------------------------------
@@ -304,6 +336,13 @@ TEST_CASE("builders validate what they are given", "[name]") {
   CHECK(name::remote("*", "x", ec).empty());
   CHECK(ec == mailslot::errc::invalid_name);
   CHECK(name::remote("bad host", "x", ec).empty());
+  CHECK(ec == mailslot::errc::invalid_name);
+  // A separator in the host would move the boundary between host and path.
+  CHECK(name::remote(R"(.\mailslot\x)", "y", ec).empty());
+  CHECK(ec == mailslot::errc::invalid_name);
+  CHECK(name::remote(R"(srv\mailslot\a)", "b", ec).empty());
+  CHECK(ec == mailslot::errc::invalid_name);
+  CHECK(name::remote("*/x", "b", ec).empty());
   CHECK(ec == mailslot::errc::invalid_name);
 #if MAILSLOT_HAS_EXCEPTIONS
   CHECK_THROWS_AS(name::local("x/y"), std::system_error);
