@@ -20,7 +20,9 @@ int main(int argc, char** argv) {
   const long count = argc == 3 ? std::strtol(argv[2], nullptr, 10) : 3;
 
   std::error_code ec;
-  auto server = mailslot::server::create(name, {0, std::chrono::seconds(10)}, ec);
+  mailslot::server_options options;
+  options.read_timeout = std::chrono::seconds(10);
+  auto server = mailslot::server::create(name, options, ec);
   if (ec) {
     std::fprintf(stderr, "reader: cannot create %s: %s\n", name.c_str(), ec.message().c_str());
     return 1;

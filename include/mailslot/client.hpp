@@ -16,22 +16,42 @@
 
 namespace mailslot {
 
-/// The writing end of a mailslot: opens an existing slot by name and writes
-/// whole messages to it.
+/// The writing end of a mailslot: opens a slot by name (on this computer, on
+/// another one, or every slot of that name in a domain) and writes whole
+/// messages to it.
 ///
 /// Move-only; owns its handle and closes it on destruction. A default-
-/// constructed, closed or moved-from client owns no handle, and every
-/// operation on it fails with mailslot::errc::not_open.
+/// constructed, closed, released or moved-from client owns no handle, and
+/// every operation on it fails with errc::not_open.
+///
+/// Thread safety: distinct objects are independent; concurrent write() calls
+/// on one client each send their own whole message (WriteFile is atomic per
+/// message), but opening, closing and moving must not race with them.
 class client {
  public:
   /// A client that owns no mailslot.
   client() noexcept = default;
 
-  /// Opens the mailslot `slot` for writing with CreateFileW.
-  /// @param slot  a local, remote or domain name
-  /// @param ec    cleared on success; otherwise errc::invalid_name (empty
-  ///              name) or the Win32 error (ERROR_FILE_NOT_FOUND when no such
-  ///              slot exists, ERROR_REMOTE_MAILSLOTS_DEPRECATED, ...)
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+  /// Takes over `other`'s handle; `other` is left owning none.
+  client(client&& other) noexcept { swap(other); }
+  client& operator=(client&& other) noexcept {
+    if (this != &other) {
+      client(std::move(other)).swap(*this);
+    }
+    return *this;
+  }
+  /// Closes the handle (CloseHandle), preserving GetLastError().
+  ~client() = default;
+
+  /// Opens the mailslot `slot` for writing (CreateFileW).
+  /// @param slot  a local, remote, domain or primary-domain name
+  /// @param ec    cleared on success; otherwise errc::invalid_name (the empty
+  ///              name) or the Win32 error: ERROR_FILE_NOT_FOUND when no such
+  ///              slot exists (condition::not_found),
+  ///              ERROR_REMOTE_MAILSLOTS_DEPRECATED when remote mailslots are
+  ///              disabled (condition::remote_mailslots_disabled), ...
   /// @return the client, or an empty one on failure
   [[nodiscard]] static client open(const mailslot::name& slot, std::error_code& ec) {
     ec.clear();
@@ -66,7 +86,7 @@ class client {
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS
-  /// Opens the mailslot `slot`; throws std::system_error on failure.
+  /// Opens the mailslot `slot`; throws std::system_error naming the slot.
   [[nodiscard]] static client open(const mailslot::name& slot) {
     std::error_code ec;
     client result = open(slot, ec);
@@ -74,20 +94,34 @@ class client {
     return result;
   }
 
-  /// Parses and opens the mailslot `slot`; throws std::system_error on
-  /// failure (for an invalid name, saying what is wrong with it).
+  /// Parses and opens the mailslot `slot`; throws std::system_error (for an
+  /// invalid name, saying what is wrong with it and where).
   [[nodiscard]] static client open(std::string_view slot) { return open(mailslot::name::parse(slot)); }
 
-  /// Parses and opens the mailslot `slot`; throws std::system_error on failure.
+  /// Parses and opens the mailslot `slot`; throws std::system_error.
   [[nodiscard]] static client open(std::wstring_view slot) { return open(mailslot::name::parse(slot)); }
 #endif
 
-  /// Writes `size` bytes from `data` as one message (WriteFile). A zero-length
-  /// write sends an empty message.
+  /// Takes ownership of `handle`, a write handle to the mailslot `destination`
+  /// obtained elsewhere. `destination` decides the size limit write() enforces
+  /// (424 bytes unless it is local) and names the slot in error messages.
+  /// NULL and INVALID_HANDLE_VALUE give an empty client.
+  [[nodiscard]] static client adopt(HANDLE handle, mailslot::name destination) noexcept {
+    client result;
+    result.handle_.reset(handle);
+    if (result.handle_) {
+      result.name_ = std::move(destination);
+    }
+    return result;
+  }
+
+  /// Writes `size` bytes from `data` as one message (one WriteFile): never
+  /// split, never partial. A zero-length write sends an empty message.
   /// @param ec  cleared on success; otherwise errc::message_too_large (over
-  ///            424 bytes to a name that leaves the computer; refused before
-  ///            Windows is called), the Win32 error, errc::short_write if
-  ///            Windows took only part of the message, or errc::not_open
+  ///            424 bytes to a name that leaves the computer, refused before
+  ///            Windows is called; or over 2^32 - 1 bytes), the Win32 error,
+  ///            errc::short_write if Windows took only part of the message,
+  ///            or errc::not_open
   void write(const void* data, std::size_t size, std::error_code& ec) noexcept {
     ec.clear();
     if (!handle_) {
@@ -115,29 +149,41 @@ class client {
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS
-  /// Writes one message; throws std::system_error on failure.
+  /// Writes one message; throws std::system_error naming the slot.
   void write(const void* data, std::size_t size) {
     std::error_code ec;
     write(data, size, ec);
     detail::throw_if(ec, "write to mailslot", name_.string());
   }
 
-  /// Writes one message; throws std::system_error on failure.
+  /// Writes one message; throws std::system_error naming the slot.
   void write(std::string_view message) { write(message.data(), message.size()); }
 #endif
 
-  /// Closes the client's handle. The client owns no handle afterwards, even
-  /// when CloseHandle reports an error; closing an empty client does nothing.
-  void close(std::error_code& ec) noexcept { handle_.close(ec); }
+  /// Closes the handle. The client owns no handle afterwards, even when
+  /// CloseHandle reports an error; closing an empty client does nothing.
+  void close(std::error_code& ec) noexcept {
+    handle_.close(ec);
+    name_ = mailslot::name();
+  }
 
 #if MAILSLOT_HAS_EXCEPTIONS
-  /// Closes the client's handle; throws std::system_error if CloseHandle fails.
+  /// Closes the handle; throws std::system_error if CloseHandle fails (the
+  /// client is closed either way).
   void close() {
     std::error_code ec;
+    const std::string slot = name_.string();
     close(ec);
-    detail::throw_if(ec, "close mailslot", name_.string());
+    detail::throw_if(ec, "close mailslot", slot);
   }
 #endif
+
+  /// Gives up ownership of the handle without closing it; the client is empty
+  /// afterwards. The caller must close the handle.
+  [[nodiscard]] HANDLE release() noexcept {
+    name_ = mailslot::name();
+    return handle_.release();
+  }
 
   /// True if the client owns a handle.
   [[nodiscard]] bool is_open() const noexcept { return handle_.valid(); }
@@ -146,9 +192,14 @@ class client {
   /// The handle, still owned by the client; NULL when not open.
   [[nodiscard]] HANDLE native_handle() const noexcept { return handle_.get(); }
 
-  /// The name the client was opened with; empty for a default-constructed or
-  /// moved-from client.
+  /// The name the client was opened with; empty when not open.
   [[nodiscard]] const mailslot::name& name() const noexcept { return name_; }
+
+  void swap(client& other) noexcept {
+    handle_.swap(other.handle_);
+    std::swap(name_, other.name_);
+  }
+  friend void swap(client& a, client& b) noexcept { a.swap(b); }
 
  private:
   detail::unique_handle handle_;

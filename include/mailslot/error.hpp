@@ -35,6 +35,10 @@ enum class errc {
   invalid_timeout,
   /// Windows accepted fewer bytes than the message holds.
   short_write,
+  /// The read was stopped by server::cancel().
+  cancelled,
+  /// The security descriptor is not valid SDDL.
+  invalid_security_descriptor,
 };
 
 /// Questions about an error, answered for both the library's codes and the
@@ -63,6 +67,8 @@ enum class condition {
   /// Access was refused: wrong direction (writing to a server, reading from a
   /// client) or the security descriptor (ERROR_ACCESS_DENIED).
   access_denied,
+  /// The operation was cancelled (errc::cancelled, ERROR_OPERATION_ABORTED).
+  cancelled,
 };
 
 namespace detail {
@@ -82,6 +88,7 @@ inline constexpr int already_exists = 183;              // ERROR_ALREADY_EXISTS
 inline constexpr int filename_exced_range = 206;        // ERROR_FILENAME_EXCED_RANGE
 inline constexpr int more_data = 234;                   // ERROR_MORE_DATA
 inline constexpr int wait_timeout = 258;                // WAIT_TIMEOUT
+inline constexpr int operation_aborted = 995;           // ERROR_OPERATION_ABORTED
 inline constexpr int timeout = 1460;                    // ERROR_TIMEOUT
 inline constexpr int remote_mailslots_deprecated = 3025;  // ERROR_REMOTE_MAILSLOTS_DEPRECATED
 }  // namespace win32
@@ -106,6 +113,10 @@ class error_category_impl final : public std::error_category {
         return "invalid timeout: negative, or too long for Windows";
       case errc::short_write:
         return "the message was not written whole";
+      case errc::cancelled:
+        return "the read was cancelled";
+      case errc::invalid_security_descriptor:
+        return "invalid security descriptor (not valid SDDL)";
     }
     return "unknown mailslot error " + std::to_string(value);
   }
@@ -117,7 +128,10 @@ class error_category_impl final : public std::error_category {
       case errc::invalid_name:
       case errc::server_name_not_local:
       case errc::invalid_timeout:
+      case errc::invalid_security_descriptor:
         return std::errc::invalid_argument;
+      case errc::cancelled:
+        return std::errc::operation_canceled;
       case errc::name_too_long:
         return std::errc::filename_too_long;
       case errc::message_too_large:
@@ -170,6 +184,8 @@ class condition_category_impl final : public std::error_category {
         return "invalid mailslot name";
       case condition::access_denied:
         return "access denied";
+      case condition::cancelled:
+        return "the operation was cancelled";
     }
     return "unknown mailslot condition " + std::to_string(value);
   }
@@ -209,6 +225,8 @@ class condition_category_impl final : public std::error_category {
         return code == win32::invalid_name || code == win32::filename_exced_range;
       case condition::access_denied:
         return code == win32::access_denied;
+      case condition::cancelled:
+        return code == win32::operation_aborted;
       case condition::message_too_large:
         return false;
     }
@@ -219,6 +237,8 @@ class condition_category_impl final : public std::error_category {
     switch (c) {
       case condition::message_too_large:
         return e == errc::message_too_large;
+      case condition::cancelled:
+        return e == errc::cancelled;
       case condition::invalid_name:
         return e == errc::invalid_name || e == errc::name_too_long ||
                e == errc::server_name_not_local;

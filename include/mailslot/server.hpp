@@ -2,18 +2,24 @@
 #define MAILSLOT_SERVER_HPP
 
 #include <mailslot/detail/config.hpp>
+#include <mailslot/detail/security.hpp>
 #include <mailslot/detail/unique_handle.hpp>
 #include <mailslot/detail/windows.hpp>
 #include <mailslot/error.hpp>
 #include <mailslot/name.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace mailslot {
 
@@ -22,11 +28,33 @@ inline constexpr std::chrono::milliseconds wait_forever = std::chrono::milliseco
 
 /// How a server's mailslot is created.
 struct server_options {
-  /// Largest message the slot accepts, in bytes; 0 accepts any size.
+  /// Largest message the slot accepts, in bytes; 0 accepts any size. (Windows
+  /// may report a larger maximum than requested; Wine does not enforce it.)
   std::uint32_t max_message_size = 0;
-  /// How long a read waits for a message: `wait_forever`, or a duration
-  /// (0 returns at once) shorter than 2^32 - 1 ms.
+  /// How long read() waits for a message: `wait_forever`, or a duration from
+  /// 0 (do not wait) to 2^32 - 2 ms.
   std::chrono::milliseconds read_timeout = wait_forever;
+  /// Whether child processes created with handle inheritance inherit the
+  /// server's handle. Set with SetHandleInformation after creation (Wine
+  /// ignores SECURITY_ATTRIBUTES::bInheritHandle for mailslots).
+  bool inheritable = false;
+  /// The slot's security descriptor as SDDL, for example
+  /// "D:(A;OICI;GRGW;;;AU)(A;OICI;GA;;;BA)" to let every authenticated user
+  /// write to a service's slot; empty for the default security (write access
+  /// for LocalSystem, administrators and the creator owner only).
+  std::string security_descriptor;
+};
+
+/// What GetMailslotInfo reports about a slot.
+struct server_info {
+  /// The largest message the slot accepts (0: any); may exceed the requested one.
+  std::uint32_t max_message_size = 0;
+  /// The size of the next message; empty when no message is waiting.
+  std::optional<std::uint32_t> next_message_size;
+  /// How many messages are waiting.
+  std::uint32_t message_count = 0;
+  /// How long read() waits (wait_forever for MAILSLOT_WAIT_FOREVER).
+  std::chrono::milliseconds read_timeout{0};
 };
 
 namespace detail {
@@ -44,36 +72,14 @@ inline bool to_win32_timeout(std::chrono::milliseconds timeout, DWORD& out) noex
   return true;
 }
 
-/// An event for the calling thread's overlapped reads, created on first use
-/// and closed when the thread exits; NULL if it could not be created.
-inline HANDLE thread_read_event() noexcept {
-  thread_local const unique_handle event(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
-  return event.get();
+inline std::chrono::milliseconds from_win32_timeout(DWORD timeout) noexcept {
+  return timeout == MAILSLOT_WAIT_FOREVER ? wait_forever : std::chrono::milliseconds(timeout);
 }
 
-/// One ReadFile of a whole message. CreateMailslot's handle is overlapped on
-/// Windows, and ReadFile on an overlapped handle needs its own OVERLAPPED
-/// (without one it may report completion too early), so the read goes through
-/// an OVERLAPPED with this thread's event and waits for it. Where the handle is
-/// synchronous (Wine), ReadFile simply completes.
-inline std::size_t read_message(HANDLE slot, void* buffer, DWORD capacity,
-                                std::error_code& ec) noexcept {
-  OVERLAPPED overlapped{};
-  overlapped.hEvent = thread_read_event();
-  if (overlapped.hEvent == nullptr) {
-    ec = last_error();
-    return 0;
-  }
-  DWORD received = 0;
-  if (::ReadFile(slot, buffer, capacity, &received, &overlapped) == FALSE) {
-    if (::GetLastError() != ERROR_IO_PENDING ||
-        ::GetOverlappedResult(slot, &overlapped, &received, TRUE) == FALSE) {
-      ec = last_error();
-      return 0;
-    }
-  }
-  return received;
-}
+/// Owned reads keep a buffer of up to this many bytes between calls, so that a
+/// message costs one ReadFile; a larger message is read into a buffer of its
+/// exact size instead.
+inline constexpr std::size_t max_kept_buffer = std::size_t{1} << 20U;
 
 }  // namespace detail
 
@@ -81,45 +87,89 @@ inline std::size_t read_message(HANDLE slot, void* buffer, DWORD capacity,
 /// whole messages from it.
 ///
 /// Move-only; owns its handle and closes it on destruction. A default-
-/// constructed, closed or moved-from server owns no handle, and every
-/// operation on it fails with mailslot::errc::not_open.
+/// constructed, closed, released or moved-from server owns no handle, and every
+/// operation on it fails with errc::not_open.
+///
+/// Reads never lose or truncate a message: a buffer that is too small fails
+/// with ERROR_INSUFFICIENT_BUFFER (condition::buffer_too_small) and leaves the
+/// message queued; a timeout fails with ERROR_SEM_TIMEOUT
+/// (condition::timed_out), or is an empty optional for the try_ forms.
+///
+/// Thread safety: distinct objects are independent; one object is not for
+/// concurrent use, except cancel(), which any thread may call while another
+/// reads.
 class server {
  public:
   /// A server that owns no mailslot.
   server() noexcept = default;
 
-  /// Creates the mailslot `slot` with CreateMailslotW.
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Takes over `other`'s slot; `other` is left owning none. Moving a server
+  /// while another thread reads from it is undefined.
+  server(server&& other) noexcept { swap(other); }
+  server& operator=(server&& other) noexcept {
+    if (this != &other) {
+      server(std::move(other)).swap(*this);
+    }
+    return *this;
+  }
+
+  /// Closes the slot (CloseHandle), preserving GetLastError().
+  ~server() = default;
+
+  // --- creation ------------------------------------------------------------------
+
+  /// Creates the mailslot `slot` (CreateMailslotW).
   /// @param slot     a local name (`\\.\mailslot\[path\]name`)
-  /// @param options  maximum message size and read timeout
+  /// @param options  maximum message size, read timeout, inheritance, security
   /// @param ec       cleared on success; otherwise errc::server_name_not_local,
-  ///                 errc::invalid_name (empty name), errc::invalid_timeout, or
-  ///                 the Win32 error (ERROR_ALREADY_EXISTS when the name is
-  ///                 taken, ...)
+  ///                 errc::invalid_name (the empty name), errc::invalid_timeout,
+  ///                 errc::invalid_security_descriptor, or the Win32 error
+  ///                 (ERROR_ALREADY_EXISTS when the name is taken, ...)
   /// @return the server, or an empty one on failure
   [[nodiscard]] static server create(const mailslot::name& slot, const server_options& options,
                                      std::error_code& ec) {
     ec.clear();
     server result;
+    DWORD timeout = 0;
     if (slot.empty()) {
       ec = errc::invalid_name;
-      return result;
-    }
-    if (!slot.is_local()) {
+    } else if (!slot.is_local()) {
       ec = errc::server_name_not_local;
-      return result;
-    }
-    DWORD timeout = 0;
-    if (!detail::to_win32_timeout(options.read_timeout, timeout)) {
+    } else if (!detail::to_win32_timeout(options.read_timeout, timeout)) {
       ec = errc::invalid_timeout;
+    }
+    if (ec) {
       return result;
     }
+    detail::security_descriptor descriptor;
+    if (!options.security_descriptor.empty()) {
+      descriptor.assign(options.security_descriptor, ec);
+      if (ec) {
+        return result;
+      }
+    }
+    SECURITY_ATTRIBUTES attributes{};
+    attributes.nLength = sizeof(attributes);
+    attributes.lpSecurityDescriptor = descriptor.get();
+    attributes.bInheritHandle = options.inheritable ? TRUE : FALSE;
     result.handle_.reset(
-        ::CreateMailslotW(slot.c_str(), options.max_message_size, timeout, nullptr));
+        ::CreateMailslotW(slot.c_str(), options.max_message_size, timeout, &attributes));
     if (!result.handle_) {
       ec = detail::last_error();
       return result;
     }
+    if (options.inheritable &&
+        ::SetHandleInformation(result.handle_.get(), HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT) ==
+            FALSE) {
+      ec = detail::last_error();
+      return server();
+    }
     result.name_ = slot;
+    result.read_timeout_ = timeout;
+    result.handle_timeout_ = timeout;
     return result;
   }
 
@@ -138,66 +188,258 @@ class server {
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS
-  /// Creates the mailslot `slot`; throws std::system_error on failure.
-  [[nodiscard]] static server create(const mailslot::name& slot, const server_options& options = {}) {
+  /// Creates the mailslot `slot`; throws std::system_error naming the slot.
+  [[nodiscard]] static server create(const mailslot::name& slot,
+                                     const server_options& options = {}) {
     std::error_code ec;
     server result = create(slot, options, ec);
+    if (ec == errc::invalid_security_descriptor) {
+      detail::throw_error(ec, "create mailslot with security descriptor \"" +
+                                  options.security_descriptor + "\"",
+                          slot.string());
+    }
     detail::throw_if(ec, "create mailslot", slot.string());
     return result;
   }
 
-  /// Parses and creates the mailslot `slot`; throws std::system_error on
-  /// failure (for an invalid name, saying what is wrong with it).
+  /// Parses and creates the mailslot `slot`; throws std::system_error (for an
+  /// invalid name, saying what is wrong with it and where).
   [[nodiscard]] static server create(std::string_view slot, const server_options& options = {}) {
     return create(mailslot::name::parse(slot), options);
   }
 
-  /// Parses and creates the mailslot `slot`; throws std::system_error on failure.
+  /// Parses and creates the mailslot `slot`; throws std::system_error.
   [[nodiscard]] static server create(std::wstring_view slot, const server_options& options = {}) {
     return create(mailslot::name::parse(slot), options);
   }
 #endif
 
-  /// Reads the next message into `buffer` (ReadFile), waiting up to the read
-  /// timeout for one to arrive.
-  /// @return the message size; 0 for an empty message (and on error)
-  /// @param ec  cleared on success; otherwise ERROR_SEM_TIMEOUT when no message
-  ///            arrived in time, ERROR_INSUFFICIENT_BUFFER when the next
-  ///            message is larger than `size` (it stays queued), or
-  ///            mailslot::errc::not_open
-  std::size_t read(void* buffer, std::size_t size, std::error_code& ec) noexcept {
+  /// Takes ownership of `handle`, a mailslot server handle obtained elsewhere
+  /// (inherited, duplicated, or from CreateMailslotW). `slot` names it in
+  /// error messages. NULL and INVALID_HANDLE_VALUE give an empty server.
+  [[nodiscard]] static server adopt(HANDLE handle, mailslot::name slot = {}) noexcept {
+    server result;
+    result.handle_.reset(handle);
+    if (result.handle_) {
+      result.name_ = std::move(slot);
+      DWORD timeout = 0;
+      if (::GetMailslotInfo(result.handle_.get(), nullptr, nullptr, nullptr, &timeout) != FALSE) {
+        result.read_timeout_ = timeout;
+        result.handle_timeout_ = timeout;
+      }
+    }
+    return result;
+  }
+
+  // --- state ---------------------------------------------------------------------
+
+  /// What GetMailslotInfo reports: maximum message size, next message size,
+  /// message count; read_timeout is the timeout read() uses.
+  /// @param ec  cleared on success; otherwise errc::not_open or the Win32 error
+  [[nodiscard]] server_info info(std::error_code& ec) const noexcept {
     ec.clear();
+    server_info result;
     if (!handle_) {
       ec = errc::not_open;
-      return 0;
+      return result;
     }
-    // A message is at most 4 GiB - 1 bytes; a larger buffer is not needed.
-    const DWORD capacity = size > MAXDWORD ? MAXDWORD : static_cast<DWORD>(size);
-    return detail::read_message(handle_.get(), buffer, capacity, ec);
+    DWORD max_size = 0;
+    DWORD next = 0;
+    DWORD count = 0;
+    DWORD timeout = 0;
+    if (::GetMailslotInfo(handle_.get(), &max_size, &next, &count, &timeout) == FALSE) {
+      ec = detail::last_error();
+      return result;
+    }
+    result.max_message_size = max_size;
+    if (next != MAILSLOT_NO_MESSAGE) {
+      result.next_message_size = next;
+    }
+    result.message_count = count;
+    result.read_timeout = detail::from_win32_timeout(read_timeout_.value_or(timeout));
+    return result;
+  }
+
+  /// Changes how long read() waits for a message (SetMailslotInfo).
+  /// @param timeout  `wait_forever`, or 0 to 2^32 - 2 ms
+  /// @param ec       cleared on success; otherwise errc::invalid_timeout,
+  ///                 errc::not_open or the Win32 error
+  void set_read_timeout(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
+    ec.clear();
+    DWORD value = 0;
+    if (!handle_) {
+      ec = errc::not_open;
+    } else if (!detail::to_win32_timeout(timeout, value)) {
+      ec = errc::invalid_timeout;
+    } else if (apply_timeout(value, ec)) {
+      read_timeout_ = value;
+    }
+  }
+
+  // --- reading -------------------------------------------------------------------
+
+  /// Reads the next message into `buffer` (one ReadFile), waiting up to the
+  /// read timeout for one to arrive.
+  /// @return the message size (0 for an empty message, and on error)
+  /// @param ec  cleared on success; otherwise ERROR_SEM_TIMEOUT
+  ///            (condition::timed_out) when no message arrived in time,
+  ///            ERROR_INSUFFICIENT_BUFFER (condition::buffer_too_small) when
+  ///            the next message is larger than `size` (it stays queued),
+  ///            errc::cancelled, errc::not_open, or another Win32 error
+  std::size_t read(void* buffer, std::size_t size, std::error_code& ec) noexcept {
+    return prepare(read_timeout_, ec) ? read_into(buffer, size, ec) : 0;
+  }
+
+  /// Reads the next message as a std::string of exactly its size; see read().
+  /// Normally one ReadFile per message: the bytes land in a buffer the server
+  /// keeps (up to 1 MiB) and are copied into the result.
+  [[nodiscard]] std::string read_string(std::error_code& ec) {
+    return prepare(read_timeout_, ec) ? read_owned<std::string>(ec) : std::string();
+  }
+
+  /// Reads the next message as bytes of exactly its size; see read_string().
+  [[nodiscard]] std::vector<std::byte> read_bytes(std::error_code& ec) {
+    return prepare(read_timeout_, ec) ? read_owned<std::vector<std::byte>>(ec)
+                                      : std::vector<std::byte>();
+  }
+
+  /// Reads the next message into `buffer` if one arrives within `timeout`
+  /// (0: only if one is waiting now). No message in time is not an error: the
+  /// result is empty and `ec` is clear. read()'s own timeout is unchanged.
+  /// @return the message size, or an empty optional when no message arrived
+  /// @param ec  cleared unless a real error occurred (see read())
+  std::optional<std::size_t> try_read(void* buffer, std::size_t size,
+                                      std::chrono::milliseconds timeout,
+                                      std::error_code& ec) noexcept {
+    DWORD value = 0;
+    if (!timeout_for_call(timeout, value, ec)) {
+      return std::nullopt;
+    }
+    const std::size_t received = read_into(buffer, size, ec);
+    if (absorb_timeout(ec) || ec) {
+      return std::nullopt;
+    }
+    return received;
+  }
+
+  /// try_read() returning a std::string of exactly the message's size.
+  [[nodiscard]] std::optional<std::string> try_read_string(std::chrono::milliseconds timeout,
+                                                           std::error_code& ec) {
+    return try_read_owned<std::string>(timeout, ec);
+  }
+
+  /// try_read() returning bytes of exactly the message's size.
+  [[nodiscard]] std::optional<std::vector<std::byte>> try_read_bytes(
+      std::chrono::milliseconds timeout, std::error_code& ec) {
+    return try_read_owned<std::vector<std::byte>>(timeout, ec);
+  }
+
+  /// Stops the reads in progress on this server: each returns errc::cancelled
+  /// promptly, and the message it was waiting for (if any) stays queued. Reads
+  /// started after cancel() returns are not affected. Safe to call from any
+  /// thread while another reads; does nothing on a server that owns no slot.
+  void cancel() noexcept {
+    if (!handle_) {
+      return;
+    }
+    cancels_.fetch_add(1);
+    // A reader may be between announcing itself and entering ReadFile, where
+    // CancelIoEx finds nothing to cancel yet; so repeat until none is left.
+    for (unsigned round = 0; readers_.load() != 0; ++round) {
+      ::CancelIoEx(handle_.get(), nullptr);
+      ::Sleep(round < 8 ? 0 : 1);
+    }
+    cancels_.fetch_sub(1);
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS
-  /// Reads the next message into `buffer`; throws std::system_error on failure.
+  /// Reads the next message into `buffer`; throws std::system_error (a
+  /// timeout included) naming the slot.
   std::size_t read(void* buffer, std::size_t size) {
     std::error_code ec;
     const std::size_t received = read(buffer, size, ec);
-    detail::throw_if(ec, "read from mailslot", name_.string());
+    throw_if(ec, "read from mailslot");
     return received;
   }
-#endif
-
-  /// Closes the mailslot. The server owns no handle afterwards, even when
-  /// CloseHandle reports an error; closing an empty server does nothing.
-  void close(std::error_code& ec) noexcept { handle_.close(ec); }
-
-#if MAILSLOT_HAS_EXCEPTIONS
-  /// Closes the mailslot; throws std::system_error if CloseHandle fails.
-  void close() {
+  /// Reads the next message as a std::string; throws std::system_error.
+  [[nodiscard]] std::string read_string() {
     std::error_code ec;
-    close(ec);
-    detail::throw_if(ec, "close mailslot", name_.string());
+    std::string message = read_string(ec);
+    throw_if(ec, "read from mailslot");
+    return message;
+  }
+  /// Reads the next message as bytes; throws std::system_error.
+  [[nodiscard]] std::vector<std::byte> read_bytes() {
+    std::error_code ec;
+    std::vector<std::byte> message = read_bytes(ec);
+    throw_if(ec, "read from mailslot");
+    return message;
+  }
+  /// try_read(); throws std::system_error on errors other than the timeout.
+  std::optional<std::size_t> try_read(void* buffer, std::size_t size,
+                                      std::chrono::milliseconds timeout = {}) {
+    std::error_code ec;
+    const auto received = try_read(buffer, size, timeout, ec);
+    throw_if(ec, "read from mailslot");
+    return received;
+  }
+  /// try_read_string(); throws std::system_error on errors other than the timeout.
+  [[nodiscard]] std::optional<std::string> try_read_string(std::chrono::milliseconds timeout = {}) {
+    std::error_code ec;
+    auto message = try_read_string(timeout, ec);
+    throw_if(ec, "read from mailslot");
+    return message;
+  }
+  /// try_read_bytes(); throws std::system_error on errors other than the timeout.
+  [[nodiscard]] std::optional<std::vector<std::byte>> try_read_bytes(
+      std::chrono::milliseconds timeout = {}) {
+    std::error_code ec;
+    auto message = try_read_bytes(timeout, ec);
+    throw_if(ec, "read from mailslot");
+    return message;
+  }
+  /// info(); throws std::system_error.
+  [[nodiscard]] server_info info() const {
+    std::error_code ec;
+    server_info result = info(ec);
+    throw_if(ec, "query mailslot");
+    return result;
+  }
+  /// set_read_timeout(); throws std::system_error.
+  void set_read_timeout(std::chrono::milliseconds timeout) {
+    std::error_code ec;
+    set_read_timeout(timeout, ec);
+    throw_if(ec, "set the read timeout of mailslot");
   }
 #endif
+
+  // --- ownership -----------------------------------------------------------------
+
+  /// Closes the slot (CloseHandle). The server owns no handle afterwards, even
+  /// when CloseHandle reports an error; closing an empty server does nothing.
+  void close(std::error_code& ec) noexcept {
+    handle_.close(ec);
+    reset_state();
+  }
+
+#if MAILSLOT_HAS_EXCEPTIONS
+  /// Closes the slot; throws std::system_error if CloseHandle fails (the
+  /// server is closed either way).
+  void close() {
+    std::error_code ec;
+    mailslot::name slot = name_;
+    close(ec);
+    detail::throw_if(ec, "close mailslot", slot.string());
+  }
+#endif
+
+  /// Gives up ownership of the handle without closing it; the server is empty
+  /// afterwards. The caller must close the handle.
+  [[nodiscard]] HANDLE release() noexcept {
+    HANDLE handle = handle_.release();
+    reset_state();
+    return handle;
+  }
 
   /// True if the server owns a mailslot handle.
   [[nodiscard]] bool is_open() const noexcept { return handle_.valid(); }
@@ -206,13 +448,200 @@ class server {
   /// The mailslot handle, still owned by the server; NULL when not open.
   [[nodiscard]] HANDLE native_handle() const noexcept { return handle_.get(); }
 
-  /// The name the server was created with; empty for a default-constructed
-  /// or moved-from server.
+  /// The name the server was created with; empty when not open (and for an
+  /// adopted handle given no name).
   [[nodiscard]] const mailslot::name& name() const noexcept { return name_; }
 
+  void swap(server& other) noexcept {
+    handle_.swap(other.handle_);
+    event_.swap(other.event_);
+    std::swap(name_, other.name_);
+    std::swap(read_timeout_, other.read_timeout_);
+    std::swap(handle_timeout_, other.handle_timeout_);
+    std::swap(buffer_, other.buffer_);
+    std::swap(buffer_size_, other.buffer_size_);
+  }
+  friend void swap(server& a, server& b) noexcept { a.swap(b); }
+
  private:
+  // Announces a read for cancel() for as long as it lives.
+  class read_scope {
+   public:
+    explicit read_scope(server& owner) noexcept : owner_(owner) { owner_.readers_.fetch_add(1); }
+    ~read_scope() { owner_.readers_.fetch_sub(1); }
+    read_scope(const read_scope&) = delete;
+    read_scope& operator=(const read_scope&) = delete;
+    [[nodiscard]] bool cancelled() const noexcept { return owner_.cancels_.load() != 0; }
+
+   private:
+    server& owner_;
+  };
+
+  void reset_state() noexcept {
+    event_.reset();
+    name_ = mailslot::name();
+    read_timeout_.reset();
+    handle_timeout_.reset();
+    buffer_.reset();
+    buffer_size_ = 0;
+  }
+
+#if MAILSLOT_HAS_EXCEPTIONS
+  void throw_if(const std::error_code& ec, const char* operation) const {
+    detail::throw_if(ec, operation, name_.string());
+  }
+#endif
+
+  // Sets the slot's read timeout with SetMailslotInfo unless it already is `value`.
+  bool apply_timeout(DWORD value, std::error_code& ec) noexcept {
+    if (handle_timeout_ == value) {
+      return true;
+    }
+    if (::SetMailslotInfo(handle_.get(), value) == FALSE) {
+      ec = detail::last_error();
+      handle_timeout_.reset();
+      return false;
+    }
+    handle_timeout_ = value;
+    return true;
+  }
+
+  // Checks the server is open and the slot's timeout is `timeout` (when known).
+  bool prepare(std::optional<DWORD> timeout, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!handle_) {
+      ec = errc::not_open;
+      return false;
+    }
+    return !timeout || apply_timeout(*timeout, ec);
+  }
+
+  bool timeout_for_call(std::chrono::milliseconds timeout, DWORD& value, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!handle_) {
+      ec = errc::not_open;
+      return false;
+    }
+    if (!detail::to_win32_timeout(timeout, value)) {
+      ec = errc::invalid_timeout;
+      return false;
+    }
+    return apply_timeout(value, ec);
+  }
+
+  // A timeout in a try_ form is a normal outcome, not an error.
+  static bool absorb_timeout(std::error_code& ec) noexcept {
+    if (ec == condition::timed_out) {
+      ec.clear();
+      return true;
+    }
+    return false;
+  }
+
+  // One ReadFile of a whole message into `buffer`. CreateMailslot's handle is
+  // overlapped on Windows, and ReadFile on an overlapped handle needs an
+  // OVERLAPPED of its own (without one it may report completion early), so
+  // the read goes through one with the server's event and waits for it. Where
+  // the handle is synchronous (Wine), ReadFile simply completes.
+  std::size_t read_into(void* buffer, std::size_t size, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!event_) {
+      event_.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+      if (!event_) {
+        ec = detail::last_error();
+        return 0;
+      }
+    }
+    const read_scope scope(*this);
+    if (scope.cancelled()) {
+      ec = errc::cancelled;
+      return 0;
+    }
+    // A message is at most 2^32 - 1 bytes; a larger buffer is not needed.
+    const DWORD capacity = size > MAXDWORD ? MAXDWORD : static_cast<DWORD>(size);
+    OVERLAPPED overlapped{};
+    overlapped.hEvent = event_.get();
+    DWORD received = 0;
+    if (::ReadFile(handle_.get(), buffer, capacity, &received, &overlapped) == FALSE &&
+        (::GetLastError() != ERROR_IO_PENDING ||
+         ::GetOverlappedResult(handle_.get(), &overlapped, &received, TRUE) == FALSE)) {
+      ec = detail::last_error();
+      if (ec.value() == ERROR_OPERATION_ABORTED && scope.cancelled()) {
+        ec = errc::cancelled;
+      }
+      return 0;
+    }
+    return received;
+  }
+
+  // Reads a whole message into a new Container of exactly its size.
+  template <class Container>
+  Container read_owned(std::error_code& ec) {
+    if (!buffer_) {
+      buffer_size_ = 4096;
+      buffer_ = std::make_unique<char[]>(buffer_size_);
+    }
+    for (;;) {
+      const std::size_t received = read_into(buffer_.get(), buffer_size_, ec);
+      if (!ec) {
+        const auto* first = reinterpret_cast<const typename Container::value_type*>(buffer_.get());
+        return Container(first, first + received);
+      }
+      if (ec != condition::buffer_too_small) {
+        return Container();
+      }
+      // Rare path: the message is larger than the kept buffer.
+      DWORD next = 0;
+      if (::GetMailslotInfo(handle_.get(), nullptr, &next, nullptr, nullptr) == FALSE) {
+        ec = detail::last_error();
+        return Container();
+      }
+      if (next == MAILSLOT_NO_MESSAGE) {
+        continue;  // another reader took it; wait for the next one
+      }
+      if (next > detail::max_kept_buffer) {
+        Container message(next, typename Container::value_type{});
+        const std::size_t received_large = read_into(message.data(), message.size(), ec);
+        if (!ec) {
+          message.resize(received_large);
+          return message;
+        }
+        if (ec != condition::buffer_too_small) {
+          return Container();
+        }
+        continue;  // the head changed between the two calls; start over
+      }
+      std::size_t grown = buffer_size_;
+      while (grown < next) {
+        grown *= 2;
+      }
+      buffer_ = std::make_unique<char[]>(grown);
+      buffer_size_ = grown;
+    }
+  }
+
+  template <class Container>
+  std::optional<Container> try_read_owned(std::chrono::milliseconds timeout, std::error_code& ec) {
+    DWORD value = 0;
+    if (!timeout_for_call(timeout, value, ec)) {
+      return std::nullopt;
+    }
+    Container message = read_owned<Container>(ec);
+    if (absorb_timeout(ec) || ec) {
+      return std::nullopt;
+    }
+    return message;
+  }
+
   detail::unique_handle handle_;
+  detail::unique_handle event_;              // for overlapped reads, made on first use
   mailslot::name name_;
+  std::optional<DWORD> read_timeout_;        // what read() waits (unknown for some adopted handles)
+  std::optional<DWORD> handle_timeout_;      // the slot's timeout as last set here
+  std::unique_ptr<char[]> buffer_;           // kept for owned reads
+  std::size_t buffer_size_ = 0;
+  std::atomic<unsigned> readers_{0};         // reads in progress, for cancel()
+  std::atomic<unsigned> cancels_{0};         // cancel() calls in progress
 };
 
 }  // namespace mailslot

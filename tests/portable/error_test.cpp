@@ -20,6 +20,8 @@ const std::vector<std::pair<mailslot::errc, std::errc>> all_errors = {
     {mailslot::errc::message_too_large, std::errc::message_size},
     {mailslot::errc::invalid_timeout, std::errc::invalid_argument},
     {mailslot::errc::short_write, std::errc::io_error},
+    {mailslot::errc::cancelled, std::errc::operation_canceled},
+    {mailslot::errc::invalid_security_descriptor, std::errc::invalid_argument},
 };
 
 }  // namespace
@@ -90,6 +92,7 @@ const std::vector<condition_case> all_conditions = {
      {mailslot::errc::invalid_name, mailslot::errc::name_too_long,
       mailslot::errc::server_name_not_local}},
     {condition::access_denied, {5}, {}},
+    {condition::cancelled, {995}, {mailslot::errc::cancelled}},
 };
 
 // Win32 codes the library reports or that a caller may meet, to check that

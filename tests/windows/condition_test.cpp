@@ -14,7 +14,7 @@ using mailslot::condition;
 using mailslot_test::unique_slot_name;
 
 TEST_CASE("a read that finds no message is condition::timed_out", "[condition][wine10]") {
-  auto server = mailslot::server::create(unique_slot_name("cond-timeout"), {0, std::chrono::milliseconds(0)});
+  auto server = mailslot::server::create(unique_slot_name("cond-timeout"), mailslot_test::with_timeout(std::chrono::milliseconds(0)));
   std::array<char, 8> buffer{};
   std::error_code ec;
   (void)server.read(buffer.data(), buffer.size(), ec);
@@ -42,7 +42,7 @@ TEST_CASE("creating a taken name is condition::already_exists", "[condition][win
 
 TEST_CASE("a buffer smaller than the message is condition::buffer_too_small", "[condition][wine10]") {
   const auto name = unique_slot_name("cond-small");
-  auto server = mailslot::server::create(name, {0, std::chrono::milliseconds(0)});
+  auto server = mailslot::server::create(name, mailslot_test::with_timeout(std::chrono::milliseconds(0)));
   mailslot::client::open(name).write("four");
   std::array<char, 2> small{};
   std::error_code ec;

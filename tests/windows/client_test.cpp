@@ -1,0 +1,149 @@
+#include <mailslot/mailslot.hpp>
+
+#include <support/slot_name.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <chrono>
+#include <string>
+#include <system_error>
+#include <vector>
+
+using mailslot::condition;
+using mailslot::errc;
+using mailslot_test::make_server;
+using mailslot_test::unique_slot_name;
+using mailslot_test::with_timeout;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A write handle to `server`'s slot, opened without the library.
+HANDLE raw_open(const mailslot::server& server) {
+  return ::CreateFileW(server.name().c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                       nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+}
+
+}  // namespace
+
+TEST_CASE("each write sends exactly one whole message", "[client][wine10]") {
+  auto server = make_server("one-each");
+  auto client = mailslot::client::open(server.name());
+  const std::string big(64 * 1024, 'x');
+  client.write("first");
+  client.write(big);
+  client.write(big.data(), 10);
+  CHECK(server.info().message_count == 3);
+  CHECK(server.read_string() == "first");
+  CHECK(server.read_string() == big);
+  CHECK(server.read_string() == big.substr(0, 10));
+}
+
+TEST_CASE("local writes are not limited to 424 bytes", "[client][limit][wine10]") {
+  auto server = make_server("local-big");
+  const std::string message(mailslot::max_remote_message_size + 1, 'L');
+  std::error_code ec;
+  mailslot::client::open(server.name()).write(message, ec);
+  CHECK_FALSE(ec);
+  CHECK(server.read_string() == message);
+}
+
+TEST_CASE("a message over 424 bytes to a remote name is refused before Windows sees it",
+          "[client][limit][wine10]") {
+  // Wine cannot open remote names, so the client adopts a handle to a local
+  // slot while naming a remote destination: write() applies the limit of the
+  // name it was given, exactly as for a client opened by that name.
+  auto server = make_server("remote-limit");
+  for (const char* destination :
+       {R"(\\far-away\mailslot\x)", R"(\\corp.example\mailslot\x)", R"(\\*\mailslot\x)"}) {
+    INFO(destination);
+    auto client = mailslot::client::adopt(raw_open(server), mailslot::name::parse(destination));
+    REQUIRE(client);
+    std::error_code ec;
+    client.write(std::string(425, 'r'), ec);
+    CHECK(ec == errc::message_too_large);
+    CHECK(ec == condition::message_too_large);
+    CHECK(server.info().message_count == 0);  // nothing reached Windows
+
+    const std::string largest(424, 'r');
+    client.write(largest, ec);
+    CHECK_FALSE(ec);
+    CHECK(server.read_string() == largest);
+    CHECK_THROWS_AS(client.write(std::string(1000, 'r')), std::system_error);
+  }
+}
+
+TEST_CASE("several clients write to one slot", "[client][wine10]") {
+  auto server = make_server("several");
+  std::vector<mailslot::client> clients;
+  for (int i = 0; i < 5; ++i) {
+    clients.push_back(mailslot::client::open(server.name()));
+  }
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    clients[i].write("from " + std::to_string(i));
+  }
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    CHECK(server.read_string() == "from " + std::to_string(i));
+  }
+}
+
+TEST_CASE("missing slots, invalid names and remote names fail with distinct errors", "[client][wine10]") {
+  std::error_code missing;
+  (void)mailslot::client::open(unique_slot_name("nobody"), missing);
+  CHECK(missing == condition::not_found);
+  CHECK(missing != condition::invalid_name);
+
+  std::error_code invalid;
+  (void)mailslot::client::open(R"(\\.\mailslot\bad<name>)", invalid);
+  CHECK(invalid == errc::invalid_name);
+  CHECK(invalid != condition::not_found);
+
+  // Windows 11 24H2 and later: ERROR_REMOTE_MAILSLOTS_DEPRECATED unless the
+  // policy enables remote mailslots. Wine 10: ERROR_PATH_NOT_FOUND.
+  std::error_code remote;
+  (void)mailslot::client::open(R"(\\some-host\mailslot\x)", remote);
+  CHECK((remote == condition::remote_mailslots_disabled || remote == condition::not_found));
+  CHECK(remote != errc::invalid_name);
+}
+
+TEST_CASE("a moved-from client owns nothing and reports not_open", "[client][move]") {
+  auto server = make_server("client-move");
+  auto client = mailslot::client::open(server.name());
+  mailslot::client moved = std::move(client);
+  CHECK(moved);
+  CHECK_FALSE(client);                 // NOLINT(bugprone-use-after-move): the documented state
+  CHECK(client.name().empty());        // NOLINT(bugprone-use-after-move)
+  std::error_code ec;
+  client.write("x", ec);               // NOLINT(bugprone-use-after-move)
+  CHECK(ec == errc::not_open);
+  moved.write("y");
+  CHECK(server.read_string() == "y");
+  CHECK(server.info().message_count == 0);
+}
+
+TEST_CASE("close, release and adopt move the handle's ownership", "[client][wine10]") {
+  auto server = make_server("client-own");
+  auto client = mailslot::client::open(server.name());
+  HANDLE raw = client.release();
+  CHECK_FALSE(client);
+  auto adopted = mailslot::client::adopt(raw, server.name());
+  adopted.write("via adopted");
+  CHECK(server.read_string() == "via adopted");
+  std::error_code ec;
+  adopted.close(ec);
+  CHECK_FALSE(ec);
+  adopted.close(ec);
+  CHECK_FALSE(ec);
+  adopted.write("x", ec);
+  CHECK(ec == errc::not_open);
+  CHECK_FALSE(mailslot::client::adopt(INVALID_HANDLE_VALUE, server.name()));
+}
+
+TEST_CASE("destroying a client preserves GetLastError", "[client][wine10]") {
+  auto server = make_server("client-last-error");
+  {
+    auto client = mailslot::client::open(server.name());
+    ::SetLastError(ERROR_FILE_NOT_FOUND);
+  }
+  CHECK(::GetLastError() == ERROR_FILE_NOT_FOUND);
+}

@@ -1,0 +1,62 @@
+// mailslot_test_helper: the second process of the Windows tests.
+//
+//   write NAME COUNT TAG      open NAME, write COUNT messages "TAG:<i>"
+//   read-handle HANDLE TEXT   adopt the inherited server HANDLE (decimal), read
+//                             one message within 5 s and compare it with TEXT
+//
+// Exit codes: 0 success, 2 usage, 3 open failed, 4 write/read failed,
+// 5 message differs.
+
+#include <mailslot/mailslot.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <system_error>
+
+namespace {
+
+int write_messages(const char* slot, long count, const std::string& tag) {
+  std::error_code ec;
+  auto client = mailslot::client::open(std::string_view(slot), ec);
+  if (ec) {
+    std::fprintf(stderr, "helper: open %s: %s\n", slot, ec.message().c_str());
+    return 3;
+  }
+  for (long i = 0; i < count; ++i) {
+    client.write(tag + ":" + std::to_string(i), ec);
+    if (ec) {
+      std::fprintf(stderr, "helper: write %ld: %s\n", i, ec.message().c_str());
+      return 4;
+    }
+  }
+  return 0;
+}
+
+int read_inherited(const char* handle_text, const std::string& expected) {
+  const auto value = static_cast<std::uintptr_t>(std::strtoull(handle_text, nullptr, 10));
+  auto server = mailslot::server::adopt(reinterpret_cast<HANDLE>(value));
+  std::error_code ec;
+  const auto message = server.try_read_string(std::chrono::seconds(5), ec);
+  if (ec || !message) {
+    std::fprintf(stderr, "helper: read from inherited handle: %s\n",
+                 ec ? ec.message().c_str() : "timed out");
+    return 4;
+  }
+  return *message == expected ? 0 : 5;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string command = argc > 1 ? argv[1] : "";
+  if (command == "write" && argc == 5) {
+    return write_messages(argv[2], std::strtol(argv[3], nullptr, 10), argv[4]);
+  }
+  if (command == "read-handle" && argc == 4) {
+    return read_inherited(argv[2], argv[3]);
+  }
+  std::fprintf(stderr, "usage: mailslot_test_helper write NAME COUNT TAG | read-handle HANDLE TEXT\n");
+  return 2;
+}

@@ -1,0 +1,381 @@
+#include <mailslot/mailslot.hpp>
+
+#include <support/process.hpp>
+#include <support/slot_name.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <aclapi.h>
+#include <sddl.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+using mailslot::condition;
+using mailslot::errc;
+using mailslot_test::make_server;
+using mailslot_test::unique_slot_name;
+using mailslot_test::with_timeout;
+using namespace std::chrono_literals;
+
+// --- creation and state -----------------------------------------------------------------
+
+TEST_CASE("info reports the maximum size, next size, count and read timeout", "[server][wine10]") {
+  mailslot::server_options options;
+  options.max_message_size = 250;
+  options.read_timeout = 500ms;
+  auto server = mailslot::server::create(unique_slot_name("info"), options);
+  auto info = server.info();
+  CHECK(info.max_message_size >= 250);
+  CHECK_FALSE(info.next_message_size.has_value());
+  CHECK(info.message_count == 0);
+  CHECK(info.read_timeout == 500ms);
+
+  auto client = mailslot::client::open(server.name());
+  client.write("12345");
+  client.write("1");
+  info = server.info();
+  CHECK(info.next_message_size == 5u);
+  CHECK(info.message_count == 2);
+}
+
+TEST_CASE("the read timeout can be changed and wait_forever round-trips", "[server][wine10]") {
+  auto server = make_server("set-timeout", mailslot::wait_forever);
+  CHECK(server.info().read_timeout == mailslot::wait_forever);
+  server.set_read_timeout(1000ms);
+  CHECK(server.info().read_timeout == 1000ms);
+  server.set_read_timeout(mailslot::wait_forever);
+  CHECK(server.info().read_timeout == mailslot::wait_forever);
+}
+
+TEST_CASE("timeouts Windows cannot represent are refused", "[server]") {
+  auto server = make_server("bad-timeout");
+  std::error_code ec;
+  server.set_read_timeout(-1ms, ec);
+  CHECK(ec == errc::invalid_timeout);
+  server.set_read_timeout(std::chrono::milliseconds(0xFFFFFFFFLL), ec);
+  CHECK(ec == errc::invalid_timeout);
+  std::array<char, 4> buffer{};
+  CHECK_FALSE(server.try_read(buffer.data(), buffer.size(), -5ms, ec));
+  CHECK(ec == errc::invalid_timeout);
+  mailslot::server_options options;
+  options.read_timeout = std::chrono::hours(24 * 60);  // more than 2^32 - 2 ms
+  CHECK_FALSE(mailslot::server::create(unique_slot_name("bad-timeout-2"), options, ec));
+  CHECK(ec == errc::invalid_timeout);
+}
+
+// --- owned reads ---------------------------------------------------------------------------
+
+TEST_CASE("read_string and read_bytes return messages of exactly their size", "[server][wine10]") {
+  auto server = make_server("owned");
+  auto client = mailslot::client::open(server.name());
+  client.write("hello");
+  const std::array<unsigned char, 3> raw{0x00, 0xFF, 0x7F};
+  client.write(raw.data(), raw.size());
+  client.write("");
+
+  const std::string text = server.read_string();
+  CHECK(text == "hello");
+  CHECK(text.size() == 5);
+  const std::vector<std::byte> bytes = server.read_bytes();
+  REQUIRE(bytes.size() == 3);
+  CHECK(bytes[0] == std::byte{0x00});
+  CHECK(bytes[1] == std::byte{0xFF});
+  CHECK(bytes[2] == std::byte{0x7F});
+  CHECK(server.read_string().empty());
+}
+
+TEST_CASE("owned reads take messages larger than the kept buffer whole", "[server][wine10]") {
+  auto server = make_server("owned-large");
+  auto client = mailslot::client::open(server.name());
+  // 10 KiB grows the kept buffer; 3 MiB is read into a buffer of its own size.
+  for (const std::size_t size : {std::size_t{10 * 1024}, std::size_t{3} << 20U, std::size_t{7}}) {
+    std::string message(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) {
+      message[i] = static_cast<char>('a' + i % 23);
+    }
+    client.write(message);
+    const std::string received = server.read_string();
+    CHECK(received.size() == size);
+    CHECK(received == message);
+  }
+}
+
+TEST_CASE("an owned read that times out returns nothing and loses nothing", "[server][wine10]") {
+  auto server = make_server("owned-timeout");
+  std::error_code ec;
+  CHECK(server.read_string(ec).empty());
+  CHECK(ec == condition::timed_out);
+  CHECK_THROWS_AS(server.read_bytes(), std::system_error);
+}
+
+// --- bounded waits ---------------------------------------------------------------------------
+
+TEST_CASE("try_read returns nothing when no message arrives in time, without an error",
+          "[server][wine10]") {
+  auto server = make_server("try-empty", mailslot::wait_forever);
+  std::array<char, 16> buffer{};
+  std::error_code ec;
+  CHECK_FALSE(server.try_read(buffer.data(), buffer.size(), 0ms, ec).has_value());
+  CHECK_FALSE(ec);
+  CHECK_FALSE(server.try_read_string(0ms, ec).has_value());
+  CHECK_FALSE(ec);
+  CHECK_NOTHROW(server.try_read_bytes());  // the throwing form does not throw for a timeout
+}
+
+TEST_CASE("try_read with a timeout waits at least about that long", "[server][wine10]") {
+  auto server = make_server("try-wait", mailslot::wait_forever);
+  const auto start = std::chrono::steady_clock::now();
+  const auto message = server.try_read_string(200ms);
+  CHECK_FALSE(message.has_value());
+  CHECK(std::chrono::steady_clock::now() - start >= 180ms);
+}
+
+TEST_CASE("try_read returns waiting messages, empty ones included", "[server][wine10]") {
+  auto server = make_server("try-some", mailslot::wait_forever);
+  auto client = mailslot::client::open(server.name());
+  client.write("abc");
+  client.write("");
+  std::array<char, 16> buffer{};
+  CHECK(server.try_read(buffer.data(), buffer.size()) == 3u);
+  const auto empty = server.try_read_string();
+  REQUIRE(empty.has_value());
+  CHECK(empty->empty());
+}
+
+TEST_CASE("try_read leaves read()'s own timeout in place", "[server][wine10]") {
+  auto server = make_server("try-keeps", 0ms);
+  CHECK_FALSE(server.try_read_string(50ms).has_value());
+  CHECK(server.info().read_timeout == 0ms);
+  // read() still returns at once: its timeout 0 is restored before it reads.
+  std::error_code ec;
+  const auto start = std::chrono::steady_clock::now();
+  (void)server.read_string(ec);
+  CHECK(ec == condition::timed_out);
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+}
+
+TEST_CASE("try_read reports real errors through the error code", "[server][wine10]") {
+  auto server = make_server("try-error");
+  mailslot::client::open(server.name()).write("too long for the buffer");
+  std::array<char, 4> small{};
+  std::error_code ec;
+  CHECK_FALSE(server.try_read(small.data(), small.size(), 0ms, ec).has_value());
+  CHECK(ec == condition::buffer_too_small);
+  CHECK_THROWS_AS(server.try_read(small.data(), small.size()), std::system_error);
+}
+
+// --- cancellation ------------------------------------------------------------------------------
+
+TEST_CASE("cancel stops a reader blocked in another thread, and the slot stays usable",
+          "[server][cancel][wine10]") {
+  auto server = make_server("cancel", mailslot::wait_forever);
+  std::error_code read_error;
+  std::atomic<bool> finished{false};
+  std::thread reader([&] {
+    (void)server.read_string(read_error);
+    finished = true;
+  });
+  std::this_thread::sleep_for(100ms);  // let it block (if it has not yet, cancel still catches it)
+  CHECK_FALSE(finished);
+  server.cancel();
+  reader.join();
+  CHECK(read_error == errc::cancelled);
+  CHECK(read_error == condition::cancelled);
+
+  mailslot::client::open(server.name()).write("after");
+  CHECK(server.read_string() == "after");
+}
+
+TEST_CASE("cancel returns at once when nobody reads, and later reads are unaffected", "[server][cancel][wine10]") {
+  auto server = make_server("cancel-idle", 0ms);
+  server.cancel();
+  mailslot::client::open(server.name()).write("x");
+  CHECK(server.read_string() == "x");
+  mailslot::server closed;
+  closed.cancel();  // nothing to do
+  CHECK_FALSE(closed);
+}
+
+TEST_CASE("cancel catches a reader however it is timed against it", "[server][cancel][wine10]") {
+  auto server = make_server("cancel-race", mailslot::wait_forever);
+  for (int round = 0; round < 50; ++round) {
+    std::error_code ec;
+    std::atomic<bool> done{false};
+    std::thread reader([&] {
+      (void)server.read_string(ec);
+      done = true;
+    });
+    if (round % 2 == 0) {
+      std::this_thread::yield();
+    }
+    // Keep cancelling until the reader has returned: the reads that start
+    // after a cancel() returns are not cancelled by it.
+    while (!done) {
+      server.cancel();
+      std::this_thread::sleep_for(1ms);
+    }
+    reader.join();
+    CHECK(ec == errc::cancelled);
+  }
+}
+
+// --- ownership ---------------------------------------------------------------------------------
+
+TEST_CASE("a moved-from server owns nothing and reports not_open", "[server][move]") {
+  auto server = make_server("move");
+  const std::string name = server.name().string();
+  mailslot::server moved = std::move(server);
+  CHECK(moved.is_open());
+  CHECK(moved.name().string() == name);
+  CHECK_FALSE(server.is_open());           // NOLINT(bugprone-use-after-move): the documented state
+  CHECK(server.native_handle() == nullptr);  // NOLINT(bugprone-use-after-move)
+  CHECK(server.name().empty());            // NOLINT(bugprone-use-after-move)
+  std::error_code ec;
+  std::array<char, 4> buffer{};
+  (void)server.read(buffer.data(), buffer.size(), ec);  // NOLINT(bugprone-use-after-move)
+  CHECK(ec == errc::not_open);
+  (void)server.info(ec);  // NOLINT(bugprone-use-after-move)
+  CHECK(ec == errc::not_open);
+  CHECK_FALSE(server.try_read_string(0ms, ec));  // NOLINT(bugprone-use-after-move)
+  CHECK(ec == errc::not_open);
+  server.set_read_timeout(1ms, ec);  // NOLINT(bugprone-use-after-move)
+  CHECK(ec == errc::not_open);
+
+  mailslot::server target = make_server("move-target");
+  const auto replaced = target.name();
+  target = std::move(moved);
+  CHECK(target.name().string() == name);
+  // The slot target owned before was closed: its name is free again.
+  CHECK(mailslot::server::create(replaced, {}, ec));
+  CHECK_FALSE(ec);
+  auto& self = target;
+  target = std::move(self);  // self-move keeps the slot
+  CHECK(target.is_open());
+}
+
+TEST_CASE("close is final, idempotent, and frees the name", "[server][wine10]") {
+  auto server = make_server("close");
+  const auto name = server.name();
+  std::error_code ec;
+  server.close(ec);
+  CHECK_FALSE(ec);
+  CHECK_FALSE(server);
+  server.close(ec);
+  CHECK_FALSE(ec);
+  CHECK_NOTHROW(server.close());
+  CHECK(mailslot::server::create(name, {}, ec));
+}
+
+TEST_CASE("release hands the handle over and adopt takes it back", "[server][wine10]") {
+  auto server = make_server("release", 0ms);
+  const auto name = server.name();
+  HANDLE raw = server.release();
+  CHECK_FALSE(server);
+  CHECK(server.name().empty());
+  REQUIRE(raw != nullptr);
+  auto adopted = mailslot::server::adopt(raw, name);
+  CHECK(adopted.native_handle() == raw);
+  CHECK(adopted.info().read_timeout == 0ms);  // learnt from the handle
+  mailslot::client::open(name).write("kept");
+  CHECK(adopted.read_string() == "kept");
+  CHECK_FALSE(mailslot::server::adopt(INVALID_HANDLE_VALUE));
+  CHECK_FALSE(mailslot::server::adopt(nullptr));
+}
+
+TEST_CASE("destroying a server preserves GetLastError", "[server][wine10]") {
+  {
+    auto server = make_server("last-error");
+    ::SetLastError(ERROR_SEM_TIMEOUT);
+  }
+  CHECK(::GetLastError() == ERROR_SEM_TIMEOUT);
+}
+
+TEST_CASE("errors of the throwing forms name the operation and the slot", "[server][wine10]") {
+  auto server = make_server("what");
+  try {
+    (void)server.read_string();
+    FAIL("no exception");
+  } catch (const std::system_error& e) {
+    CHECK(e.code() == condition::timed_out);
+    const std::string what = e.what();
+    CHECK(what.find("read from mailslot") != std::string::npos);
+    CHECK(what.find(server.name().string()) != std::string::npos);
+  }
+}
+
+// --- inheritance and security ---------------------------------------------------------------------
+
+TEST_CASE("an inheritable server's handle works in a child process", "[server][process][wine10]") {
+  mailslot::server_options options;
+  options.inheritable = true;
+  auto server = mailslot::server::create(unique_slot_name("inherit"), options);
+  DWORD flags = 0;
+  REQUIRE(::GetHandleInformation(server.native_handle(), &flags) != FALSE);
+  CHECK((flags & HANDLE_FLAG_INHERIT) != 0);
+
+  mailslot::client::open(server.name()).write("for the child");
+  const auto value = reinterpret_cast<std::uintptr_t>(server.native_handle());
+  mailslot_test::helper_process child({L"read-handle", std::to_wstring(value), L"for the child"}, true);
+  REQUIRE(child.started());
+  CHECK(child.wait() == 0);
+  CHECK(server.info().message_count == 0);  // the child read it
+}
+
+TEST_CASE("a server's handle is not inheritable by default", "[server][process][wine10]") {
+  auto server = make_server("no-inherit");
+  DWORD flags = 0;
+  REQUIRE(::GetHandleInformation(server.native_handle(), &flags) != FALSE);
+  CHECK((flags & HANDLE_FLAG_INHERIT) == 0);
+
+  mailslot::client::open(server.name()).write("not for the child");
+  const auto value = reinterpret_cast<std::uintptr_t>(server.native_handle());
+  mailslot_test::helper_process child({L"read-handle", std::to_wstring(value), L"not for the child"}, true);
+  REQUIRE(child.started());
+  CHECK(child.wait() != 0);
+  CHECK(server.info().message_count == 1);  // still here
+}
+
+TEST_CASE("a security descriptor given as SDDL is applied to the slot", "[server][security][wine10]") {
+  mailslot::server_options options;
+  options.security_descriptor = "D:(A;;GA;;;WD)(A;;GA;;;SY)";
+  auto server = mailslot::server::create(unique_slot_name("sddl"), options);
+  PSECURITY_DESCRIPTOR descriptor = nullptr;
+  PACL dacl = nullptr;
+  REQUIRE(::GetSecurityInfo(server.native_handle(), SE_KERNEL_OBJECT, DACL_SECURITY_INFORMATION,
+                            nullptr, nullptr, &dacl, nullptr, &descriptor) == ERROR_SUCCESS);
+  LPWSTR text = nullptr;
+  REQUIRE(::ConvertSecurityDescriptorToStringSecurityDescriptorW(
+              descriptor, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &text, nullptr) != FALSE);
+  const std::wstring sddl = text;
+  ::LocalFree(text);
+  ::LocalFree(descriptor);
+  INFO(mailslot::detail::to_display_utf8(std::wstring_view(sddl)));
+  CHECK(dacl != nullptr);
+  CHECK(sddl.find(L";;;WD)") != std::wstring::npos);  // the ACE for Everyone
+  CHECK(sddl.find(L";;;SY)") != std::wstring::npos);
+}
+
+TEST_CASE("invalid SDDL is refused with its own error", "[server][security][wine10]") {
+  mailslot::server_options options;
+  options.security_descriptor = "this is not SDDL";
+  std::error_code ec;
+  CHECK_FALSE(mailslot::server::create(unique_slot_name("bad-sddl"), options, ec));
+  CHECK(ec == errc::invalid_security_descriptor);
+  options.security_descriptor = "D:(A;;GA;;;WD)\xFF";  // not UTF-8
+  CHECK_FALSE(mailslot::server::create(unique_slot_name("bad-sddl-2"), options, ec));
+  CHECK(ec == errc::invalid_security_descriptor);
+  try {
+    options.security_descriptor = "D:(nonsense)";
+    (void)mailslot::server::create(unique_slot_name("bad-sddl-3"), options);
+    FAIL("no exception");
+  } catch (const std::system_error& e) {
+    CHECK(std::string(e.what()).find("D:(nonsense)") != std::string::npos);
+  }
+}
