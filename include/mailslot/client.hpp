@@ -187,6 +187,7 @@ class client {
 
   /// True if the client owns a handle.
   [[nodiscard]] bool is_open() const noexcept { return handle_.valid(); }
+  /// Same as is_open().
   explicit operator bool() const noexcept { return is_open(); }
 
   /// The handle, still owned by the client; NULL when not open.
@@ -195,10 +196,12 @@ class client {
   /// The name the client was opened with; empty when not open.
   [[nodiscard]] const mailslot::name& name() const noexcept { return name_; }
 
+  /// Exchanges the slots (and all state) of two clients.
   void swap(client& other) noexcept {
     handle_.swap(other.handle_);
     std::swap(name_, other.name_);
   }
+  /// Exchanges the slots of two clients.
   friend void swap(client& a, client& b) noexcept { a.swap(b); }
 
  private:

@@ -402,13 +402,16 @@ class name {
   /// The empty name.
   name() = default;
 
+  /// Copies are equal to the original.
   name(const name&) = default;
+  /// Copies are equal to the original.
   name& operator=(const name&) = default;
   /// Moving leaves `other` empty.
   name(name&& other) noexcept
       : text_(std::move(other.text_)), host_size_(other.host_size_), scope_(other.scope_) {
     other.clear();
   }
+  /// Moving leaves `other` empty.
   name& operator=(name&& other) noexcept {
     if (this != &other) {
       text_ = std::move(other.text_);
@@ -439,7 +442,9 @@ class name {
   /// Why `text` is not a valid name, as a sentence that quotes it and gives the
   /// index of the problem; empty if it is valid.
   [[nodiscard]] static std::string explain(std::string_view text) { return explain_any(text); }
+  /// explain() for a UTF-16 name; indices count UTF-16 code units.
   [[nodiscard]] static std::string explain(std::u16string_view text) { return explain_any(text); }
+  /// explain() for a wchar_t name; indices count wchar_t units.
   [[nodiscard]] static std::string explain(std::wstring_view text) { return explain_any(text); }
 
   /// The local name `\\.\mailslot\<path>`, for example local("app\\events").
@@ -467,12 +472,16 @@ class name {
   /// Parses a name; throws std::system_error whose what() quotes the name and
   /// says what is wrong with it and where.
   [[nodiscard]] static name parse(std::string_view text) { return parse_or_throw(text); }
+  /// Parses a UTF-16 name; throws std::system_error like the UTF-8 form.
   [[nodiscard]] static name parse(std::u16string_view text) { return parse_or_throw(text); }
+  /// Parses a wchar_t name; throws std::system_error like the UTF-8 form.
   [[nodiscard]] static name parse(std::wstring_view text) { return parse_or_throw(text); }
 
+  /// local(), throwing std::system_error that explains an invalid path.
   [[nodiscard]] static name local(std::string_view path) {
     return parse_or_throw(std::string_view(R"(\\.\mailslot\)" + std::string(path)));
   }
+  /// remote(), throwing std::system_error that explains an invalid host or path.
   [[nodiscard]] static name remote(std::string_view host, std::string_view path) {
     if (!is_remote_host(host)) {
       throw std::system_error(make_error_code(errc::invalid_name),
@@ -483,6 +492,7 @@ class name {
     }
     return parse_or_throw(std::string_view(remote_text(host, path)));
   }
+  /// primary_domain(), throwing std::system_error that explains an invalid path.
   [[nodiscard]] static name primary_domain(std::string_view path) {
     return parse_or_throw(std::string_view(R"(\\*\mailslot\)" + std::string(path)));
   }
@@ -510,11 +520,14 @@ class name {
 
   /// The whole name in UTF-16, as the Win32 W functions take it.
   [[nodiscard]] const string_type& native() const noexcept { return text_; }
+  /// The whole name in UTF-16, NUL-terminated (for CreateMailslotW, CreateFileW).
   [[nodiscard]] const value_type* c_str() const noexcept { return text_.c_str(); }
+  /// host() in UTF-16, without copying.
   [[nodiscard]] std::basic_string_view<value_type> native_host() const noexcept {
     return empty() ? std::basic_string_view<value_type>()
                    : std::basic_string_view<value_type>(text_).substr(2, host_size_);
   }
+  /// path() in UTF-16, without copying.
   [[nodiscard]] std::basic_string_view<value_type> native_path() const noexcept {
     return empty() ? std::basic_string_view<value_type>()
                    : std::basic_string_view<value_type>(text_).substr(host_size_ + 12);

@@ -334,23 +334,36 @@ class server {
     return try_read_owned<std::vector<std::byte>>(timeout, ec);
   }
 
-  /// Stops the reads in progress on this server: each returns errc::cancelled
-  /// promptly, and the message it was waiting for (if any) stays queued. Reads
-  /// started after cancel() returns are not affected. Safe to call from any
-  /// thread while another reads; does nothing on a server that owns no slot.
+  /// Cancels reading: the read in progress (if any) and every later read
+  /// return errc::cancelled at once, until resume(). A cancelled read leaves
+  /// its message queued. Returns once no read is blocked any more. Safe to
+  /// call from any thread while another reads; this is how a listening thread
+  /// is stopped:
+  ///
+  ///     // listener: while (true) { auto m = s.read_string(ec); if (ec == condition::cancelled) break; ... }
+  ///     s.cancel(); listener.join();
+  ///
+  /// Because the state persists, there is no race with a reader that is
+  /// between two reads when cancel() is called. Does nothing on a server that
+  /// owns no slot.
   void cancel() noexcept {
     if (!handle_) {
       return;
     }
-    cancels_.fetch_add(1);
-    // A reader may be between announcing itself and entering ReadFile, where
+    cancelled_.store(true);
+    // A reader may be between checking the state and entering ReadFile, where
     // CancelIoEx finds nothing to cancel yet; so repeat until none is left.
     for (unsigned round = 0; readers_.load() != 0; ++round) {
       ::CancelIoEx(handle_.get(), nullptr);
       ::Sleep(round < 8 ? 0 : 1);
     }
-    cancels_.fetch_sub(1);
   }
+
+  /// Ends the cancelled state: reads wait for messages again.
+  void resume() noexcept { cancelled_.store(false); }
+
+  /// True between cancel() and resume().
+  [[nodiscard]] bool is_cancelled() const noexcept { return cancelled_.load(); }
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// Reads the next message into `buffer`; throws std::system_error (a
@@ -443,6 +456,7 @@ class server {
 
   /// True if the server owns a mailslot handle.
   [[nodiscard]] bool is_open() const noexcept { return handle_.valid(); }
+  /// Same as is_open().
   explicit operator bool() const noexcept { return is_open(); }
 
   /// The mailslot handle, still owned by the server; NULL when not open.
@@ -452,6 +466,7 @@ class server {
   /// adopted handle given no name).
   [[nodiscard]] const mailslot::name& name() const noexcept { return name_; }
 
+  /// Exchanges the slots (and all state) of two servers.
   void swap(server& other) noexcept {
     handle_.swap(other.handle_);
     event_.swap(other.event_);
@@ -460,7 +475,11 @@ class server {
     std::swap(handle_timeout_, other.handle_timeout_);
     std::swap(buffer_, other.buffer_);
     std::swap(buffer_size_, other.buffer_size_);
+    const bool cancelled = cancelled_.load();
+    cancelled_.store(other.cancelled_.load());
+    other.cancelled_.store(cancelled);
   }
+  /// Exchanges the slots of two servers.
   friend void swap(server& a, server& b) noexcept { a.swap(b); }
 
  private:
@@ -471,7 +490,7 @@ class server {
     ~read_scope() { owner_.readers_.fetch_sub(1); }
     read_scope(const read_scope&) = delete;
     read_scope& operator=(const read_scope&) = delete;
-    [[nodiscard]] bool cancelled() const noexcept { return owner_.cancels_.load() != 0; }
+    [[nodiscard]] bool cancelled() const noexcept { return owner_.cancelled_.load(); }
 
    private:
     server& owner_;
@@ -484,6 +503,7 @@ class server {
     handle_timeout_.reset();
     buffer_.reset();
     buffer_size_ = 0;
+    cancelled_.store(false);
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS
@@ -641,7 +661,7 @@ class server {
   std::unique_ptr<char[]> buffer_;           // kept for owned reads
   std::size_t buffer_size_ = 0;
   std::atomic<unsigned> readers_{0};         // reads in progress, for cancel()
-  std::atomic<unsigned> cancels_{0};         // cancel() calls in progress
+  std::atomic<bool> cancelled_{false};       // between cancel() and resume()
 };
 
 }  // namespace mailslot

@@ -190,40 +190,49 @@ TEST_CASE("cancel stops a reader blocked in another thread, and the slot stays u
   CHECK(read_error == condition::cancelled);
 
   mailslot::client::open(server.name()).write("after");
+  server.resume();
   CHECK(server.read_string() == "after");
 }
 
-TEST_CASE("cancel returns at once when nobody reads, and later reads are unaffected", "[server][cancel][wine10]") {
-  auto server = make_server("cancel-idle", 0ms);
-  server.cancel();
-  mailslot::client::open(server.name()).write("x");
-  CHECK(server.read_string() == "x");
+TEST_CASE("after cancel every read fails at once until resume, and messages stay queued",
+          "[server][cancel][wine10]") {
+  auto server = make_server("cancel-sticky", mailslot::wait_forever);
+  mailslot::client::open(server.name()).write("kept");
+  server.cancel();  // nobody reads: returns at once
+  CHECK(server.is_cancelled());
+  std::error_code ec;
+  CHECK(server.read_string(ec).empty());
+  CHECK(ec == errc::cancelled);
+  std::array<char, 8> buffer{};
+  CHECK_FALSE(server.try_read(buffer.data(), buffer.size(), 0ms, ec));
+  CHECK(ec == errc::cancelled);
+  CHECK(server.info().message_count == 1);
+  server.resume();
+  CHECK_FALSE(server.is_cancelled());
+  CHECK(server.read_string() == "kept");
+
   mailslot::server closed;
   closed.cancel();  // nothing to do
-  CHECK_FALSE(closed);
+  CHECK_FALSE(closed.is_cancelled());
 }
 
-TEST_CASE("cancel catches a reader however it is timed against it", "[server][cancel][wine10]") {
+TEST_CASE("one cancel stops a reader however the two are timed", "[server][cancel][wine10]") {
   auto server = make_server("cancel-race", mailslot::wait_forever);
-  for (int round = 0; round < 50; ++round) {
+  int stopped = 0;
+  for (int round = 0; round < 200; ++round) {
     std::error_code ec;
-    std::atomic<bool> done{false};
-    std::thread reader([&] {
-      (void)server.read_string(ec);
-      done = true;
-    });
-    if (round % 2 == 0) {
+    std::thread reader([&] { (void)server.read_string(ec); });
+    if (round % 3 == 1) {
       std::this_thread::yield();
-    }
-    // Keep cancelling until the reader has returned: the reads that start
-    // after a cancel() returns are not cancelled by it.
-    while (!done) {
-      server.cancel();
+    } else if (round % 3 == 2) {
       std::this_thread::sleep_for(1ms);
     }
+    server.cancel();
     reader.join();
-    CHECK(ec == errc::cancelled);
+    stopped += ec == errc::cancelled ? 1 : 0;
+    server.resume();
   }
+  CHECK(stopped == 200);
 }
 
 // --- ownership ---------------------------------------------------------------------------------
@@ -271,6 +280,28 @@ TEST_CASE("close is final, idempotent, and frees the name", "[server][wine10]") 
   CHECK_FALSE(ec);
   CHECK_NOTHROW(server.close());
   CHECK(mailslot::server::create(name, {}, ec));
+}
+
+TEST_CASE("close is final even when CloseHandle fails", "[server][client][wine10]") {
+  // A handle value that was just closed: CloseHandle fails on it.
+  const auto stale = [] {
+    HANDLE event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    ::CloseHandle(event);
+    return event;
+  };
+  auto server = mailslot::server::adopt(stale());
+  REQUIRE(server);
+  std::error_code ec;
+  server.close(ec);
+  CHECK(ec == std::error_code(ERROR_INVALID_HANDLE, std::system_category()));
+  CHECK_FALSE(server);
+  server.close(ec);  // nothing left to close
+  CHECK_FALSE(ec);
+
+  auto client = mailslot::client::adopt(stale(), mailslot::name::local("x"));
+  REQUIRE(client);
+  CHECK_THROWS_AS(client.close(), std::system_error);
+  CHECK_FALSE(client);
 }
 
 TEST_CASE("release hands the handle over and adopt takes it back", "[server][wine10]") {
