@@ -1,5 +1,11 @@
 # Settings for the project's own tests and examples; never applied to consumers.
 
+# All of the project's programs in one directory, so that tests find the
+# examples and helpers next to themselves.
+if(NOT CMAKE_RUNTIME_OUTPUT_DIRECTORY)
+  set(CMAKE_RUNTIME_OUTPUT_DIRECTORY "${PROJECT_BINARY_DIR}/bin")
+endif()
+
 # Warnings are errors in the project's own builds.
 add_library(mailslot_project_options INTERFACE)
 if(MSVC)

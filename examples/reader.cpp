@@ -1,10 +1,10 @@
-// reader: creates a mailslot and prints the messages that arrive.
+// reader: the classic mailslot reader. Creates the slot, waits for messages and
+// prints each with its size and how many are still waiting.
 //
 //   reader NAME [COUNT]     (COUNT defaults to 3; gives up after 10 s of silence)
 
 #include <mailslot/mailslot.hpp>
 
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,26 +19,32 @@ int main(int argc, char** argv) {
   const std::string name = argv[1];
   const long count = argc == 3 ? std::strtol(argv[2], nullptr, 10) : 3;
 
-  std::error_code ec;
   mailslot::server_options options;
   options.read_timeout = std::chrono::seconds(10);
+  std::error_code ec;
   auto server = mailslot::server::create(name, options, ec);
   if (ec) {
-    std::fprintf(stderr, "reader: cannot create %s: %s\n", name.c_str(), ec.message().c_str());
+    std::fprintf(stderr, "reader: cannot create %s: %s\n", name.c_str(),
+                 ec == mailslot::errc::invalid_name ? mailslot::name::explain(name).c_str()
+                                                    : ec.message().c_str());
     return 1;
   }
-  std::printf("reader: listening on %s\n", name.c_str());
+  std::printf("reader: waiting on %s\n", server.name().string().c_str());
   std::fflush(stdout);
 
-  std::array<char, 64 * 1024> buffer{};
   for (long i = 0; i < count; ++i) {
-    const std::size_t size = server.read(buffer.data(), buffer.size(), ec);
-    if (ec) {
-      std::fprintf(stderr, "reader: read from %s failed: %s\n", name.c_str(), ec.message().c_str());
+    const std::string message = server.read_string(ec);
+    if (ec == mailslot::condition::timed_out) {
+      std::fprintf(stderr, "reader: no message within 10 s\n");
       return 1;
     }
-    std::printf("reader: message %ld (%zu bytes): %.*s\n", i + 1, size, static_cast<int>(size),
-                buffer.data());
+    if (ec) {
+      std::fprintf(stderr, "reader: read failed: %s\n", ec.message().c_str());
+      return 1;
+    }
+    const auto waiting = server.info().message_count;
+    std::printf("reader: message %ld, %zu bytes, %u still waiting: %s\n", i + 1, message.size(),
+                static_cast<unsigned>(waiting), message.c_str());
     std::fflush(stdout);
   }
   return 0;

@@ -103,9 +103,10 @@ class client {
 #endif
 
   /// Takes ownership of `handle`, a write handle to the mailslot `destination`
-  /// obtained elsewhere. `destination` decides the size limit write() enforces
-  /// (424 bytes unless it is local) and names the slot in error messages.
-  /// NULL and INVALID_HANDLE_VALUE give an empty client.
+  /// obtained elsewhere (inherited, duplicated, or from CreateFileW without
+  /// FILE_FLAG_OVERLAPPED: write() is synchronous). `destination` decides the
+  /// size limit write() enforces (424 bytes unless it is local) and names the
+  /// slot in error messages. NULL and INVALID_HANDLE_VALUE give an empty client.
   [[nodiscard]] static client adopt(HANDLE handle, mailslot::name destination) noexcept {
     client result;
     result.handle_.reset(handle);
@@ -129,7 +130,11 @@ class client {
       return;
     }
     const std::optional<std::size_t> limit = message_size_limit(name_);
-    if ((limit && size > *limit) || size > MAXDWORD) {
+    bool too_large = limit && size > *limit;
+    if constexpr (sizeof(std::size_t) > sizeof(DWORD)) {
+      too_large = too_large || size > MAXDWORD;
+    }
+    if (too_large) {
       ec = errc::message_too_large;
       return;
     }
@@ -158,6 +163,22 @@ class client {
 
   /// Writes one message; throws std::system_error naming the slot.
   void write(std::string_view message) { write(message.data(), message.size()); }
+#endif
+
+  /// Makes the handle inheritable by child processes created with handle
+  /// inheritance, or not (SetHandleInformation).
+  /// @param ec  cleared on success; otherwise errc::not_open or the Win32 error
+  void set_inheritable(bool inheritable, std::error_code& ec) noexcept {
+    handle_.set_inheritable(inheritable, ec);
+  }
+
+#if MAILSLOT_HAS_EXCEPTIONS
+  /// set_inheritable(); throws std::system_error.
+  void set_inheritable(bool inheritable) {
+    std::error_code ec;
+    set_inheritable(inheritable, ec);
+    detail::throw_if(ec, "set the inheritance of mailslot", name_.string());
+  }
 #endif
 
   /// Closes the handle. The client owns no handle afterwards, even when

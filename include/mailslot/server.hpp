@@ -18,13 +18,15 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace mailslot {
 
 /// A read timeout meaning "wait until a message arrives" (MAILSLOT_WAIT_FOREVER).
-inline constexpr std::chrono::milliseconds wait_forever = std::chrono::milliseconds::max();
+// (Parenthesized: <windows.h> may define a max() macro.)
+inline constexpr std::chrono::milliseconds wait_forever = (std::chrono::milliseconds::max)();
 
 /// How a server's mailslot is created.
 struct server_options {
@@ -161,15 +163,13 @@ class server {
       ec = detail::last_error();
       return result;
     }
-    if (options.inheritable &&
-        ::SetHandleInformation(result.handle_.get(), HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT) ==
-            FALSE) {
-      ec = detail::last_error();
-      return server();
+    if (options.inheritable) {
+      result.handle_.set_inheritable(true, ec);
+      if (ec) {
+        return server();
+      }
     }
     result.name_ = slot;
-    result.read_timeout_ = timeout;
-    result.handle_timeout_ = timeout;
     return result;
   }
 
@@ -222,11 +222,6 @@ class server {
     result.handle_.reset(handle);
     if (result.handle_) {
       result.name_ = std::move(slot);
-      DWORD timeout = 0;
-      if (::GetMailslotInfo(result.handle_.get(), nullptr, nullptr, nullptr, &timeout) != FALSE) {
-        result.read_timeout_ = timeout;
-        result.handle_timeout_ = timeout;
-      }
     }
     return result;
   }
@@ -234,7 +229,7 @@ class server {
   // --- state ---------------------------------------------------------------------
 
   /// What GetMailslotInfo reports: maximum message size, next message size,
-  /// message count; read_timeout is the timeout read() uses.
+  /// message count and the slot's read timeout.
   /// @param ec  cleared on success; otherwise errc::not_open or the Win32 error
   [[nodiscard]] server_info info(std::error_code& ec) const noexcept {
     ec.clear();
@@ -256,11 +251,12 @@ class server {
       result.next_message_size = next;
     }
     result.message_count = count;
-    result.read_timeout = detail::from_win32_timeout(read_timeout_.value_or(timeout));
+    result.read_timeout = detail::from_win32_timeout(timeout);
     return result;
   }
 
-  /// Changes how long read() waits for a message (SetMailslotInfo).
+  /// Changes how long read() waits for a message (SetMailslotInfo). The
+  /// timeout belongs to the slot: every handle to it shares it.
   /// @param timeout  `wait_forever`, or 0 to 2^32 - 2 ms
   /// @param ec       cleared on success; otherwise errc::invalid_timeout,
   ///                 errc::not_open or the Win32 error
@@ -271,9 +267,16 @@ class server {
       ec = errc::not_open;
     } else if (!detail::to_win32_timeout(timeout, value)) {
       ec = errc::invalid_timeout;
-    } else if (apply_timeout(value, ec)) {
-      read_timeout_ = value;
+    } else if (::SetMailslotInfo(handle_.get(), value) == FALSE) {
+      ec = detail::last_error();
     }
+  }
+
+  /// Makes the handle inheritable by child processes created with handle
+  /// inheritance, or not (SetHandleInformation).
+  /// @param ec  cleared on success; otherwise errc::not_open or the Win32 error
+  void set_inheritable(bool inheritable, std::error_code& ec) noexcept {
+    handle_.set_inheritable(inheritable, ec);
   }
 
   // --- reading -------------------------------------------------------------------
@@ -287,51 +290,57 @@ class server {
   ///            the next message is larger than `size` (it stays queued),
   ///            errc::cancelled, errc::not_open, or another Win32 error
   std::size_t read(void* buffer, std::size_t size, std::error_code& ec) noexcept {
-    return prepare(read_timeout_, ec) ? read_into(buffer, size, ec) : 0;
+    return is_open(ec) ? read_into(buffer, size, ec) : 0;
   }
 
   /// Reads the next message as a std::string of exactly its size; see read().
   /// Normally one ReadFile per message: the bytes land in a buffer the server
-  /// keeps (up to 1 MiB) and are copied into the result.
+  /// keeps (up to 1 MiB) and are copied into the result. If allocating the
+  /// result throws, the message is not lost: the next read returns it.
   [[nodiscard]] std::string read_string(std::error_code& ec) {
-    return prepare(read_timeout_, ec) ? read_owned<std::string>(ec) : std::string();
+    return is_open(ec) ? read_owned<std::string>(ec) : std::string();
   }
 
   /// Reads the next message as bytes of exactly its size; see read_string().
   [[nodiscard]] std::vector<std::byte> read_bytes(std::error_code& ec) {
-    return prepare(read_timeout_, ec) ? read_owned<std::vector<std::byte>>(ec)
-                                      : std::vector<std::byte>();
+    return is_open(ec) ? read_owned<std::vector<std::byte>>(ec) : std::vector<std::byte>();
   }
 
   /// Reads the next message into `buffer` if one arrives within `timeout`
   /// (0: only if one is waiting now). No message in time is not an error: the
-  /// result is empty and `ec` is clear. read()'s own timeout is unchanged.
+  /// result is empty and `ec` is clear.
+  ///
+  /// Windows has one read timeout per slot, so a timeout other than the
+  /// slot's costs a SetMailslotInfo before the read and one after it, which
+  /// puts the slot's timeout back (for every handle to the slot).
   /// @return the message size, or an empty optional when no message arrived
   /// @param ec  cleared unless a real error occurred (see read())
   std::optional<std::size_t> try_read(void* buffer, std::size_t size,
                                       std::chrono::milliseconds timeout,
                                       std::error_code& ec) noexcept {
-    DWORD value = 0;
-    if (!timeout_for_call(timeout, value, ec)) {
-      return std::nullopt;
-    }
-    const std::size_t received = read_into(buffer, size, ec);
-    if (absorb_timeout(ec) || ec) {
-      return std::nullopt;
-    }
-    return received;
+    return with_timeout(timeout, ec, [&] {
+      const std::size_t received = read_into(buffer, size, ec);
+      return ec ? std::optional<std::size_t>() : std::optional<std::size_t>(received);
+    });
   }
 
   /// try_read() returning a std::string of exactly the message's size.
   [[nodiscard]] std::optional<std::string> try_read_string(std::chrono::milliseconds timeout,
                                                            std::error_code& ec) {
-    return try_read_owned<std::string>(timeout, ec);
+    return with_timeout(timeout, ec, [&] {
+      std::string message = read_owned<std::string>(ec);
+      return ec ? std::optional<std::string>() : std::optional<std::string>(std::move(message));
+    });
   }
 
   /// try_read() returning bytes of exactly the message's size.
   [[nodiscard]] std::optional<std::vector<std::byte>> try_read_bytes(
       std::chrono::milliseconds timeout, std::error_code& ec) {
-    return try_read_owned<std::vector<std::byte>>(timeout, ec);
+    using bytes = std::vector<std::byte>;
+    return with_timeout(timeout, ec, [&] {
+      bytes message = read_owned<bytes>(ec);
+      return ec ? std::optional<bytes>() : std::optional<bytes>(std::move(message));
+    });
   }
 
   /// Cancels reading: the read in progress (if any) and every later read
@@ -345,7 +354,9 @@ class server {
   ///
   /// Because the state persists, there is no race with a reader that is
   /// between two reads when cancel() is called. Does nothing on a server that
-  /// owns no slot.
+  /// owns no slot. It waits for each blocked read to end, so a reader thread
+  /// that is suspended keeps it waiting; do not call resume() while a cancel()
+  /// is still running.
   void cancel() noexcept {
     if (!handle_) {
       return;
@@ -424,6 +435,12 @@ class server {
     set_read_timeout(timeout, ec);
     throw_if(ec, "set the read timeout of mailslot");
   }
+  /// set_inheritable(); throws std::system_error.
+  void set_inheritable(bool inheritable) {
+    std::error_code ec;
+    set_inheritable(inheritable, ec);
+    throw_if(ec, "set the inheritance of mailslot");
+  }
 #endif
 
   // --- ownership -----------------------------------------------------------------
@@ -471,10 +488,9 @@ class server {
     handle_.swap(other.handle_);
     event_.swap(other.event_);
     std::swap(name_, other.name_);
-    std::swap(read_timeout_, other.read_timeout_);
-    std::swap(handle_timeout_, other.handle_timeout_);
     std::swap(buffer_, other.buffer_);
     std::swap(buffer_size_, other.buffer_size_);
+    std::swap(pending_, other.pending_);
     const bool cancelled = cancelled_.load();
     cancelled_.store(other.cancelled_.load());
     other.cancelled_.store(cancelled);
@@ -499,10 +515,9 @@ class server {
   void reset_state() noexcept {
     event_.reset();
     name_ = mailslot::name();
-    read_timeout_.reset();
-    handle_timeout_.reset();
     buffer_.reset();
     buffer_size_ = 0;
+    pending_.reset();
     cancelled_.store(false);
   }
 
@@ -512,50 +527,42 @@ class server {
   }
 #endif
 
-  // Sets the slot's read timeout with SetMailslotInfo unless it already is `value`.
-  bool apply_timeout(DWORD value, std::error_code& ec) noexcept {
-    if (handle_timeout_ == value) {
-      return true;
-    }
-    if (::SetMailslotInfo(handle_.get(), value) == FALSE) {
-      ec = detail::last_error();
-      handle_timeout_.reset();
+  bool is_open(std::error_code& ec) const noexcept {
+    ec.clear();
+    if (!handle_) {
+      ec = errc::not_open;
       return false;
     }
-    handle_timeout_ = value;
     return true;
   }
 
-  // Checks the server is open and the slot's timeout is `timeout` (when known).
-  bool prepare(std::optional<DWORD> timeout, std::error_code& ec) noexcept {
-    ec.clear();
-    if (!handle_) {
-      ec = errc::not_open;
-      return false;
+  // Runs `read` (which returns an optional) with the slot's timeout set to
+  // `timeout`, then puts the slot's own timeout back; a timeout is no error.
+  template <class Read>
+  auto with_timeout(std::chrono::milliseconds timeout, std::error_code& ec, Read read)
+      -> decltype(read()) {
+    DWORD wanted = 0;
+    DWORD previous = 0;
+    if (!is_open(ec)) {
+      return std::nullopt;
     }
-    return !timeout || apply_timeout(*timeout, ec);
-  }
-
-  bool timeout_for_call(std::chrono::milliseconds timeout, DWORD& value, std::error_code& ec) noexcept {
-    ec.clear();
-    if (!handle_) {
-      ec = errc::not_open;
-      return false;
-    }
-    if (!detail::to_win32_timeout(timeout, value)) {
+    if (!detail::to_win32_timeout(timeout, wanted)) {
       ec = errc::invalid_timeout;
-      return false;
+      return std::nullopt;
     }
-    return apply_timeout(value, ec);
-  }
-
-  // A timeout in a try_ form is a normal outcome, not an error.
-  static bool absorb_timeout(std::error_code& ec) noexcept {
+    if (::GetMailslotInfo(handle_.get(), nullptr, nullptr, nullptr, &previous) == FALSE ||
+        (previous != wanted && ::SetMailslotInfo(handle_.get(), wanted) == FALSE)) {
+      ec = detail::last_error();
+      return std::nullopt;
+    }
+    auto result = read();
     if (ec == condition::timed_out) {
       ec.clear();
-      return true;
     }
-    return false;
+    if (previous != wanted && ::SetMailslotInfo(handle_.get(), previous) == FALSE && !ec) {
+      ec = detail::last_error();
+    }
+    return result;
   }
 
   // One ReadFile of a whole message into `buffer`. CreateMailslot's handle is
@@ -577,10 +584,18 @@ class server {
       ec = errc::cancelled;
       return 0;
     }
+    if (pending_) {
+      return take_pending(buffer, size, ec);
+    }
     // A message is at most 2^32 - 1 bytes; a larger buffer is not needed.
-    const DWORD capacity = size > MAXDWORD ? MAXDWORD : static_cast<DWORD>(size);
+    DWORD capacity = static_cast<DWORD>(size);
+    if constexpr (sizeof(std::size_t) > sizeof(DWORD)) {
+      capacity = size > MAXDWORD ? MAXDWORD : static_cast<DWORD>(size);
+    }
     OVERLAPPED overlapped{};
-    overlapped.hEvent = event_.get();
+    // The low bit keeps the completion off any I/O completion port the
+    // handle may have been associated with (GetQueuedCompletionStatus docs).
+    overlapped.hEvent = reinterpret_cast<HANDLE>(reinterpret_cast<std::uintptr_t>(event_.get()) | 1U);
     DWORD received = 0;
     if (::ReadFile(handle_.get(), buffer, capacity, &received, &overlapped) == FALSE &&
         (::GetLastError() != ERROR_IO_PENDING ||
@@ -594,18 +609,56 @@ class server {
     return received;
   }
 
+  // Delivers a message that an owned read took from the slot but could not
+  // hand over (its allocation threw); see read_owned.
+  std::size_t take_pending(void* buffer, std::size_t size, std::error_code& ec) noexcept {
+    const std::size_t length = *pending_;
+    if (length > size) {
+      ec = std::error_code(ERROR_INSUFFICIENT_BUFFER, std::system_category());
+      return 0;
+    }
+    if (length != 0) {
+      std::memcpy(buffer, buffer_.get(), length);
+    }
+    pending_.reset();
+    return length;
+  }
+
+  // A Container holding `size` bytes from `data`.
+  template <class Container>
+  static Container make_message(const char* data, std::size_t size) {
+    if constexpr (std::is_same_v<typename Container::value_type, char>) {
+      return Container(data, size);
+    } else {
+      Container message(size);
+      if (size != 0) {
+        std::memcpy(message.data(), data, size);
+      }
+      return message;
+    }
+  }
+
   // Reads a whole message into a new Container of exactly its size.
   template <class Container>
   Container read_owned(std::error_code& ec) {
+    if (pending_) {
+      // Taken from the slot earlier, but allocating its container threw.
+      Container message = make_message<Container>(buffer_.get(), *pending_);
+      pending_.reset();
+      return message;
+    }
     if (!buffer_) {
-      buffer_size_ = 4096;
-      buffer_ = std::make_unique<char[]>(buffer_size_);
+      grow_buffer(4096);
     }
     for (;;) {
       const std::size_t received = read_into(buffer_.get(), buffer_size_, ec);
       if (!ec) {
-        const auto* first = reinterpret_cast<const typename Container::value_type*>(buffer_.get());
-        return Container(first, first + received);
+        // The message is off the slot now: if allocating its container
+        // throws, the next read delivers it from the kept buffer.
+        pending_ = received;
+        Container message = make_message<Container>(buffer_.get(), received);
+        pending_.reset();
+        return message;
       }
       if (ec != condition::buffer_too_small) {
         return Container();
@@ -635,31 +688,21 @@ class server {
       while (grown < next) {
         grown *= 2;
       }
-      buffer_ = std::make_unique<char[]>(grown);
-      buffer_size_ = grown;
+      grow_buffer(grown);
     }
   }
 
-  template <class Container>
-  std::optional<Container> try_read_owned(std::chrono::milliseconds timeout, std::error_code& ec) {
-    DWORD value = 0;
-    if (!timeout_for_call(timeout, value, ec)) {
-      return std::nullopt;
-    }
-    Container message = read_owned<Container>(ec);
-    if (absorb_timeout(ec) || ec) {
-      return std::nullopt;
-    }
-    return message;
+  void grow_buffer(std::size_t size) {
+    buffer_.reset(new char[size]);  // not zero-filled: ReadFile overwrites it
+    buffer_size_ = size;
   }
 
   detail::unique_handle handle_;
   detail::unique_handle event_;              // for overlapped reads, made on first use
   mailslot::name name_;
-  std::optional<DWORD> read_timeout_;        // what read() waits (unknown for some adopted handles)
-  std::optional<DWORD> handle_timeout_;      // the slot's timeout as last set here
   std::unique_ptr<char[]> buffer_;           // kept for owned reads
   std::size_t buffer_size_ = 0;
+  std::optional<std::size_t> pending_;       // a message in buffer_ not yet handed over
   std::atomic<unsigned> readers_{0};         // reads in progress, for cancel()
   std::atomic<bool> cancelled_{false};       // between cancel() and resume()
 };

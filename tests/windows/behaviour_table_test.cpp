@@ -94,9 +94,9 @@ TEST_CASE("a buffer smaller than the next message fails with ERROR_INSUFFICIENT_
           "[table][server][wine10]") {
   auto server = make_server("table-small");
   mailslot::client::open(server.name()).write("twelve bytes");
-  std::array<char, 4> small{};
+  std::array<char, 4> tiny{};
   std::error_code ec;
-  CHECK(server.read(small.data(), small.size(), ec) == 0);
+  CHECK(server.read(tiny.data(), tiny.size(), ec) == 0);
   CHECK(ec == win32(ERROR_INSUFFICIENT_BUFFER));
   CHECK(server.info().message_count == 1);
   CHECK(server.info().next_message_size == 12u);

@@ -44,9 +44,9 @@ TEST_CASE("a buffer smaller than the message is condition::buffer_too_small", "[
   const auto name = unique_slot_name("cond-small");
   auto server = mailslot::server::create(name, mailslot_test::with_timeout(std::chrono::milliseconds(0)));
   mailslot::client::open(name).write("four");
-  std::array<char, 2> small{};
+  std::array<char, 2> tiny{};
   std::error_code ec;
-  (void)server.read(small.data(), small.size(), ec);
+  (void)server.read(tiny.data(), tiny.size(), ec);
   CHECK(ec.value() == ERROR_INSUFFICIENT_BUFFER);
   CHECK(ec == condition::buffer_too_small);
 }

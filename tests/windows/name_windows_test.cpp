@@ -101,8 +101,9 @@ TEST_CASE("Windows takes 259 code units and refuses 260, like the grammar", "[na
     CHECK(server.is_open());
   }
   const raw_slot too_long(longest + L"n");
+  const DWORD error = ::GetLastError();
   CHECK(too_long.handle == INVALID_HANDLE_VALUE);
-  CHECK(::GetLastError() == ERROR_FILENAME_EXCED_RANGE);
+  CHECK(error == ERROR_FILENAME_EXCED_RANGE);
   std::error_code ec;
   (void)mailslot::name::parse(longest + L"n", ec);
   CHECK(ec == mailslot::errc::name_too_long);

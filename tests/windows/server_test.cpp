@@ -107,12 +107,14 @@ TEST_CASE("owned reads take messages larger than the kept buffer whole", "[serve
   }
 }
 
-TEST_CASE("an owned read that times out returns nothing and loses nothing", "[server][wine10]") {
+TEST_CASE("an owned read that times out returns an empty result and the timeout", "[server][wine10]") {
   auto server = make_server("owned-timeout");
   std::error_code ec;
   CHECK(server.read_string(ec).empty());
   CHECK(ec == condition::timed_out);
   CHECK_THROWS_AS(server.read_bytes(), std::system_error);
+  mailslot::client::open(server.name()).write("later");
+  CHECK(server.read_string() == "later");
 }
 
 // --- bounded waits ---------------------------------------------------------------------------
@@ -149,26 +151,32 @@ TEST_CASE("try_read returns waiting messages, empty ones included", "[server][wi
   CHECK(empty->empty());
 }
 
-TEST_CASE("try_read leaves read()'s own timeout in place", "[server][wine10]") {
-  auto server = make_server("try-keeps", 0ms);
+TEST_CASE("try_read puts the slot's read timeout back", "[server][wine10]") {
+  // The timeout belongs to the slot: check it with GetMailslotInfo itself.
+  const auto slot_timeout = [](const mailslot::server& s) {
+    DWORD timeout = 0;
+    REQUIRE(::GetMailslotInfo(s.native_handle(), nullptr, nullptr, nullptr, &timeout) != FALSE);
+    return timeout;
+  };
+  auto server = make_server("try-keeps", mailslot::wait_forever);
   CHECK_FALSE(server.try_read_string(50ms).has_value());
-  CHECK(server.info().read_timeout == 0ms);
-  // read() still returns at once: its timeout 0 is restored before it reads.
-  std::error_code ec;
-  const auto start = std::chrono::steady_clock::now();
-  (void)server.read_string(ec);
-  CHECK(ec == condition::timed_out);
-  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  CHECK(slot_timeout(server) == MAILSLOT_WAIT_FOREVER);
+  std::array<char, 4> buffer{};
+  CHECK_FALSE(server.try_read(buffer.data(), buffer.size(), 0ms).has_value());
+  CHECK(slot_timeout(server) == MAILSLOT_WAIT_FOREVER);
+  server.set_read_timeout(0ms);
+  CHECK_FALSE(server.try_read_bytes(20ms).has_value());
+  CHECK(slot_timeout(server) == 0);
 }
 
 TEST_CASE("try_read reports real errors through the error code", "[server][wine10]") {
   auto server = make_server("try-error");
   mailslot::client::open(server.name()).write("too long for the buffer");
-  std::array<char, 4> small{};
+  std::array<char, 4> tiny{};
   std::error_code ec;
-  CHECK_FALSE(server.try_read(small.data(), small.size(), 0ms, ec).has_value());
+  CHECK_FALSE(server.try_read(tiny.data(), tiny.size(), 0ms, ec).has_value());
   CHECK(ec == condition::buffer_too_small);
-  CHECK_THROWS_AS(server.try_read(small.data(), small.size()), std::system_error);
+  CHECK_THROWS_AS(server.try_read(tiny.data(), tiny.size()), std::system_error);
 }
 
 // --- cancellation ------------------------------------------------------------------------------
@@ -283,25 +291,35 @@ TEST_CASE("close is final, idempotent, and frees the name", "[server][wine10]") 
 }
 
 TEST_CASE("close is final even when CloseHandle fails", "[server][client][wine10]") {
-  // A handle value that was just closed: CloseHandle fails on it.
-  const auto stale = [] {
+  // A handle protected from closing makes CloseHandle fail; the object lets
+  // go of it anyway, and the test closes it afterwards.
+  const auto protected_handle = [] {
     HANDLE event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
-    ::CloseHandle(event);
+    ::SetHandleInformation(event, HANDLE_FLAG_PROTECT_FROM_CLOSE, HANDLE_FLAG_PROTECT_FROM_CLOSE);
     return event;
   };
-  auto server = mailslot::server::adopt(stale());
+  const auto unprotect_and_close = [](HANDLE h) {
+    ::SetHandleInformation(h, HANDLE_FLAG_PROTECT_FROM_CLOSE, 0);
+    return ::CloseHandle(h) != FALSE;
+  };
+
+  HANDLE first = protected_handle();
+  auto server = mailslot::server::adopt(first);
   REQUIRE(server);
   std::error_code ec;
   server.close(ec);
-  CHECK(ec == std::error_code(ERROR_INVALID_HANDLE, std::system_category()));
+  CHECK(ec);
   CHECK_FALSE(server);
   server.close(ec);  // nothing left to close
   CHECK_FALSE(ec);
+  CHECK(unprotect_and_close(first));  // still open: the failed close did not close it
 
-  auto client = mailslot::client::adopt(stale(), mailslot::name::local("x"));
+  HANDLE second = protected_handle();
+  auto client = mailslot::client::adopt(second, mailslot::name::local("x"));
   REQUIRE(client);
   CHECK_THROWS_AS(client.close(), std::system_error);
   CHECK_FALSE(client);
+  CHECK(unprotect_and_close(second));
 }
 
 TEST_CASE("release hands the handle over and adopt takes it back", "[server][wine10]") {
@@ -357,6 +375,8 @@ TEST_CASE("an inheritable server's handle works in a child process", "[server][p
   REQUIRE(child.started());
   CHECK(child.wait() == 0);
   CHECK(server.info().message_count == 0);  // the child read it
+  // The child read with try_read_string(5 s) and put the slot's timeout back.
+  CHECK(server.info().read_timeout == mailslot::wait_forever);
 }
 
 TEST_CASE("a server's handle is not inheritable by default", "[server][process][wine10]") {
@@ -369,7 +389,7 @@ TEST_CASE("a server's handle is not inheritable by default", "[server][process][
   const auto value = reinterpret_cast<std::uintptr_t>(server.native_handle());
   mailslot_test::helper_process child({L"read-handle", std::to_wstring(value), L"not for the child"}, true);
   REQUIRE(child.started());
-  CHECK(child.wait() != 0);
+  CHECK(child.wait() == 4);  // the helper's "read failed"
   CHECK(server.info().message_count == 1);  // still here
 }
 

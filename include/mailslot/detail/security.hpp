@@ -32,6 +32,10 @@ class security_descriptor {
   /// Converts `sddl` (UTF-8); errc::invalid_security_descriptor if it is not
   /// valid SDDL.
   void assign(std::string_view sddl, std::error_code& ec) {
+    if (descriptor_ != nullptr) {
+      ::LocalFree(descriptor_);
+      descriptor_ = nullptr;
+    }
     std::wstring wide;
     if (!utf8_to_wide(sddl, wide).ok ||
         ::ConvertStringSecurityDescriptorToSecurityDescriptorW(wide.c_str(), SDDL_REVISION_1,

@@ -2,6 +2,7 @@
 #define MAILSLOT_DETAIL_UNIQUE_HANDLE_HPP
 
 #include <mailslot/detail/windows.hpp>
+#include <mailslot/error.hpp>
 
 #include <system_error>
 
@@ -60,6 +61,17 @@ class unique_handle {
     ec.clear();
     HANDLE old = release();
     if (old != nullptr && ::CloseHandle(old) == FALSE) {
+      ec = last_error();
+    }
+  }
+
+  /// Sets or clears HANDLE_FLAG_INHERIT (SetHandleInformation).
+  void set_inheritable(bool inheritable, std::error_code& ec) const noexcept {
+    ec.clear();
+    if (handle_ == nullptr) {
+      ec = make_error_code(errc::not_open);
+    } else if (::SetHandleInformation(handle_, HANDLE_FLAG_INHERIT,
+                                      inheritable ? HANDLE_FLAG_INHERIT : 0) == FALSE) {
       ec = last_error();
     }
   }

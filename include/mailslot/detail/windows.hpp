@@ -6,8 +6,9 @@
 #endif
 
 // The library defines neither WIN32_LEAN_AND_MEAN nor NOMINMAX: both would
-// change what the including program sees. Its own code writes (std::min)(...)
-// so that the min/max macros cannot interfere.
+// change what the including program sees. Its own code writes (T::max)() so
+// that the min/max macros cannot interfere, and avoids the names the SDK
+// defines as macros (small, near, far, interface, hyper).
 #include <windows.h>
 
 #include <system_error>

@@ -10,6 +10,7 @@
 #include <mailslot/mailslot.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
