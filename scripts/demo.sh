@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The demo: builds the examples for Windows and runs a reader and a writer
-# exchanging messages under Wine. Runs inside the toolchain that scripts/dev
-# provides.
+# The demo: builds the command-line tool for Windows and runs `mailslot listen`
+# and `mailslot send` against each other under Wine. Runs inside the toolchain
+# that scripts/dev provides.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${MAILSLOT_DEV_JOBS:-$(nproc)}
@@ -9,22 +9,25 @@ catch2=()
 [ -z "${MAILSLOT_CATCH2_URL:-}" ] || catch2=(-DMAILSLOT_CATCH2_URL="$MAILSLOT_CATCH2_URL")
 
 cmake --preset wine "${catch2[@]}" >/dev/null
-cmake --build --preset wine -j "$jobs" --target reader writer
+cmake --build --preset wine -j "$jobs" --target mailslot_cli >/dev/null
 
-run=cmake/wine-exec.sh
-slot='\\.\mailslot\mailslot-demo\inbox'
+run() { cmake/wine-exec.sh build/wine/bin/mailslot.exe "$@"; }
+slot='\\.\mailslot\demo\inbox'
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-"$run" build/wine/examples/reader.exe "$slot" 3 >"$log" 2>&1 &
-reader=$!
-# Wait until the reader has created the slot.
-for _ in $(seq 100); do
+echo "\$ mailslot listen $slot --count 4 &"
+run listen "$slot" --count 4 >"$log" 2>&1 &
+listener=$!
+for _ in $(seq 100); do   # until the listener has created the slot
   grep -q listening "$log" && break
-  kill -0 "$reader" 2>/dev/null || break
+  kill -0 "$listener" 2>/dev/null || break
   sleep 0.1
 done
+echo "\$ mailslot send $slot hello \"from a mailslot client\" \"\""
+run send "$slot" hello "from a mailslot client" ""
+echo "\$ printf 'one line\\n' | mailslot send $slot -"
+printf 'one line\n' | run send "$slot" -
+wait "$listener"
+echo "--- the listener printed:"
 cat "$log"
-"$run" build/wine/examples/writer.exe "$slot" "hello" "from a mailslot client" "goodbye"
-wait "$reader"
-tail -n +2 "$log"

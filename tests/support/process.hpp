@@ -66,6 +66,107 @@ class helper_process {
   HANDLE process_ = nullptr;
 };
 
+/// A program of the project (an example, the command-line tool) started with
+/// its standard output and error captured and an optional standard input.
+class captured_process {
+ public:
+  /// Starts `program` (a file name in program_directory()) with `arguments`.
+  captured_process(const std::wstring& program, const std::vector<std::wstring>& arguments,
+                   const std::string& input = {}, DWORD flags = 0) {
+    SECURITY_ATTRIBUTES inherit{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
+    HANDLE out_read = nullptr;
+    HANDLE out_write = nullptr;
+    HANDLE in_read = nullptr;
+    HANDLE in_write = nullptr;
+    if (::CreatePipe(&out_read, &out_write, &inherit, 1U << 20U) == FALSE ||
+        ::CreatePipe(&in_read, &in_write, &inherit, 1U << 20U) == FALSE) {
+      return;
+    }
+    ::SetHandleInformation(out_read, HANDLE_FLAG_INHERIT, 0);
+    ::SetHandleInformation(in_write, HANDLE_FLAG_INHERIT, 0);
+    DWORD written = 0;
+    if (!input.empty()) {
+      ::WriteFile(in_write, input.data(), static_cast<DWORD>(input.size()), &written, nullptr);
+    }
+    ::CloseHandle(in_write);  // the program sees the end of its input
+
+    const std::wstring path = program_directory() + program;
+    std::wstring command = L"\"" + path + L"\"";
+    for (const auto& argument : arguments) {
+      command += L" \"" + argument + L"\"";
+    }
+    STARTUPINFOW startup{};
+    startup.cb = sizeof(startup);
+    startup.dwFlags = STARTF_USESTDHANDLES;
+    startup.hStdInput = in_read;
+    startup.hStdOutput = out_write;
+    startup.hStdError = out_write;
+    PROCESS_INFORMATION info{};
+    if (::CreateProcessW(path.c_str(), command.data(), nullptr, nullptr, TRUE, flags, nullptr,
+                         nullptr, &startup, &info) != FALSE) {
+      process_ = info.hProcess;
+      id_ = info.dwProcessId;
+      ::CloseHandle(info.hThread);
+    }
+    ::CloseHandle(in_read);
+    ::CloseHandle(out_write);  // only the program holds the write end now
+    output_pipe_ = out_read;
+  }
+  captured_process(const captured_process&) = delete;
+  captured_process& operator=(const captured_process&) = delete;
+  ~captured_process() {
+    (void)wait();
+    if (output_pipe_ != nullptr) {
+      ::CloseHandle(output_pipe_);
+    }
+  }
+
+  [[nodiscard]] bool started() const { return process_ != nullptr; }
+  [[nodiscard]] DWORD id() const { return id_; }
+
+  /// Reads the output to its end, waits for the program (up to 30 s) and
+  /// returns its exit code, or -1 if it did not start or end.
+  int wait() {
+    if (process_ == nullptr) {
+      return -1;
+    }
+    char chunk[4096];
+    DWORD got = 0;
+    while (output_pipe_ != nullptr && ::ReadFile(output_pipe_, chunk, sizeof chunk, &got, nullptr) != FALSE &&
+           got != 0) {
+      output_.append(chunk, got);
+    }
+    if (::WaitForSingleObject(process_, 30000) != WAIT_OBJECT_0) {
+      return -1;
+    }
+    DWORD code = 0;
+    ::GetExitCodeProcess(process_, &code);
+    ::CloseHandle(process_);
+    process_ = nullptr;
+    exit_code_ = static_cast<int>(code);
+    return exit_code_;
+  }
+
+  /// Everything the program wrote (after wait()), with "\r\n" as "\n".
+  [[nodiscard]] std::string output() const {
+    std::string text;
+    for (const char c : output_) {
+      if (c != '\r') {
+        text.push_back(c);
+      }
+    }
+    return text;
+  }
+  [[nodiscard]] int exit_code() const { return exit_code_; }
+
+ private:
+  HANDLE process_ = nullptr;
+  HANDLE output_pipe_ = nullptr;
+  DWORD id_ = 0;
+  std::string output_;
+  int exit_code_ = -1;
+};
+
 }  // namespace mailslot_test
 
 #endif

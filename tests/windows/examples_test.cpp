@@ -1,0 +1,209 @@
+// The examples and the command-line tool, run as programs under test: each
+// checks a program's exit code and output.
+
+#include <mailslot/mailslot.hpp>
+
+#include <support/process.hpp>
+#include <support/slot_name.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+#include <catch2/matchers/catch_matchers_string.hpp>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+using Catch::Matchers::ContainsSubstring;
+using Catch::Matchers::Matches;
+using mailslot_test::captured_process;
+using mailslot_test::unique_slot_name;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::wstring wide(const std::string& text) {
+  std::wstring out;
+  mailslot::detail::utf8_to_wide(text, out);
+  return out;
+}
+
+// Waits until a program has created the slot `name` (up to 10 s).
+bool wait_for_slot(const std::string& name) {
+  for (int i = 0; i < 1000; ++i) {
+    std::error_code ec;
+    if (mailslot::client::open(name, ec)) {
+      return true;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+}  // namespace
+
+// --- examples ------------------------------------------------------------------------------
+
+TEST_CASE("create_and_inspect prints the slot's maximum size, next size, count and timeout",
+          "[examples][wine10]") {
+  captured_process program(L"create_and_inspect.exe", {});
+  REQUIRE(program.started());
+  CHECK(program.wait() == 0);
+  const std::string out = program.output();
+  CHECK_THAT(out, ContainsSubstring(R"(mailslot:          \\.\mailslot\examples\inspect)"));
+  CHECK_THAT(out, Matches(R"([\s\S]*max message size:  2[5-9][0-9] bytes[\s\S]*)"));  // >= 250
+  CHECK_THAT(out, ContainsSubstring("next message size: none waiting"));
+  CHECK_THAT(out, ContainsSubstring("messages waiting:  0"));
+  CHECK_THAT(out, ContainsSubstring("read timeout:      1000 ms"));
+}
+
+TEST_CASE("make_slot's child writes through an inherited handle", "[examples][process][wine10]") {
+  captured_process program(L"make_slot.exe", {});
+  REQUIRE(program.started());
+  CHECK(program.wait() == 0);
+  const std::string out = program.output();
+  CHECK_THAT(out, ContainsSubstring(
+                      R"(created \\.\mailslot\examples\make_slot (read timeout: forever, default security))"));
+  CHECK_THAT(out, ContainsSubstring("child exited with 0"));
+  CHECK_THAT(out, ContainsSubstring("received: hello from child process "));
+}
+
+TEST_CASE("reader prints what writer sends, with sizes and the count still waiting",
+          "[examples][process][wine10]") {
+  const std::string name = unique_slot_name("reader-writer");
+  captured_process reader(L"reader.exe", {wide(name), L"3"});
+  REQUIRE(reader.started());
+  REQUIRE(wait_for_slot(name));
+  captured_process writer(L"writer.exe", {wide(name), L"one", L"two two", L""});
+  CHECK(writer.wait() == 0);
+  CHECK_THAT(writer.output(), ContainsSubstring("writer: sent \"two two\""));
+  CHECK(reader.wait() == 0);
+  const std::string out = reader.output();
+  CHECK_THAT(out, ContainsSubstring("reader: waiting on " + name));
+  CHECK_THAT(out, Matches(R"([\s\S]*message 1, 3 bytes, [0-2] still waiting: one\n[\s\S]*)"));
+  CHECK_THAT(out, Matches(R"([\s\S]*message 2, 7 bytes, [0-1] still waiting: two two\n[\s\S]*)"));
+  CHECK_THAT(out, ContainsSubstring("message 3, 0 bytes, 0 still waiting: \n"));
+}
+
+TEST_CASE("writer explains a missing slot", "[examples][wine10]") {
+  const std::string name = unique_slot_name("nobody-reads");
+  captured_process writer(L"writer.exe", {wide(name), L"x"});
+  CHECK(writer.wait() == 1);
+  CHECK_THAT(writer.output(), ContainsSubstring("no mailslot " + name + " (start the reader first)"));
+}
+
+TEST_CASE("broadcast shows the 424-byte limit and what happens when the domain is unreachable",
+          "[examples][wine10]") {
+  // Wine cannot reach remote names (ERROR_PATH_NOT_FOUND); Windows 11 24H2
+  // prints the "remote mailslots are disabled" explanation instead, and a
+  // domain with remote mailslots enabled gets the library's refusal of the
+  // 500-byte message (tested with a local handle in client_test.cpp).
+  captured_process program(L"broadcast.exe", {});
+  CHECK(program.wait() == 1);
+  const std::string out = program.output();
+  CHECK_THAT(out, ContainsSubstring(R"(destination: \\*\mailslot\examples\broadcast (limit 424 bytes per message))"));
+  CHECK_THAT(out, ContainsSubstring(R"(cannot reach \\*\mailslot\examples\broadcast: )"));
+  CHECK_THAT(out, ContainsSubstring("(error 3)"));
+}
+
+// --- the command-line tool ---------------------------------------------------------------------
+
+TEST_CASE("mailslot listen prints what mailslot send sends, then stops after --count", "[cli][process][wine10]") {
+  const std::string name = unique_slot_name("cli");
+  captured_process listener(L"mailslot.exe", {L"listen", wide(name), L"--count", L"3"});
+  REQUIRE(listener.started());
+  REQUIRE(wait_for_slot(name));
+  captured_process sender(L"mailslot.exe", {L"send", wide(name), L"hello", L"w\u00f6rld", L""});
+  CHECK(sender.wait() == 0);
+  CHECK_THAT(sender.output(), ContainsSubstring("sent 3 message(s) to " + name));
+  CHECK(listener.wait() == 0);
+  CHECK(listener.output() == "listening on " + name + "\n[1] 5 bytes: hello\n[2] 6 bytes: w\xC3\xB6rld\n[3] 0 bytes: \n");
+}
+
+TEST_CASE("mailslot send - sends each line of standard input", "[cli][process][wine10]") {
+  const std::string name = unique_slot_name("cli-stdin");
+  auto server = mailslot::server::create(name, mailslot_test::with_timeout(0ms));
+  captured_process sender(L"mailslot.exe", {L"send", wide(name), L"-"}, "first line\r\nsecond\n\nlast");
+  CHECK(sender.wait() == 0);
+  CHECK(server.read_string() == "first line");
+  CHECK(server.read_string() == "second");
+  CHECK(server.read_string().empty());
+  CHECK(server.read_string() == "last");
+  CHECK(server.info().message_count == 0);
+}
+
+TEST_CASE("mailslot listen shows binary messages escaped, or as a hex dump with --hex", "[cli][process][wine10]") {
+  for (const bool hex : {false, true}) {
+    const std::string name = unique_slot_name("cli-binary");
+    std::vector<std::wstring> args{L"listen", wide(name), L"--count", L"1"};
+    if (hex) {
+      args.emplace_back(L"--hex");
+    }
+    captured_process listener(L"mailslot.exe", args);
+    REQUIRE(wait_for_slot(name));
+    const char bytes[] = {'A', '\0', '\x01', '\xFF', '\\'};
+    mailslot::client::open(name).write(bytes, sizeof bytes);
+    CHECK(listener.wait() == 0);
+    if (hex) {
+      CHECK_THAT(listener.output(), ContainsSubstring("[1] 5 bytes:\n  00000000  41 00 01 ff 5c"));
+      CHECK_THAT(listener.output(), ContainsSubstring("A...\\\n"));
+    } else {
+      CHECK_THAT(listener.output(), ContainsSubstring("[1] 5 bytes: A\\x00\\x01\\xff\\x5c\n"));
+    }
+  }
+}
+
+TEST_CASE("mailslot exit codes tell usage errors, missing slots, timeouts and bad names apart",
+          "[cli][process][wine10]") {
+  struct expectation {
+    std::vector<std::wstring> args;
+    int exit_code;
+    std::string says;
+  };
+  const std::string missing = unique_slot_name("cli-missing");
+  const std::string quiet = unique_slot_name("cli-quiet");
+  const std::vector<expectation> cases = {
+      {{}, 2, "usage: mailslot listen NAME"},
+      {{L"frobnicate"}, 2, "unknown command frobnicate"},
+      {{L"listen", wide(quiet), L"--timeout"}, 2, "--timeout needs a number"},
+      {{L"listen", wide(quiet), L"--bogus"}, 2, "unknown option --bogus"},
+      {{L"send", wide(missing), L"x"}, 3, "cannot open " + missing + ": "},
+      {{L"send", L"\\\\.\\mailslot\\bad|name", L"x"}, 5, "forbidden character '|' at index 16"},
+      {{L"listen", L"\\\\far\\mailslot\\x"}, 5, "can only create a local name"},
+      {{L"listen", wide(quiet), L"--timeout", L"100"}, 4, "no message on " + quiet + " within the timeout"},
+      {{L"--help"}, 0, "mailslot send NAME"},
+  };
+  for (const auto& c : cases) {
+    captured_process program(L"mailslot.exe", c.args);
+    INFO(program.output());
+    CHECK(program.wait() == c.exit_code);
+    CHECK_THAT(program.output(), ContainsSubstring(c.says));
+  }
+}
+
+TEST_CASE("mailslot listen on a taken name says so", "[cli][process][wine10]") {
+  auto server = mailslot_test::make_server("cli-taken");
+  captured_process listener(L"mailslot.exe", {L"listen", server.name().wstring()});
+  CHECK(listener.wait() == 8);
+  CHECK_THAT(listener.output(), ContainsSubstring("another listener has it"));
+}
+
+TEST_CASE("mailslot listen exits cleanly on Ctrl+C", "[cli][process][wine10]") {
+  // The listener gets a console of its own; this process attaches to it and
+  // raises Ctrl+C there. The signal reaches every process on that console,
+  // this one included, at some later moment: so this process ignores Ctrl+C
+  // from here on (a test program has no use for it).
+  const std::string name = unique_slot_name("cli-ctrl-c");
+  captured_process listener(L"mailslot.exe", {L"listen", wide(name)}, {}, CREATE_NEW_CONSOLE);
+  REQUIRE(listener.started());
+  REQUIRE(wait_for_slot(name));
+  ::FreeConsole();
+  REQUIRE(::AttachConsole(listener.id()) != FALSE);
+  ::SetConsoleCtrlHandler(nullptr, TRUE);
+  const BOOL raised = ::GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0);
+  REQUIRE(raised != FALSE);
+  CHECK(listener.wait() == 130);
+  ::FreeConsole();
+  CHECK_THAT(listener.output(), ContainsSubstring("mailslot: interrupted after 0 message(s)"));
+  std::error_code ec;
+  CHECK(mailslot::server::create(name, {}, ec));  // the listener closed the slot
+}
