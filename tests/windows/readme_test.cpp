@@ -1,0 +1,97 @@
+// The README's code, compiled and run, so that the documentation cannot drift
+// from the API. Each block is the README's snippet with what it needs around it.
+
+#include <mailslot/mailslot.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+TEST_CASE("the README's code works as shown", "[readme][wine10]") {
+  {  // the first example
+    auto server = mailslot::server::create(R"(\\.\mailslot\app\events)");
+    mailslot::client::open(server.name()).write("hello");
+    std::string message = server.read_string();  // "hello": one whole message, sized exactly
+    CHECK(message == "hello");
+  }
+  {  // names
+    auto local = mailslot::name::local(R"(app\events)");
+    auto remote = mailslot::name::remote("build-01", "jobs");
+    auto all = mailslot::name::primary_domain("status");
+    auto parsed = mailslot::name::parse(L"\\\\.\\mailslot\\app\\events");
+    CHECK(local.string() == R"(\\.\mailslot\app\events)");
+    CHECK(remote.string() == R"(\\build-01\mailslot\jobs)");
+    CHECK(all.string() == R"(\\*\mailslot\status)");
+    CHECK(parsed == local);
+    CHECK(mailslot::name::explain(R"(\\.\mailslot\a\..\b)") ==
+          R"(invalid mailslot name "\\.\mailslot\a\..\b": '.' and '..' are not allowed as path )"
+          R"(components (Windows collapses them) at index 15)");
+  }
+  {  // server, client, errors, timeouts
+    mailslot::server_options options;
+    options.max_message_size = 4096;
+    options.read_timeout = std::chrono::seconds(5);
+    auto server = mailslot::server::create(mailslot::name::local(R"(app\events)"), options);
+
+    auto client = mailslot::client::open(R"(\\.\mailslot\app\events)");
+    client.write("one message");
+    const std::string payload = "two";
+    std::vector<std::byte> bytes(payload.size());
+    std::memcpy(bytes.data(), payload.data(), payload.size());
+    client.write(bytes.data(), bytes.size());
+    client.write("");
+
+    char buffer[4096];
+    std::size_t size = server.read(buffer, sizeof buffer);
+    CHECK(std::string(buffer, size) == "one message");
+    std::string text = server.read_string();
+    CHECK(text == "two");
+    std::vector<std::byte> empty = server.read_bytes();
+    CHECK(empty.empty());
+    mailslot::server_info info = server.info();
+    CHECK(info.message_count == 0);
+
+    std::error_code ec;
+    auto missing = mailslot::client::open(R"(\\.\mailslot\app\nobody)", ec);
+    CHECK(ec == mailslot::condition::not_found);
+
+    client.write("soon");
+    if (auto message = server.try_read_string(std::chrono::milliseconds(100))) {
+      CHECK(*message == "soon");
+    } else {
+      FAIL("the message was waiting");
+    }
+    CHECK_FALSE(server.try_read_string().has_value());
+
+    std::vector<std::string> handled;
+    std::thread listener([&] {
+      std::error_code read_error;
+      for (;;) {
+        std::string message = server.read_string(read_error);
+        if (read_error == mailslot::condition::cancelled) break;
+        if (!read_error) handled.push_back(message);
+      }
+    });
+    client.write("for the listener");
+    while (server.info().message_count != 0) {
+      std::this_thread::yield();
+    }
+    server.cancel();
+    listener.join();
+    REQUIRE(handled.size() == 1);
+    CHECK(handled[0] == "for the listener");
+  }
+  {  // security and inheritance
+    mailslot::server_options options;
+    options.security_descriptor = "D:(A;OICI;GRGW;;;AU)(A;OICI;GA;;;BA)";
+    options.inheritable = true;
+    auto server = mailslot::server::create(mailslot::name::local(R"(app\secure)"), options);
+    CHECK(server.is_open());
+  }
+}
