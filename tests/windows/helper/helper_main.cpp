@@ -3,11 +3,15 @@
 //   write NAME COUNT TAG      open NAME, write COUNT messages "TAG:<i>"
 //   read-handle HANDLE TEXT   adopt the inherited server HANDLE (decimal), read
 //                             one message within 5 s and compare it with TEXT
+//   stream NAME WRITER COUNT  write COUNT checked messages as writer WRITER
+//                             (tests/support/stream_message.hpp)
 //
 // Exit codes: 0 success, 2 usage, 3 open failed, 4 write/read failed,
 // 5 message differs.
 
 #include <mailslot/mailslot.hpp>
+
+#include <support/stream_message.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -48,6 +52,26 @@ int read_inherited(const char* handle_text, const std::string& expected) {
   return *message == expected ? 0 : 5;
 }
 
+int stream(const char* slot, unsigned long writer, unsigned long count) {
+  std::error_code ec;
+  auto client = mailslot::client::open(std::string_view(slot), ec);
+  if (ec) {
+    std::fprintf(stderr, "helper: open %s: %s\n", slot, ec.message().c_str());
+    return 3;
+  }
+  std::mt19937 random(static_cast<std::mt19937::result_type>(writer * 7919 + 17));
+  for (unsigned long i = 0; i < count; ++i) {
+    const auto message = mailslot_test::make_stream_message(static_cast<std::uint32_t>(writer),
+                                                            static_cast<std::uint32_t>(i), random);
+    client.write(message.data(), message.size(), ec);
+    if (ec) {
+      std::fprintf(stderr, "helper: write %lu: %s\n", i, ec.message().c_str());
+      return 4;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,9 +79,14 @@ int main(int argc, char** argv) {
   if (command == "write" && argc == 5) {
     return write_messages(argv[2], std::strtol(argv[3], nullptr, 10), argv[4]);
   }
+  if (command == "stream" && argc == 5) {
+    return stream(argv[2], std::strtoul(argv[3], nullptr, 10), std::strtoul(argv[4], nullptr, 10));
+  }
   if (command == "read-handle" && argc == 4) {
     return read_inherited(argv[2], argv[3]);
   }
-  std::fprintf(stderr, "usage: mailslot_test_helper write NAME COUNT TAG | read-handle HANDLE TEXT\n");
+  std::fprintf(stderr,
+               "usage: mailslot_test_helper write NAME COUNT TAG | read-handle HANDLE TEXT | "
+               "stream NAME WRITER COUNT\n");
   return 2;
 }

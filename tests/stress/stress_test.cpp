@@ -1,0 +1,316 @@
+// The reliability suite: load, faults and long repetition, each bounded. The
+// figures go to standard output (run the program itself to see them; ctest
+// shows them when a test fails).
+
+#include <mailslot/mailslot.hpp>
+
+#include <support/process.hpp>
+#include <support/slot_name.hpp>
+#include <support/stream_message.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+using mailslot_test::check_stream_message;
+using mailslot_test::helper_process;
+using mailslot_test::unique_slot_name;
+using mailslot_test::with_timeout;
+using namespace std::chrono_literals;
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+// Checks messages as they arrive: intact, and in order per writer.
+struct stream_checker {
+  std::map<std::uint32_t, std::uint32_t> next;  // writer -> next sequence number
+  long long received = 0;
+  long long bytes = 0;
+  long long corrupted = 0;
+  long long out_of_order = 0;
+
+  void take(const std::vector<std::byte>& message) {
+    ++received;
+    bytes += static_cast<long long>(message.size());
+    const auto id = check_stream_message(reinterpret_cast<const unsigned char*>(message.data()), message.size());
+    if (!id) {
+      ++corrupted;
+      return;
+    }
+    auto& expected = next[id->writer];
+    if (id->sequence != expected) {
+      ++out_of_order;
+    }
+    expected = id->sequence + 1;
+  }
+};
+
+// Committed private memory of this process, summed over its address space
+// with VirtualQuery (GetProcessMemoryInfo's PrivateUsage reads 0 under Wine 10).
+std::size_t private_bytes() {
+  std::size_t total = 0;
+  MEMORY_BASIC_INFORMATION region{};
+  for (auto* address = static_cast<unsigned char*>(nullptr);
+       ::VirtualQuery(address, &region, sizeof(region)) == sizeof(region);
+       address = static_cast<unsigned char*>(region.BaseAddress) + region.RegionSize) {
+    if (region.State == MEM_COMMIT && region.Type == MEM_PRIVATE) {
+      total += region.RegionSize;
+    }
+  }
+  return total;
+}
+
+}  // namespace
+
+TEST_CASE("4 writer processes and 4 writer threads x 10,000 random messages: none lost, corrupted or reordered",
+          "[stress][process]") {
+  constexpr int per_writer = 10000;
+  auto server = mailslot::server::create(unique_slot_name("stress-load"), with_timeout(30s));
+  const auto start = clock_type::now();
+
+  std::vector<std::unique_ptr<helper_process>> processes;
+  for (int p = 0; p < 4; ++p) {
+    processes.push_back(std::make_unique<helper_process>(
+        std::vector<std::wstring>{L"stream", server.name().wstring(), std::to_wstring(p),
+                                  std::to_wstring(per_writer)},
+        false));
+    REQUIRE(processes.back()->started());
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> thread_failures{0};
+  for (std::uint32_t t = 4; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      std::error_code ec;
+      auto client = mailslot::client::open(server.name(), ec);
+      std::mt19937 random(t * 7919 + 17);
+      for (std::uint32_t i = 0; !ec && i < per_writer; ++i) {
+        const auto message = mailslot_test::make_stream_message(t, i, random);
+        client.write(message.data(), message.size(), ec);
+      }
+      thread_failures += ec ? 1 : 0;
+    });
+  }
+
+  stream_checker checker;
+  std::error_code ec;
+  while (checker.received < 8LL * per_writer) {
+    const auto message = server.read_bytes(ec);
+    if (ec) {
+      break;  // 30 s without a message: something was lost
+    }
+    checker.take(message);
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  int process_failures = 0;
+  for (auto& process : processes) {
+    process_failures += process->wait() == 0 ? 0 : 1;
+  }
+  const double elapsed = seconds_since(start);
+  std::printf("load: %lld messages, %lld bytes in %.2f s (%.0f messages/s); corrupted %lld, out of order %lld\n",
+              checker.received, checker.bytes, elapsed, static_cast<double>(checker.received) / elapsed,
+              checker.corrupted, checker.out_of_order);
+  CHECK_FALSE(ec);
+  CHECK(process_failures == 0);
+  CHECK(thread_failures == 0);
+  CHECK(checker.received == 8LL * per_writer);
+  CHECK(checker.corrupted == 0);
+  CHECK(checker.out_of_order == 0);
+  CHECK(checker.next.size() == 8);
+  for (const auto& [writer, next] : checker.next) {
+    CHECK(next == static_cast<std::uint32_t>(per_writer));
+  }
+  CHECK(server.info().message_count == 0);
+}
+
+TEST_CASE("a writer process killed mid-stream leaves only whole, intact messages", "[stress][process]") {
+  auto server = mailslot::server::create(unique_slot_name("stress-kill"), with_timeout(10s));
+  helper_process writer({L"stream", server.name().wstring(), L"0", L"100000000"}, false);
+  REQUIRE(writer.started());
+
+  stream_checker checker;
+  std::error_code ec;
+  while (checker.received < 3000 && !ec) {
+    checker.take(server.read_bytes(ec));
+  }
+  REQUIRE_FALSE(ec);
+  ::TerminateProcess(writer.handle(), 99);
+  ::WaitForSingleObject(writer.handle(), 10000);
+  const long long before_kill = checker.received;
+  // Drain what was written before the kill.
+  while (auto message = server.try_read_bytes(500ms, ec)) {
+    checker.take(*message);
+  }
+  std::printf("kill: %lld messages read before the kill, %lld after it; corrupted %lld, out of order %lld\n",
+              before_kill, checker.received - before_kill, checker.corrupted, checker.out_of_order);
+  CHECK_FALSE(ec);
+  CHECK(checker.corrupted == 0);
+  CHECK(checker.out_of_order == 0);  // contiguous from 0: nothing lost before the last one
+  CHECK(checker.next[0] == checker.received);
+  CHECK(writer.wait() == 99);
+  // The reader keeps going: the slot still works.
+  mailslot::client::open(server.name()).write("still here");
+  CHECK(server.read_string() == "still here");
+}
+
+TEST_CASE("closing the server while clients write, then re-creating it", "[stress]") {
+  const auto name = mailslot::name::parse(unique_slot_name("stress-close"));
+  auto server = std::make_unique<mailslot::server>(mailslot::server::create(name, with_timeout(0ms)));
+  std::atomic<bool> stop{false};
+  struct writer_report {
+    long long written_before = 0;
+    long long written_after = 0;
+    std::set<int> errors;  // Win32 / library codes seen after the close
+  };
+  std::vector<writer_report> reports(4);
+  std::atomic<bool> closed{false};
+  std::vector<std::unique_ptr<mailslot::client>> clients;
+  for (int w = 0; w < 4; ++w) {
+    clients.push_back(std::make_unique<mailslot::client>(mailslot::client::open(name)));
+  }
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      std::error_code ec;
+      while (!stop) {
+        clients[static_cast<std::size_t>(w)]->write("x", ec);
+        auto& report = reports[static_cast<std::size_t>(w)];
+        if (ec) {
+          report.errors.insert(ec.value());
+        } else if (closed) {
+          ++report.written_after;
+        } else {
+          ++report.written_before;
+        }
+        std::this_thread::yield();
+      }
+    });
+  }
+  std::this_thread::sleep_for(100ms);
+  server.reset();  // close the server while the clients write
+  closed = true;
+  std::this_thread::sleep_for(100ms);
+
+  std::error_code recreate_while_open;
+  (void)mailslot::server::create(name, {}, recreate_while_open);
+  stop = true;
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  long long after = 0;
+  std::set<int> errors;
+  for (const auto& report : reports) {
+    after += report.written_after;
+    errors.insert(report.errors.begin(), report.errors.end());
+  }
+  std::printf("close: writes after the server closed: %lld succeeded; distinct errors:", after);
+  for (const int e : errors) {
+    std::printf(" %d", e);
+  }
+  std::printf("; re-create while clients hold handles: %d (%s)\n", recreate_while_open.value(),
+              recreate_while_open.message().c_str());
+  // Under Wine 10 the slot outlives its server while clients hold handles:
+  // their writes keep succeeding (into a slot nobody reads) and the name
+  // stays taken. Whatever the platform says, it says it with an error code.
+  CHECK(recreate_while_open == mailslot::condition::already_exists);
+
+  clients.clear();  // the last handles go: the name is free
+  std::error_code ec;
+  auto again = mailslot::server::create(name, with_timeout(0ms), ec);
+  REQUIRE_FALSE(ec);
+  mailslot::client::open(name).write("new client");
+  CHECK(again.read_string() == "new client");
+  CHECK(again.info().message_count == 0);  // nothing from the old slot
+}
+
+TEST_CASE("100,000 create/close cycles of a name and 100,000 client open/close cycles", "[stress][lifetime]") {
+  const auto name = mailslot::name::parse(unique_slot_name("stress-cycles"));
+  constexpr int cycles = 100000;
+  const auto cycle_servers = [&](int n) {
+    std::error_code ec;
+    for (int i = 0; i < n; ++i) {
+      auto server = mailslot::server::create(name, {}, ec);
+      if (ec) {
+        return i;
+      }
+    }
+    return n;
+  };
+  (void)cycle_servers(1000);  // warm-up: heap and caches settle
+  const std::size_t memory_before = private_bytes();
+  const auto start = clock_type::now();
+  const int created = cycle_servers(cycles);
+  const double create_seconds = seconds_since(start);
+
+  auto server = mailslot::server::create(name);
+  int opened = 0;
+  std::error_code ec;
+  const auto open_start = clock_type::now();
+  for (; opened < cycles; ++opened) {
+    auto client = mailslot::client::open(name, ec);
+    if (ec) {
+      break;
+    }
+  }
+  const double open_seconds = seconds_since(open_start);
+  server.close();
+  const std::size_t memory_after = private_bytes();
+  // A leaked client handle would keep the name taken.
+  std::error_code recreate;
+  (void)mailslot::server::create(name, {}, recreate);
+
+  std::printf("cycles: %d creates in %.2f s, %d opens in %.2f s; private bytes %zu -> %zu (%+lld)\n", created,
+              create_seconds, opened, open_seconds, memory_before, memory_after,
+              static_cast<long long>(memory_after) - static_cast<long long>(memory_before));
+  CHECK(created == cycles);
+  CHECK(opened == cycles);
+  CHECK_FALSE(recreate);
+  // No growth beyond allocator noise (a leak of even 16 bytes per cycle
+  // would be 1.6 MB).
+  CHECK(memory_after <= memory_before + 512 * 1024);
+}
+
+TEST_CASE("a blocked reader cancelled 1,000 times returns every time, and the slot stays usable",
+          "[stress][cancel]") {
+  auto server = mailslot::server::create(unique_slot_name("stress-cancel"), with_timeout(mailslot::wait_forever));
+  auto client = mailslot::client::open(server.name());
+  std::vector<double> latencies;
+  int cancelled = 0;
+  int usable = 0;
+  for (int round = 0; round < 1000; ++round) {
+    std::error_code ec;
+    std::thread reader([&] { (void)server.read_string(ec); });
+    std::this_thread::sleep_for(std::chrono::microseconds(round % 7 * 100));
+    const auto start = clock_type::now();
+    server.cancel();
+    reader.join();
+    latencies.push_back(seconds_since(start) * 1000.0);
+    cancelled += ec == mailslot::errc::cancelled ? 1 : 0;
+    server.resume();
+    if (round % 100 == 99) {
+      client.write("round " + std::to_string(round));
+      usable += server.read_string() == "round " + std::to_string(round) ? 1 : 0;
+    }
+  }
+  std::sort(latencies.begin(), latencies.end());
+  std::printf("cancel: %d of 1000 reads cancelled; cancel() to reader joined: median %.3f ms, p99 %.3f ms, max %.3f ms\n",
+              cancelled, latencies[500], latencies[990], latencies.back());
+  CHECK(cancelled == 1000);
+  CHECK(usable == 10);
+}
