@@ -9,6 +9,9 @@
 
 #include <cstddef>
 #include <optional>
+#if MAILSLOT_HAS_SPAN
+#  include <span>
+#endif
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -153,6 +156,13 @@ class client {
     write(message.data(), message.size(), ec);
   }
 
+#if MAILSLOT_HAS_SPAN
+  /// Writes the bytes of `message` as one message (C++20); see the byte overload.
+  void write(std::span<const std::byte> message, std::error_code& ec) noexcept {
+    write(message.data(), message.size(), ec);
+  }
+#endif
+
 #if MAILSLOT_HAS_EXCEPTIONS
   /// Writes one message; throws std::system_error naming the slot.
   void write(const void* data, std::size_t size) {
@@ -163,6 +173,10 @@ class client {
 
   /// Writes one message; throws std::system_error naming the slot.
   void write(std::string_view message) { write(message.data(), message.size()); }
+#  if MAILSLOT_HAS_SPAN
+  /// Writes the bytes of `message` as one message; throws std::system_error.
+  void write(std::span<const std::byte> message) { write(message.data(), message.size()); }
+#  endif
 #endif
 
   /// Makes the handle inheritable by child processes created with handle

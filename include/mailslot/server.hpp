@@ -15,6 +15,9 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#if MAILSLOT_HAS_SPAN
+#  include <span>
+#endif
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -293,6 +296,18 @@ class server {
     return is_open(ec) ? read_into(buffer, size, ec) : 0;
   }
 
+#if MAILSLOT_HAS_SPAN
+  /// read() into a span of bytes (C++20).
+  std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
+    return read(buffer.data(), buffer.size(), ec);
+  }
+  /// try_read() into a span of bytes (C++20).
+  std::optional<std::size_t> try_read(std::span<std::byte> buffer, std::chrono::milliseconds timeout,
+                                      std::error_code& ec) noexcept {
+    return try_read(buffer.data(), buffer.size(), timeout, ec);
+  }
+#endif
+
   /// Reads the next message as a std::string of exactly its size; see read().
   /// Normally one ReadFile per message: the bytes land in a buffer the server
   /// keeps (up to 1 MiB) and are copied into the result. If allocating the
@@ -407,6 +422,14 @@ class server {
     throw_if(ec, "read from mailslot");
     return received;
   }
+#if MAILSLOT_HAS_SPAN
+  /// read() into a span of bytes; throws std::system_error.
+  std::size_t read(std::span<std::byte> buffer) { return read(buffer.data(), buffer.size()); }
+  /// try_read() into a span of bytes; throws std::system_error on errors other than the timeout.
+  std::optional<std::size_t> try_read(std::span<std::byte> buffer, std::chrono::milliseconds timeout = {}) {
+    return try_read(buffer.data(), buffer.size(), timeout);
+  }
+#endif
   /// try_read_string(); throws std::system_error on errors other than the timeout.
   [[nodiscard]] std::optional<std::string> try_read_string(std::chrono::milliseconds timeout = {}) {
     std::error_code ec;

@@ -12,4 +12,19 @@
 #  endif
 #endif
 
+// MAILSLOT_HAS_SPAN: 1 when std::span is available (C++20), which adds
+// std::span overloads of the reads and writes.
+#if defined(__has_include)
+#  if __has_include(<version>)
+#    include <version>
+#  endif
+#endif
+#ifndef MAILSLOT_HAS_SPAN
+#  if defined(__cpp_lib_span) && __cpp_lib_span >= 202002L
+#    define MAILSLOT_HAS_SPAN 1
+#  else
+#    define MAILSLOT_HAS_SPAN 0
+#  endif
+#endif
+
 #endif

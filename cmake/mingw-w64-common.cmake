@@ -1,0 +1,20 @@
+# Shared by the MinGW-w64 toolchain files: the target, where to find its
+# libraries, static linking, and Wine as the emulator.
+set(CMAKE_SYSTEM_NAME Windows)
+set(CMAKE_SYSTEM_PROCESSOR x86_64)
+
+set(MAILSLOT_MINGW_PREFIX "x86_64-w64-mingw32" CACHE STRING "MinGW-w64 target triple")
+
+if(NOT CMAKE_RC_COMPILER)
+  find_program(CMAKE_RC_COMPILER NAMES ${MAILSLOT_MINGW_PREFIX}-windres)
+endif()
+
+set(CMAKE_FIND_ROOT_PATH /usr/${MAILSLOT_MINGW_PREFIX})
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+
+if(NOT CMAKE_CROSSCOMPILING_EMULATOR)
+  set(CMAKE_CROSSCOMPILING_EMULATOR "${CMAKE_CURRENT_LIST_DIR}/wine-exec.sh")
+endif()
