@@ -26,8 +26,9 @@ int main(int argc, char** argv) {
 
   auto client = mailslot::client::open(everyone, ec);
   if (ec == mailslot::condition::remote_mailslots_disabled) {
-    std::printf("remote mailslots are disabled on this computer (ERROR_REMOTE_MAILSLOTS_DEPRECATED);\n"
-                "the group policy \"Enable remote mailslots\" turns them back on\n");
+    std::printf(
+        "remote mailslots are disabled on this computer (ERROR_REMOTE_MAILSLOTS_DEPRECATED);\n"
+        "the group policy \"Enable remote mailslots\" turns them back on\n");
     return 1;
   }
   if (ec) {

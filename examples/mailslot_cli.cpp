@@ -62,7 +62,7 @@ int report(const std::string& what, const std::error_code& ec) {
     const char* hint;
   };
   const outcome o = ec == condition::not_found ? outcome{no_such_slot, " (is a listener running?)"}
-                    : ec == condition::timed_out ? outcome{timed_out, ""}
+                    : ec == condition::timed_out    ? outcome{timed_out, ""}
                     : ec == condition::invalid_name ? outcome{invalid_name, ""}
                     : ec == condition::message_too_large
                         ? outcome{too_large, " (at most 424 bytes leave this computer)"}

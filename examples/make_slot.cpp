@@ -25,7 +25,8 @@ int child(const char* handle_text) {
   std::error_code ec;
   client.write("hello from child process " + std::to_string(::GetCurrentProcessId()), ec);
   if (ec) {
-    std::fprintf(stderr, "child: write through the inherited handle failed: %s\n", ec.message().c_str());
+    std::fprintf(stderr, "child: write through the inherited handle failed: %s\n",
+                 ec.message().c_str());
     return 1;
   }
   return 0;

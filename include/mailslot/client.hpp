@@ -99,10 +99,14 @@ class client {
 
   /// Parses and opens the mailslot `slot`; throws std::system_error (for an
   /// invalid name, saying what is wrong with it and where).
-  [[nodiscard]] static client open(std::string_view slot) { return open(mailslot::name::parse(slot)); }
+  [[nodiscard]] static client open(std::string_view slot) {
+    return open(mailslot::name::parse(slot));
+  }
 
   /// Parses and opens the mailslot `slot`; throws std::system_error.
-  [[nodiscard]] static client open(std::wstring_view slot) { return open(mailslot::name::parse(slot)); }
+  [[nodiscard]] static client open(std::wstring_view slot) {
+    return open(mailslot::name::parse(slot));
+  }
 #endif
 
   /// Takes ownership of `handle`, a write handle to the mailslot `destination`

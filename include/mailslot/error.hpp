@@ -76,20 +76,20 @@ namespace detail {
 // The Win32 codes the conditions recognise (winerror.h values; this header
 // does not include <windows.h>).
 namespace win32 {
-inline constexpr int file_not_found = 2;                // ERROR_FILE_NOT_FOUND
-inline constexpr int path_not_found = 3;                // ERROR_PATH_NOT_FOUND
-inline constexpr int access_denied = 5;                 // ERROR_ACCESS_DENIED
-inline constexpr int bad_netpath = 53;                  // ERROR_BAD_NETPATH
-inline constexpr int file_exists = 80;                  // ERROR_FILE_EXISTS
-inline constexpr int sem_timeout = 121;                 // ERROR_SEM_TIMEOUT
-inline constexpr int insufficient_buffer = 122;         // ERROR_INSUFFICIENT_BUFFER
-inline constexpr int invalid_name = 123;                // ERROR_INVALID_NAME
-inline constexpr int already_exists = 183;              // ERROR_ALREADY_EXISTS
-inline constexpr int filename_exced_range = 206;        // ERROR_FILENAME_EXCED_RANGE
-inline constexpr int more_data = 234;                   // ERROR_MORE_DATA
-inline constexpr int wait_timeout = 258;                // WAIT_TIMEOUT
-inline constexpr int operation_aborted = 995;           // ERROR_OPERATION_ABORTED
-inline constexpr int timeout = 1460;                    // ERROR_TIMEOUT
+inline constexpr int file_not_found = 2;                  // ERROR_FILE_NOT_FOUND
+inline constexpr int path_not_found = 3;                  // ERROR_PATH_NOT_FOUND
+inline constexpr int access_denied = 5;                   // ERROR_ACCESS_DENIED
+inline constexpr int bad_netpath = 53;                    // ERROR_BAD_NETPATH
+inline constexpr int file_exists = 80;                    // ERROR_FILE_EXISTS
+inline constexpr int sem_timeout = 121;                   // ERROR_SEM_TIMEOUT
+inline constexpr int insufficient_buffer = 122;           // ERROR_INSUFFICIENT_BUFFER
+inline constexpr int invalid_name = 123;                  // ERROR_INVALID_NAME
+inline constexpr int already_exists = 183;                // ERROR_ALREADY_EXISTS
+inline constexpr int filename_exced_range = 206;          // ERROR_FILENAME_EXCED_RANGE
+inline constexpr int more_data = 234;                     // ERROR_MORE_DATA
+inline constexpr int wait_timeout = 258;                  // WAIT_TIMEOUT
+inline constexpr int operation_aborted = 995;             // ERROR_OPERATION_ABORTED
+inline constexpr int timeout = 1460;                      // ERROR_TIMEOUT
 inline constexpr int remote_mailslots_deprecated = 3025;  // ERROR_REMOTE_MAILSLOTS_DEPRECATED
 }  // namespace win32
 
@@ -100,7 +100,8 @@ class error_category_impl final : public std::error_category {
   [[nodiscard]] std::string message(int value) const override {
     switch (static_cast<errc>(value)) {
       case errc::not_open:
-        return "the mailslot object is not open (default-constructed, closed, released or moved from)";
+        return "the mailslot object is not open (default-constructed, closed, released or moved "
+               "from)";
       case errc::invalid_name:
         return "invalid mailslot name";
       case errc::name_too_long:
@@ -108,7 +109,8 @@ class error_category_impl final : public std::error_category {
       case errc::server_name_not_local:
         return "a mailslot server can only create a local name (\\\\.\\mailslot\\...)";
       case errc::message_too_large:
-        return "message too large for the destination (at most 424 bytes to another computer or a domain)";
+        return "message too large for the destination (at most 424 bytes to another computer or a "
+               "domain)";
       case errc::invalid_timeout:
         return "invalid timeout: negative, or too long for Windows";
       case errc::short_write:

@@ -85,10 +85,10 @@ using utf16_unit = char16_t;
 /// What is wrong with a name, and where (in the input's code units: bytes for
 /// UTF-8, code units for UTF-16/32).
 struct name_check {
-  errc error{};                // errc{} (0): the name is valid
-  const char* reason = "";     // for the message
+  errc error{};             // errc{} (0): the name is valid
+  const char* reason = "";  // for the message
   std::size_t index = 0;
-  char32_t character = 0;      // the offending character, if the reason names one
+  char32_t character = 0;  // the offending character, if the reason names one
   bool has_character = false;
 
   [[nodiscard]] bool ok() const noexcept { return error == errc{}; }
@@ -140,7 +140,8 @@ constexpr bool is_forbidden_in_component(char32_t c) noexcept {
   }
 }
 
-inline name_check check_host(const std::vector<code_point>& cps, std::size_t begin, std::size_t end) {
+inline name_check check_host(const std::vector<code_point>& cps, std::size_t begin,
+                             std::size_t end) {
   std::size_t label_begin = begin;
   for (std::size_t i = begin; i <= end; ++i) {
     if (i == end || cps[i].value == U'.') {
@@ -171,10 +172,9 @@ inline name_check check_host(const std::vector<code_point>& cps, std::size_t beg
 }
 
 inline name_check check_component(const std::vector<code_point>& cps, std::size_t begin,
-                                   std::size_t end, std::size_t end_index) {
+                                  std::size_t end, std::size_t end_index) {
   if (begin == end) {
-    return name_problem(errc::invalid_name,
-                        "empty path component (Windows would merge or drop it)",
+    return name_problem(errc::invalid_name, "empty path component (Windows would merge or drop it)",
                         begin < cps.size() ? cps[begin].index : end_index);
   }
   for (std::size_t i = begin; i < end; ++i) {
@@ -239,9 +239,9 @@ name_check parse_name(std::basic_string_view<Char> in, parsed_name& out) {
     if (i >= n || cps[i].value != U'\\') {
       const std::size_t at = i < n ? cps[i].index : end_index;
       if (i < n && cps[i].value == U'/') {
-        return name_problem(errc::invalid_name,
-                            "'/' where the name must start with \"\\\\\" (Windows rewrites '/' to '\\')",
-                            at, U'/');
+        return name_problem(
+            errc::invalid_name,
+            "'/' where the name must start with \"\\\\\" (Windows rewrites '/' to '\\')", at, U'/');
       }
       return name_problem(errc::invalid_name,
                           "the name must start with \"\\\\\" (as in \\\\.\\mailslot\\name)", at);
@@ -271,8 +271,8 @@ name_check parse_name(std::basic_string_view<Char> in, parsed_name& out) {
     keyword_ok = upcase_unit(cps[keyword_begin + i].value) == upcase_unit(keyword[i]);
   }
   const std::size_t path_begin = keyword_begin + keyword.size() + 1;
-  if (!keyword_ok || (n > keyword_begin + keyword.size() &&
-                      cps[keyword_begin + keyword.size()].value != U'\\')) {
+  if (!keyword_ok ||
+      (n > keyword_begin + keyword.size() && cps[keyword_begin + keyword.size()].value != U'\\')) {
     return name_problem(errc::invalid_name, "expected \"\\mailslot\\\" after the host",
                         host_end < n ? cps[host_end].index : end_index);
   }
@@ -629,7 +629,8 @@ class name {
 
 /// The largest message a client may write to `destination`: none for a local
 /// name, max_remote_message_size (424) for anything that leaves the computer.
-[[nodiscard]] inline std::optional<std::size_t> message_size_limit(const name& destination) noexcept {
+[[nodiscard]] inline std::optional<std::size_t> message_size_limit(
+    const name& destination) noexcept {
   if (destination.empty() || destination.is_local()) {
     return std::nullopt;
   }

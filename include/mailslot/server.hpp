@@ -197,9 +197,9 @@ class server {
     std::error_code ec;
     server result = create(slot, options, ec);
     if (ec == errc::invalid_security_descriptor) {
-      detail::throw_error(ec, "create mailslot with security descriptor \"" +
-                                  options.security_descriptor + "\"",
-                          slot.string());
+      detail::throw_error(
+          ec, "create mailslot with security descriptor \"" + options.security_descriptor + "\"",
+          slot.string());
     }
     detail::throw_if(ec, "create mailslot", slot.string());
     return result;
@@ -302,7 +302,8 @@ class server {
     return read(buffer.data(), buffer.size(), ec);
   }
   /// try_read() into a span of bytes (C++20).
-  std::optional<std::size_t> try_read(std::span<std::byte> buffer, std::chrono::milliseconds timeout,
+  std::optional<std::size_t> try_read(std::span<std::byte> buffer,
+                                      std::chrono::milliseconds timeout,
                                       std::error_code& ec) noexcept {
     return try_read(buffer.data(), buffer.size(), timeout, ec);
   }
@@ -364,8 +365,8 @@ class server {
   /// call from any thread while another reads; this is how a listening thread
   /// is stopped:
   ///
-  ///     // listener: while (true) { auto m = s.read_string(ec); if (ec == condition::cancelled) break; ... }
-  ///     s.cancel(); listener.join();
+  ///     // listener: while (true) { auto m = s.read_string(ec); if (ec == condition::cancelled)
+  ///     break; ... } s.cancel(); listener.join();
   ///
   /// Because the state persists, there is no race with a reader that is
   /// between two reads when cancel() is called. Does nothing on a server that
@@ -422,14 +423,15 @@ class server {
     throw_if(ec, "read from mailslot");
     return received;
   }
-#if MAILSLOT_HAS_SPAN
+#  if MAILSLOT_HAS_SPAN
   /// read() into a span of bytes; throws std::system_error.
   std::size_t read(std::span<std::byte> buffer) { return read(buffer.data(), buffer.size()); }
   /// try_read() into a span of bytes; throws std::system_error on errors other than the timeout.
-  std::optional<std::size_t> try_read(std::span<std::byte> buffer, std::chrono::milliseconds timeout = {}) {
+  std::optional<std::size_t> try_read(std::span<std::byte> buffer,
+                                      std::chrono::milliseconds timeout = {}) {
     return try_read(buffer.data(), buffer.size(), timeout);
   }
-#endif
+#  endif
   /// try_read_string(); throws std::system_error on errors other than the timeout.
   [[nodiscard]] std::optional<std::string> try_read_string(std::chrono::milliseconds timeout = {}) {
     std::error_code ec;
@@ -618,7 +620,8 @@ class server {
     OVERLAPPED overlapped{};
     // The low bit keeps the completion off any I/O completion port the
     // handle may have been associated with (GetQueuedCompletionStatus docs).
-    overlapped.hEvent = reinterpret_cast<HANDLE>(reinterpret_cast<std::uintptr_t>(event_.get()) | 1U);
+    overlapped.hEvent =
+        reinterpret_cast<HANDLE>(reinterpret_cast<std::uintptr_t>(event_.get()) | 1U);
     DWORD received = 0;
     if (::ReadFile(handle_.get(), buffer, capacity, &received, &overlapped) == FALSE &&
         (::GetLastError() != ERROR_IO_PENDING ||
@@ -721,13 +724,13 @@ class server {
   }
 
   detail::unique_handle handle_;
-  detail::unique_handle event_;              // for overlapped reads, made on first use
+  detail::unique_handle event_;  // for overlapped reads, made on first use
   mailslot::name name_;
-  std::unique_ptr<char[]> buffer_;           // kept for owned reads
+  std::unique_ptr<char[]> buffer_;  // kept for owned reads
   std::size_t buffer_size_ = 0;
-  std::optional<std::size_t> pending_;       // a message in buffer_ not yet handed over
-  std::atomic<unsigned> readers_{0};         // reads in progress, for cancel()
-  std::atomic<bool> cancelled_{false};       // between cancel() and resume()
+  std::optional<std::size_t> pending_;  // a message in buffer_ not yet handed over
+  std::atomic<unsigned> readers_{0};    // reads in progress, for cancel()
+  std::atomic<bool> cancelled_{false};  // between cancel() and resume()
 };
 
 }  // namespace mailslot

@@ -108,12 +108,14 @@ void* patch_import(const char* function, void* replacement) {
       if (IMAGE_SNAP_BY_ORDINAL(names->u1.Ordinal)) {
         continue;
       }
-      const auto* by_name = reinterpret_cast<const IMAGE_IMPORT_BY_NAME*>(base + names->u1.AddressOfData);
+      const auto* by_name =
+          reinterpret_cast<const IMAGE_IMPORT_BY_NAME*>(base + names->u1.AddressOfData);
       if (std::strcmp(reinterpret_cast<const char*>(by_name->Name), function) != 0) {
         continue;
       }
       DWORD protection = 0;
-      ::VirtualProtect(&slots->u1.Function, sizeof(slots->u1.Function), PAGE_READWRITE, &protection);
+      ::VirtualProtect(&slots->u1.Function, sizeof(slots->u1.Function), PAGE_READWRITE,
+                       &protection);
       void* original = reinterpret_cast<void*>(slots->u1.Function);
       slots->u1.Function = reinterpret_cast<ULONG_PTR>(replacement);
       ::VirtualProtect(&slots->u1.Function, sizeof(slots->u1.Function), protection, &protection);
@@ -221,7 +223,8 @@ bool run(fixture& f, way w, int count) {
         DWORD next = 0;
         ok &= ::GetMailslotInfo(f.raw_server, nullptr, &next, nullptr, nullptr) != FALSE;
         std::vector<std::byte> message(next);
-        ok &= ::ReadFile(f.raw_server, message.data(), next, &done, nullptr) != FALSE && done == size;
+        ok &=
+            ::ReadFile(f.raw_server, message.data(), next, &done, nullptr) != FALSE && done == size;
       }
       break;
   }
@@ -236,7 +239,9 @@ sample measure(fixture& f, way w, int count) {
   const auto elapsed = std::chrono::steady_clock::now() - start;
   sample s;
   s.ok = ok;
-  s.ns_per_message = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()) / count;
+  s.ns_per_message =
+      static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()) /
+      count;
   s.allocations_per_message = static_cast<double>(allocations.load() - before_allocations) / count;
   s.calls.read_file = calls.read_file - before_calls.read_file;
   s.calls.write_file = calls.write_file - before_calls.write_file;
@@ -265,24 +270,32 @@ int main(int argc, char** argv) {
   const std::size_t sizes[] = {0, 16, 424, 4096, 65536};
   const auto pid = std::to_string(::GetCurrentProcessId());
 
-  std::printf("mailslot_bench: %d rounds per size, the four ways interleaved; medians per message\n\n", rounds);
-  std::printf("%8s  %-22s %10s %7s %12s %10s  %s\n", "size", "way", "ns/msg", "ratio", "allocs/msg",
-              "calls/msg", "(ReadFile WriteFile GetMailslotInfo SetMailslotInfo GetOverlappedResult CreateEvent)");
+  std::printf(
+      "mailslot_bench: %d rounds per size, the four ways interleaved; medians per message\n\n",
+      rounds);
+  std::printf(
+      "%8s  %-22s %10s %7s %12s %10s  %s\n", "size", "way", "ns/msg", "ratio", "allocs/msg",
+      "calls/msg",
+      "(ReadFile WriteFile GetMailslotInfo SetMailslotInfo GetOverlappedResult CreateEvent)");
   bool all_ok = true;
   for (const std::size_t size : sizes) {
     fixture f;
     const auto name = mailslot::name::local("mailslot-bench\\" + pid + "\\" + std::to_string(size));
     f.server = mailslot::server::create(name);
     f.client = mailslot::client::open(name);
-    const std::wstring raw_name = L"\\\\.\\mailslot\\mailslot-bench\\" + std::wstring(pid.begin(), pid.end()) +
-                                  L"\\raw-" + std::to_wstring(size);
+    const std::wstring raw_name = L"\\\\.\\mailslot\\mailslot-bench\\" +
+                                  std::wstring(pid.begin(), pid.end()) + L"\\raw-" +
+                                  std::to_wstring(size);
     f.raw_server = ::CreateMailslotW(raw_name.c_str(), 0, MAILSLOT_WAIT_FOREVER, nullptr);
-    f.raw_client = ::CreateFileW(raw_name.c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                                 nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+    f.raw_client =
+        ::CreateFileW(raw_name.c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                      OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
     f.message.assign(size, 'm');
     f.buffer.assign(std::max<std::size_t>(size, 1), 0);
     // Batches small enough that the queued bytes stay modest.
-    const int count = quick ? 20 : static_cast<int>(std::clamp<std::size_t>((8U << 20U) / (size + 64), 200, 4000));
+    const int count =
+        quick ? 20
+              : static_cast<int>(std::clamp<std::size_t>((8U << 20U) / (size + 64), 200, 4000));
 
     for (const way w : all_ways) {
       (void)measure(f, w, count);  // warm-up: first-use costs (event, kept buffer) stay out
@@ -305,8 +318,10 @@ int main(int argc, char** argv) {
       std::printf("%8zu  %-22s %10.0f %7.3f %12.2f %10.2f  (%.2f %.2f %.2f %.2f %.2f %.2f)\n", size,
                   way_name(all_ways[index]), median(times[index]), median(times[index]) / raw,
                   s.allocations_per_message, static_cast<double>(s.calls.total()) * per,
-                  static_cast<double>(s.calls.read_file) * per, static_cast<double>(s.calls.write_file) * per,
-                  static_cast<double>(s.calls.get_info) * per, static_cast<double>(s.calls.set_info) * per,
+                  static_cast<double>(s.calls.read_file) * per,
+                  static_cast<double>(s.calls.write_file) * per,
+                  static_cast<double>(s.calls.get_info) * per,
+                  static_cast<double>(s.calls.set_info) * per,
                   static_cast<double>(s.calls.overlapped_result) * per,
                   static_cast<double>(s.calls.create_event) * per);
     }

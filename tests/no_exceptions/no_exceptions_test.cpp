@@ -30,7 +30,8 @@ struct has_throwing_parse : std::false_type {};
 template <class T>
 struct has_throwing_parse<T, std::void_t<decltype(T::parse(std::declval<std::string_view>()))>>
     : std::true_type {};
-static_assert(!has_throwing_parse<mailslot::name>::value, "name::parse(text) throws; it must be absent");
+static_assert(!has_throwing_parse<mailslot::name>::value,
+              "name::parse(text) throws; it must be absent");
 
 #if defined(_WIN32)
 template <class T, class = void>
@@ -46,7 +47,8 @@ struct has_throwing_open<T, std::void_t<decltype(T::open(std::declval<std::strin
 template <class T, class = void>
 struct has_throwing_read : std::false_type {};
 template <class T>
-struct has_throwing_read<T, std::void_t<decltype(std::declval<T&>().read_string())>> : std::true_type {};
+struct has_throwing_read<T, std::void_t<decltype(std::declval<T&>().read_string())>>
+    : std::true_type {};
 template <class T, class = void>
 struct has_throwing_write : std::false_type {};
 template <class T>
@@ -62,7 +64,8 @@ static_assert(!has_throwing_write<mailslot::client>::value, "client::write(text)
 
 int main() {
   std::error_code ec;
-  const auto slot = mailslot::name::parse(std::string_view(R"(\\.\mailslot\no-exceptions\slot)"), ec);
+  const auto slot =
+      mailslot::name::parse(std::string_view(R"(\\.\mailslot\no-exceptions\slot)"), ec);
   check(!ec && slot.is_local(), "parse a valid name");
   (void)mailslot::name::parse(std::string_view(R"(\\.\mailslot\a\..\b)"), ec);
   check(ec == mailslot::errc::invalid_name, "refuse an invalid name");
@@ -79,7 +82,8 @@ int main() {
   check(!ec, "write");
   check(server.info(ec).message_count == 1 && !ec, "info");
   check(server.read_string(ec) == "hello" && !ec, "read_string");
-  check(!server.try_read_string(std::chrono::milliseconds(0), ec).has_value() && !ec, "try_read_string");
+  check(!server.try_read_string(std::chrono::milliseconds(0), ec).has_value() && !ec,
+        "try_read_string");
   (void)server.read_string(ec);
   check(ec == mailslot::condition::timed_out, "a timeout is an error code");
   server.cancel();
@@ -89,6 +93,7 @@ int main() {
   server.close(ec);
   check(!ec && !server.is_open(), "close");
 #endif
-  std::printf("%s\n", failures == 0 ? "no-exceptions build: all checks passed" : "no-exceptions build: failures");
+  std::printf("%s\n", failures == 0 ? "no-exceptions build: all checks passed"
+                                    : "no-exceptions build: failures");
   return failures == 0 ? 0 : 1;
 }

@@ -51,7 +51,8 @@ TEST_CASE("every errc has its own message and the list of values is complete", "
   // Values run 1..N without gaps; the next one is unknown (so this list above
   // must grow with the enum).
   const int next = static_cast<int>(all_errors.size()) + 1;
-  CHECK(mailslot::error_category().message(next) == "unknown mailslot error " + std::to_string(next));
+  CHECK(mailslot::error_category().message(next) ==
+        "unknown mailslot error " + std::to_string(next));
   CHECK(mailslot::error_category().message(0).find("unknown") != std::string::npos);
 }
 
@@ -97,7 +98,7 @@ const std::vector<condition_case> all_conditions = {
 
 // Win32 codes the library reports or that a caller may meet, to check that
 // each condition matches exactly its own.
-const std::vector<int> known_win32 = {0,   2,   3,   5,   6,   53,  80,  87,   121,  122,
+const std::vector<int> known_win32 = {0,   2,   3,   5,   6,   53,  80,   87,   121, 122,
                                       123, 183, 206, 234, 258, 995, 1460, 3025, 1};
 
 }  // namespace
@@ -125,7 +126,8 @@ TEST_CASE("each condition matches exactly its Win32 and library codes", "[error]
   }
 }
 
-TEST_CASE("conditions match library codes from another module's category by name", "[error][condition]") {
+TEST_CASE("conditions match library codes from another module's category by name",
+          "[error][condition]") {
   // What a DLL's copy of the category looks like to the program: another object, same name.
   class other_module_category final : public std::error_category {
    public:
@@ -138,14 +140,17 @@ TEST_CASE("conditions match library codes from another module's category by name
   CHECK_FALSE(from_dll == condition::timed_out);
 }
 
-TEST_CASE("conditions do not match codes of other categories with the same value", "[error][condition]") {
+TEST_CASE("conditions do not match codes of other categories with the same value",
+          "[error][condition]") {
   // 121 is ERROR_SEM_TIMEOUT only in the system category.
   CHECK_FALSE(std::error_code(121, std::generic_category()) == condition::timed_out);
-  CHECK_FALSE(std::error_code(3025, std::generic_category()) == condition::remote_mailslots_disabled);
+  CHECK_FALSE(std::error_code(3025, std::generic_category()) ==
+              condition::remote_mailslots_disabled);
   CHECK_FALSE(std::error_code() == condition::timed_out);
 }
 
-TEST_CASE("every condition has its own message and the list of values is complete", "[error][condition]") {
+TEST_CASE("every condition has its own message and the list of values is complete",
+          "[error][condition]") {
   std::set<std::string> messages;
   for (const auto& cc : all_conditions) {
     const std::string message = mailslot::make_error_condition(cc.c).message();
@@ -154,6 +159,7 @@ TEST_CASE("every condition has its own message and the list of values is complet
   }
   CHECK(messages.size() == all_conditions.size());
   const int next = static_cast<int>(all_conditions.size()) + 1;
-  CHECK(mailslot::condition_category().message(next) == "unknown mailslot condition " + std::to_string(next));
+  CHECK(mailslot::condition_category().message(next) ==
+        "unknown mailslot condition " + std::to_string(next));
   CHECK(std::string(mailslot::condition_category().name()) == "mailslot.condition");
 }

@@ -24,7 +24,8 @@ name parse_ok(std::string_view text) {
 }
 
 // Parses `text`, expecting `error`; returns the explanation.
-std::string parse_fails(std::string_view text, mailslot::errc error = mailslot::errc::invalid_name) {
+std::string parse_fails(std::string_view text,
+                        mailslot::errc error = mailslot::errc::invalid_name) {
   std::error_code ec = make_error_code(mailslot::errc::not_open);
   const name result = name::parse(text, ec);
   CHECK(ec == error);
@@ -118,9 +119,7 @@ TEST_CASE("UTF-16 input parses to the same name as UTF-8 input", "[name]") {
 
 // --- rejected names: one rule each ------------------------------------------------
 
-TEST_CASE("an empty name is rejected", "[name]") {
-  CHECK(contains(parse_fails(""), "empty"));
-}
+TEST_CASE("an empty name is rejected", "[name]") { CHECK(contains(parse_fails(""), "empty")); }
 
 TEST_CASE("a name must start with two backslashes", "[name]") {
   CHECK(contains(parse_fails("blah"), "must start with"));
@@ -202,9 +201,11 @@ TEST_CASE("control characters and embedded NULs are rejected", "[name]") {
   }
   parse_fails(prefix + "a\x7F");
   CHECK(contains(parse_fails(prefix + "a\xC2\x85"), "U+0085"));  // C1 control NEL
-  parse_fails(prefix + "a\xC2\x80");                              // first C1 control
-  parse_fails(prefix + "a\xC2\x9F");                              // last C1 control
-  parse_ok(prefix + "a\xC2\xA0" "b");                             // no-break space is not one
+  parse_fails(prefix + "a\xC2\x80");                             // first C1 control
+  parse_fails(prefix + "a\xC2\x9F");                             // last C1 control
+  parse_ok(prefix +
+           "a\xC2\xA0"
+           "b");  // no-break space is not one
   const std::string with_nul = prefix + std::string("a\0b", 3);
   CHECK(contains(parse_fails(with_nul), "U+0000 at index 14"));
   CHECK(contains(name::explain(with_nul), "<U+0000>"));  // shown, not cut off
@@ -241,7 +242,8 @@ TEST_CASE("the whole name is at most 259 UTF-16 code units", "[name]") {
   // A character outside the BMP counts twice: 257 + 2 fits, 258 + 2 does not.
   const std::string emoji = "\xF0\x9F\x93\xAC";
   parse_ok(prefix + std::string(257 - prefix.size(), 'a') + emoji);
-  parse_fails(prefix + std::string(258 - prefix.size(), 'a') + emoji, mailslot::errc::name_too_long);
+  parse_fails(prefix + std::string(258 - prefix.size(), 'a') + emoji,
+              mailslot::errc::name_too_long);
 }
 
 TEST_CASE("ill-formed UTF-8 is rejected with its byte index", "[name]") {
@@ -261,9 +263,9 @@ TEST_CASE("lone surrogates in UTF-16 input are rejected with their index", "[nam
   CHECK(name::parse(with({0xD800}), ec).empty());  // high surrogate at the end
   CHECK(ec == mailslot::errc::invalid_name);
   CHECK(contains(name::explain(with({0xD800})), "lone surrogate) at index 14"));
-  CHECK(contains(name::explain(with({0xDC00, u'b'})), "at index 14"));      // lone low surrogate
-  CHECK(contains(name::explain(with({0xD800, u'b'})), "at index 14"));      // high, then no low
-  CHECK(name::explain(with({0xD83D, 0xDCEC})).empty());                     // a proper pair
+  CHECK(contains(name::explain(with({0xDC00, u'b'})), "at index 14"));  // lone low surrogate
+  CHECK(contains(name::explain(with({0xD800, u'b'})), "at index 14"));  // high, then no low
+  CHECK(name::explain(with({0xD83D, 0xDCEC})).empty());                 // a proper pair
 }
 
 TEST_CASE("wchar_t input is UTF-32 where wchar_t has 32 bits", "[name]") {
@@ -365,17 +367,17 @@ TEST_CASE("names compare without regard to case beyond ASCII, as Windows does", 
   const auto same = [](std::string_view a, std::string_view b) {
     return parse_ok(prefix + std::string(a)) == parse_ok(prefix + std::string(b));
   };
-  CHECK(same("\xC3\xA9t\xC3\xA9", "\xC3\x89T\xC3\x89"));     // été / ÉTÉ
-  CHECK(same("\xC3\xBF", "\xC5\xB8"));                       // ÿ / Ÿ
-  CHECK(same("\xD0\xB6", "\xD0\x96"));                       // ж / Ж
-  CHECK(same("\xCF\x83", "\xCE\xA3"));                       // σ / Σ
-  CHECK(same("\xEF\xBD\x81", "\xEF\xBC\xA1"));               // fullwidth a / A
+  CHECK(same("\xC3\xA9t\xC3\xA9", "\xC3\x89T\xC3\x89"));  // été / ÉTÉ
+  CHECK(same("\xC3\xBF", "\xC5\xB8"));                    // ÿ / Ÿ
+  CHECK(same("\xD0\xB6", "\xD0\x96"));                    // ж / Ж
+  CHECK(same("\xCF\x83", "\xCE\xA3"));                    // σ / Σ
+  CHECK(same("\xEF\xBD\x81", "\xEF\xBC\xA1"));            // fullwidth a / A
   // Windows leaves these distinct (no round trip of the case mapping).
   CHECK_FALSE(same("\xC4\xB1", "I"));                         // dotless ı / I
   CHECK_FALSE(same("\xC5\xBF", "S"));                         // long ſ / S
-  CHECK_FALSE(same("\xCF\x82", "\xCE\xA3"));                 // final ς / Σ
-  CHECK_FALSE(same("\xC3\x9F", "\xE1\xBA\x9E"));             // ß / ẞ
-  CHECK_FALSE(same("\xF0\x90\x90\xA8", "\xF0\x90\x90\x80")); // Deseret: outside the BMP
+  CHECK_FALSE(same("\xCF\x82", "\xCE\xA3"));                  // final ς / Σ
+  CHECK_FALSE(same("\xC3\x9F", "\xE1\xBA\x9E"));              // ß / ẞ
+  CHECK_FALSE(same("\xF0\x90\x90\xA8", "\xF0\x90\x90\x80"));  // Deseret: outside the BMP
 }
 
 TEST_CASE("hash and order are consistent with equality", "[name]") {

@@ -49,14 +49,14 @@ TEST_CASE("ill-formed UTF-8 is rejected at the first bad byte", "[utf]") {
     std::size_t index;
   };
   const bad_case cases[] = {
-      {"ab\x80", 2},               // lone continuation byte
-      {"a\xC0\x80", 1},            // overlong NUL
-      {"\xE0\x80\xAF", 0},         // overlong '/'
-      {"x\xED\xA0\x80", 1},        // encoded surrogate U+D800
-      {"\xF4\x90\x80\x80", 0},     // U+110000, beyond Unicode
-      {"ok\xE2\x82", 2},           // truncated sequence
-      {"\xE2(\xAC", 0},            // bad continuation byte
-      {"\xFF", 0},                 // never valid in UTF-8
+      {"ab\x80", 2},            // lone continuation byte
+      {"a\xC0\x80", 1},         // overlong NUL
+      {"\xE0\x80\xAF", 0},      // overlong '/'
+      {"x\xED\xA0\x80", 1},     // encoded surrogate U+D800
+      {"\xF4\x90\x80\x80", 0},  // U+110000, beyond Unicode
+      {"ok\xE2\x82", 2},        // truncated sequence
+      {"\xE2(\xAC", 0},         // bad continuation byte
+      {"\xFF", 0},              // never valid in UTF-8
   };
   for (const auto& c : cases) {
     INFO("index " << c.index);
@@ -93,5 +93,7 @@ TEST_CASE("UTF-32 surrogates and values beyond U+10FFFF are rejected", "[utf]") 
 
 TEST_CASE("display conversion replaces ill-formed units instead of failing", "[utf]") {
   const std::u16string lone_high{u'a', 0xD800, u'b'};
-  CHECK(mailslot::detail::to_display_utf8(std::u16string_view(lone_high)) == "a\xEF\xBF\xBD" "b");
+  CHECK(mailslot::detail::to_display_utf8(std::u16string_view(lone_high)) ==
+        "a\xEF\xBF\xBD"
+        "b");
 }

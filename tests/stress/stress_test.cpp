@@ -47,7 +47,8 @@ struct stream_checker {
   void take(const std::vector<std::byte>& message) {
     ++received;
     bytes += static_cast<long long>(message.size());
-    const auto id = check_stream_message(reinterpret_cast<const unsigned char*>(message.data()), message.size());
+    const auto id = check_stream_message(reinterpret_cast<const unsigned char*>(message.data()),
+                                         message.size());
     if (!id) {
       ++corrupted;
       return;
@@ -77,8 +78,10 @@ std::size_t private_bytes() {
 
 }  // namespace
 
-TEST_CASE("4 writer processes and 4 writer threads x 10,000 random messages: none lost, corrupted or reordered",
-          "[stress][process]") {
+TEST_CASE(
+    "4 writer processes and 4 writer threads x 10,000 random messages: none lost, corrupted or "
+    "reordered",
+    "[stress][process]") {
   constexpr int per_writer = 10000;
   auto server = mailslot::server::create(unique_slot_name("stress-load"), with_timeout(30s));
   const auto start = clock_type::now();
@@ -123,9 +126,11 @@ TEST_CASE("4 writer processes and 4 writer threads x 10,000 random messages: non
     process_failures += process->wait() == 0 ? 0 : 1;
   }
   const double elapsed = seconds_since(start);
-  std::printf("load: %lld messages, %lld bytes in %.2f s (%.0f messages/s); corrupted %lld, out of order %lld\n",
-              checker.received, checker.bytes, elapsed, static_cast<double>(checker.received) / elapsed,
-              checker.corrupted, checker.out_of_order);
+  std::printf(
+      "load: %lld messages, %lld bytes in %.2f s (%.0f messages/s); corrupted %lld, out of order "
+      "%lld\n",
+      checker.received, checker.bytes, elapsed, static_cast<double>(checker.received) / elapsed,
+      checker.corrupted, checker.out_of_order);
   CHECK_FALSE(ec);
   CHECK(process_failures == 0);
   CHECK(thread_failures == 0);
@@ -139,7 +144,8 @@ TEST_CASE("4 writer processes and 4 writer threads x 10,000 random messages: non
   CHECK(server.info().message_count == 0);
 }
 
-TEST_CASE("a writer process killed mid-stream leaves only whole, intact messages", "[stress][process]") {
+TEST_CASE("a writer process killed mid-stream leaves only whole, intact messages",
+          "[stress][process]") {
   auto server = mailslot::server::create(unique_slot_name("stress-kill"), with_timeout(10s));
   helper_process writer({L"stream", server.name().wstring(), L"0", L"100000000"}, false);
   REQUIRE(writer.started());
@@ -157,8 +163,10 @@ TEST_CASE("a writer process killed mid-stream leaves only whole, intact messages
   while (auto message = server.try_read_bytes(500ms, ec)) {
     checker.take(*message);
   }
-  std::printf("kill: %lld messages read before the kill, %lld after it; corrupted %lld, out of order %lld\n",
-              before_kill, checker.received - before_kill, checker.corrupted, checker.out_of_order);
+  std::printf(
+      "kill: %lld messages read before the kill, %lld after it; corrupted %lld, out of order "
+      "%lld\n",
+      before_kill, checker.received - before_kill, checker.corrupted, checker.out_of_order);
   CHECK_FALSE(ec);
   CHECK(checker.corrupted == 0);
   CHECK(checker.out_of_order == 0);  // contiguous from 0: nothing lost before the last one
@@ -171,7 +179,8 @@ TEST_CASE("a writer process killed mid-stream leaves only whole, intact messages
 
 TEST_CASE("closing the server while clients write, then re-creating it", "[stress]") {
   const auto name = mailslot::name::parse(unique_slot_name("stress-close"));
-  auto server = std::make_unique<mailslot::server>(mailslot::server::create(name, with_timeout(0ms)));
+  auto server =
+      std::make_unique<mailslot::server>(mailslot::server::create(name, with_timeout(0ms)));
   std::atomic<bool> stop{false};
   struct writer_report {
     long long written_before = 0;
@@ -239,7 +248,8 @@ TEST_CASE("closing the server while clients write, then re-creating it", "[stres
   CHECK(again.info().message_count == 0);  // nothing from the old slot
 }
 
-TEST_CASE("100,000 create/close cycles of a name and 100,000 client open/close cycles", "[stress][lifetime]") {
+TEST_CASE("100,000 create/close cycles of a name and 100,000 client open/close cycles",
+          "[stress][lifetime]") {
   const auto name = mailslot::name::parse(unique_slot_name("stress-cycles"));
   constexpr int cycles = 100000;
   const auto cycle_servers = [&](int n) {
@@ -275,9 +285,10 @@ TEST_CASE("100,000 create/close cycles of a name and 100,000 client open/close c
   std::error_code recreate;
   (void)mailslot::server::create(name, {}, recreate);
 
-  std::printf("cycles: %d creates in %.2f s, %d opens in %.2f s; private bytes %zu -> %zu (%+lld)\n", created,
-              create_seconds, opened, open_seconds, memory_before, memory_after,
-              static_cast<long long>(memory_after) - static_cast<long long>(memory_before));
+  std::printf(
+      "cycles: %d creates in %.2f s, %d opens in %.2f s; private bytes %zu -> %zu (%+lld)\n",
+      created, create_seconds, opened, open_seconds, memory_before, memory_after,
+      static_cast<long long>(memory_after) - static_cast<long long>(memory_before));
   CHECK(created == cycles);
   CHECK(opened == cycles);
   CHECK_FALSE(recreate);
@@ -288,7 +299,8 @@ TEST_CASE("100,000 create/close cycles of a name and 100,000 client open/close c
 
 TEST_CASE("a blocked reader cancelled 1,000 times returns every time, and the slot stays usable",
           "[stress][cancel]") {
-  auto server = mailslot::server::create(unique_slot_name("stress-cancel"), with_timeout(mailslot::wait_forever));
+  auto server = mailslot::server::create(unique_slot_name("stress-cancel"),
+                                         with_timeout(mailslot::wait_forever));
   auto client = mailslot::client::open(server.name());
   std::vector<double> latencies;
   int cancelled = 0;
@@ -309,8 +321,10 @@ TEST_CASE("a blocked reader cancelled 1,000 times returns every time, and the sl
     }
   }
   std::sort(latencies.begin(), latencies.end());
-  std::printf("cancel: %d of 1000 reads cancelled; cancel() to reader joined: median %.3f ms, p99 %.3f ms, max %.3f ms\n",
-              cancelled, latencies[500], latencies[990], latencies.back());
+  std::printf(
+      "cancel: %d of 1000 reads cancelled; cancel() to reader joined: median %.3f ms, p99 %.3f ms, "
+      "max %.3f ms\n",
+      cancelled, latencies[500], latencies[990], latencies.back());
   CHECK(cancelled == 1000);
   CHECK(usable == 10);
 }

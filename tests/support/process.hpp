@@ -33,8 +33,8 @@ class helper_process {
     STARTUPINFOW startup{};
     startup.cb = sizeof(startup);
     PROCESS_INFORMATION info{};
-    if (::CreateProcessW(program.c_str(), command.data(), nullptr, nullptr, inherit ? TRUE : FALSE, 0,
-                         nullptr, nullptr, &startup, &info) != FALSE) {
+    if (::CreateProcessW(program.c_str(), command.data(), nullptr, nullptr, inherit ? TRUE : FALSE,
+                         0, nullptr, nullptr, &startup, &info) != FALSE) {
       process_ = info.hProcess;
       ::CloseHandle(info.hThread);
     }
@@ -132,8 +132,8 @@ class captured_process {
     }
     char chunk[4096];
     DWORD got = 0;
-    while (output_pipe_ != nullptr && ::ReadFile(output_pipe_, chunk, sizeof chunk, &got, nullptr) != FALSE &&
-           got != 0) {
+    while (output_pipe_ != nullptr &&
+           ::ReadFile(output_pipe_, chunk, sizeof chunk, &got, nullptr) != FALSE && got != 0) {
       output_.append(chunk, got);
     }
     if (::WaitForSingleObject(process_, 30000) != WAIT_OBJECT_0) {

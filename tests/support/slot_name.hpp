@@ -26,8 +26,8 @@ inline mailslot::server_options with_timeout(std::chrono::milliseconds timeout) 
 }
 
 /// A server for a fresh unique name, reading with `timeout` (default: no wait).
-inline mailslot::server make_server(std::string_view label,
-                                    std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
+inline mailslot::server make_server(
+    std::string_view label, std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
   return mailslot::server::create(unique_slot_name(label), with_timeout(timeout));
 }
 

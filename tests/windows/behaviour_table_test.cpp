@@ -23,7 +23,6 @@ namespace {
 
 std::error_code win32(DWORD code) { return {static_cast<int>(code), std::system_category()}; }
 
-
 template <class T, class = void>
 struct has_write : std::false_type {};
 template <class T>
@@ -55,7 +54,8 @@ TEST_CASE("no name at all is refused (Windows: CreateMailslot(NULL) gives ERROR_
   CHECK(ec == mailslot::errc::invalid_name);
 }
 
-TEST_CASE("a second server for an existing name fails with ERROR_ALREADY_EXISTS", "[table][server][wine10]") {
+TEST_CASE("a second server for an existing name fails with ERROR_ALREADY_EXISTS",
+          "[table][server][wine10]") {
   const std::string name = unique_slot_name("table-twice");
   const auto first = mailslot::server::create(name);
   std::error_code ec;
@@ -63,13 +63,15 @@ TEST_CASE("a second server for an existing name fails with ERROR_ALREADY_EXISTS"
   CHECK(ec == win32(ERROR_ALREADY_EXISTS));
 }
 
-TEST_CASE("opening a missing local slot fails with ERROR_FILE_NOT_FOUND", "[table][client][wine10]") {
+TEST_CASE("opening a missing local slot fails with ERROR_FILE_NOT_FOUND",
+          "[table][client][wine10]") {
   std::error_code ec;
   CHECK_FALSE(mailslot::client::open(unique_slot_name("table-missing"), ec));
   CHECK(ec == win32(ERROR_FILE_NOT_FOUND));
 }
 
-TEST_CASE("reading an empty slot with timeout 0 fails with ERROR_SEM_TIMEOUT at once", "[table][server][wine10]") {
+TEST_CASE("reading an empty slot with timeout 0 fails with ERROR_SEM_TIMEOUT at once",
+          "[table][server][wine10]") {
   auto server = make_server("table-empty");
   std::array<char, 8> buffer{};
   std::error_code ec;
@@ -90,8 +92,10 @@ TEST_CASE("reading an empty slot with timeout T fails with ERROR_SEM_TIMEOUT aft
   CHECK(waited >= timeout * 9 / 10);  // a lower bound only: these machines are noisy
 }
 
-TEST_CASE("a buffer smaller than the next message fails with ERROR_INSUFFICIENT_BUFFER and keeps it queued",
-          "[table][server][wine10]") {
+TEST_CASE(
+    "a buffer smaller than the next message fails with ERROR_INSUFFICIENT_BUFFER and keeps it "
+    "queued",
+    "[table][server][wine10]") {
   auto server = make_server("table-small");
   mailslot::client::open(server.name()).write("twelve bytes");
   std::array<char, 4> tiny{};
@@ -106,7 +110,8 @@ TEST_CASE("a buffer smaller than the next message fails with ERROR_INSUFFICIENT_
   CHECK(std::string(enough.data(), size) == "twelve bytes");
 }
 
-TEST_CASE("a zero-length write queues a real, empty message of next size 0", "[table][client][wine10]") {
+TEST_CASE("a zero-length write queues a real, empty message of next size 0",
+          "[table][client][wine10]") {
   auto server = make_server("table-zero");
   auto client = mailslot::client::open(server.name());
   client.write("");
@@ -138,7 +143,8 @@ TEST_CASE("writes of 1, 2 and 0 bytes count 3, read back in order, next size tra
   CHECK(server.info().message_count == 0);
 }
 
-TEST_CASE("writing through a server handle fails with ERROR_ACCESS_DENIED", "[table][client][wine10]") {
+TEST_CASE("writing through a server handle fails with ERROR_ACCESS_DENIED",
+          "[table][client][wine10]") {
   // The library gives a server no write(); a server handle adopted as a
   // client shows what Windows says.
   STATIC_REQUIRE_FALSE(has_write<mailslot::server>::value);
@@ -151,8 +157,9 @@ TEST_CASE("writing through a server handle fails with ERROR_ACCESS_DENIED", "[ta
   CHECK(ec == condition::access_denied);
 }
 
-TEST_CASE("reading through a client handle fails with ERROR_ACCESS_DENIED or ERROR_INVALID_PARAMETER",
-          "[table][server][wine10]") {
+TEST_CASE(
+    "reading through a client handle fails with ERROR_ACCESS_DENIED or ERROR_INVALID_PARAMETER",
+    "[table][server][wine10]") {
   STATIC_REQUIRE_FALSE(has_read<mailslot::client>::value);
   const auto owner = make_server("table-wrong-read");
   auto client = mailslot::client::open(owner.name());
@@ -163,7 +170,8 @@ TEST_CASE("reading through a client handle fails with ERROR_ACCESS_DENIED or ERR
   CHECK((ec == win32(ERROR_ACCESS_DENIED) || ec == win32(ERROR_INVALID_PARAMETER)));
 }
 
-TEST_CASE("a zero-size read with a message queued fails with ERROR_INSUFFICIENT_BUFFER", "[table][server][wine10]") {
+TEST_CASE("a zero-size read with a message queued fails with ERROR_INSUFFICIENT_BUFFER",
+          "[table][server][wine10]") {
   auto server = make_server("table-zero-read");
   mailslot::client::open(server.name()).write("x");
   std::error_code ec;
@@ -172,7 +180,8 @@ TEST_CASE("a zero-size read with a message queued fails with ERROR_INSUFFICIENT_
   CHECK(server.info().message_count == 1);  // still queued
 }
 
-TEST_CASE("a message over the slot's maximum is never delivered in part", "[table][client][wine10]") {
+TEST_CASE("a message over the slot's maximum is never delivered in part",
+          "[table][client][wine10]") {
   // No source states Windows' exact error for a message larger than
   // nMaxMessageSize, and Wine 10 does not enforce the maximum at all. What
   // holds on both: the write either fails and queues nothing, or succeeds and

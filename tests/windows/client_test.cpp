@@ -87,7 +87,8 @@ TEST_CASE("several clients write to one slot", "[client][wine10]") {
   }
 }
 
-TEST_CASE("missing slots, invalid names and remote names fail with distinct errors", "[client][wine10]") {
+TEST_CASE("missing slots, invalid names and remote names fail with distinct errors",
+          "[client][wine10]") {
   std::error_code missing;
   (void)mailslot::client::open(unique_slot_name("nobody"), missing);
   CHECK(missing == condition::not_found);
@@ -111,10 +112,10 @@ TEST_CASE("a moved-from client owns nothing and reports not_open", "[client][mov
   auto client = mailslot::client::open(server.name());
   mailslot::client moved = std::move(client);
   CHECK(moved);
-  CHECK_FALSE(client);                 // NOLINT(bugprone-use-after-move): the documented state
-  CHECK(client.name().empty());        // NOLINT(bugprone-use-after-move)
+  CHECK_FALSE(client);           // NOLINT(bugprone-use-after-move): the documented state
+  CHECK(client.name().empty());  // NOLINT(bugprone-use-after-move)
   std::error_code ec;
-  client.write("x", ec);               // NOLINT(bugprone-use-after-move)
+  client.write("x", ec);  // NOLINT(bugprone-use-after-move)
   CHECK(ec == errc::not_open);
   moved.write("y");
   CHECK(server.read_string() == "y");

@@ -14,7 +14,8 @@ using mailslot::condition;
 using mailslot_test::unique_slot_name;
 
 TEST_CASE("a read that finds no message is condition::timed_out", "[condition][wine10]") {
-  auto server = mailslot::server::create(unique_slot_name("cond-timeout"), mailslot_test::with_timeout(std::chrono::milliseconds(0)));
+  auto server = mailslot::server::create(unique_slot_name("cond-timeout"),
+                                         mailslot_test::with_timeout(std::chrono::milliseconds(0)));
   std::array<char, 8> buffer{};
   std::error_code ec;
   (void)server.read(buffer.data(), buffer.size(), ec);
@@ -40,9 +41,11 @@ TEST_CASE("creating a taken name is condition::already_exists", "[condition][win
   CHECK(ec == condition::already_exists);
 }
 
-TEST_CASE("a buffer smaller than the message is condition::buffer_too_small", "[condition][wine10]") {
+TEST_CASE("a buffer smaller than the message is condition::buffer_too_small",
+          "[condition][wine10]") {
   const auto name = unique_slot_name("cond-small");
-  auto server = mailslot::server::create(name, mailslot_test::with_timeout(std::chrono::milliseconds(0)));
+  auto server =
+      mailslot::server::create(name, mailslot_test::with_timeout(std::chrono::milliseconds(0)));
   mailslot::client::open(name).write("four");
   std::array<char, 2> tiny{};
   std::error_code ec;
@@ -70,8 +73,9 @@ TEST_CASE("names Windows itself refuses are condition::invalid_name", "[conditio
   CHECK(ec == condition::invalid_name);
 }
 
-TEST_CASE("remote names under Wine fail as not found (Windows may say remote mailslots are disabled)",
-          "[condition][wine10]") {
+TEST_CASE(
+    "remote names under Wine fail as not found (Windows may say remote mailslots are disabled)",
+    "[condition][wine10]") {
   // Windows 11 24H2 and later answer ERROR_REMOTE_MAILSLOTS_DEPRECATED (3025)
   // for remote names unless the policy enables them; Wine 10 answers
   // ERROR_PATH_NOT_FOUND. Both are conditions callers can test for.

@@ -61,8 +61,10 @@ TEST_CASE("make_slot's child writes through an inherited handle", "[examples][pr
   REQUIRE(program.started());
   CHECK(program.wait() == 0);
   const std::string out = program.output();
-  CHECK_THAT(out, ContainsSubstring(
-                      R"(created \\.\mailslot\examples\make_slot (read timeout: forever, default security))"));
+  CHECK_THAT(
+      out,
+      ContainsSubstring(
+          R"(created \\.\mailslot\examples\make_slot (read timeout: forever, default security))"));
   CHECK_THAT(out, ContainsSubstring("child exited with 0"));
   CHECK_THAT(out, ContainsSubstring("received: hello from child process "));
 }
@@ -88,7 +90,8 @@ TEST_CASE("writer explains a missing slot", "[examples][wine10]") {
   const std::string name = unique_slot_name("nobody-reads");
   captured_process writer(L"writer.exe", {wide(name), L"x"});
   CHECK(writer.wait() == 1);
-  CHECK_THAT(writer.output(), ContainsSubstring("no mailslot " + name + " (start the reader first)"));
+  CHECK_THAT(writer.output(),
+             ContainsSubstring("no mailslot " + name + " (start the reader first)"));
 }
 
 TEST_CASE("broadcast shows the 424-byte limit and what happens when the domain is unreachable",
@@ -100,14 +103,17 @@ TEST_CASE("broadcast shows the 424-byte limit and what happens when the domain i
   captured_process program(L"broadcast.exe", {});
   CHECK(program.wait() == 1);
   const std::string out = program.output();
-  CHECK_THAT(out, ContainsSubstring(R"(destination: \\*\mailslot\examples\broadcast (limit 424 bytes per message))"));
+  CHECK_THAT(out,
+             ContainsSubstring(
+                 R"(destination: \\*\mailslot\examples\broadcast (limit 424 bytes per message))"));
   CHECK_THAT(out, ContainsSubstring(R"(cannot reach \\*\mailslot\examples\broadcast: )"));
   CHECK_THAT(out, ContainsSubstring("(error 3)"));
 }
 
 // --- the command-line tool ---------------------------------------------------------------------
 
-TEST_CASE("mailslot listen prints what mailslot send sends, then stops after --count", "[cli][process][wine10]") {
+TEST_CASE("mailslot listen prints what mailslot send sends, then stops after --count",
+          "[cli][process][wine10]") {
   const std::string name = unique_slot_name("cli");
   captured_process listener(L"mailslot.exe", {L"listen", wide(name), L"--count", L"3"});
   REQUIRE(listener.started());
@@ -116,13 +122,16 @@ TEST_CASE("mailslot listen prints what mailslot send sends, then stops after --c
   CHECK(sender.wait() == 0);
   CHECK_THAT(sender.output(), ContainsSubstring("sent 3 message(s) to " + name));
   CHECK(listener.wait() == 0);
-  CHECK(listener.output() == "listening on " + name + "\n[1] 5 bytes: hello\n[2] 6 bytes: w\xC3\xB6rld\n[3] 0 bytes: \n");
+  CHECK(listener.output() ==
+        "listening on " + name +
+            "\n[1] 5 bytes: hello\n[2] 6 bytes: w\xC3\xB6rld\n[3] 0 bytes: \n");
 }
 
 TEST_CASE("mailslot send - sends each line of standard input", "[cli][process][wine10]") {
   const std::string name = unique_slot_name("cli-stdin");
   auto server = mailslot::server::create(name, mailslot_test::with_timeout(0ms));
-  captured_process sender(L"mailslot.exe", {L"send", wide(name), L"-"}, "first line\r\nsecond\n\nlast");
+  captured_process sender(L"mailslot.exe", {L"send", wide(name), L"-"},
+                          "first line\r\nsecond\n\nlast");
   CHECK(sender.wait() == 0);
   CHECK(server.read_string() == "first line");
   CHECK(server.read_string() == "second");
@@ -131,7 +140,8 @@ TEST_CASE("mailslot send - sends each line of standard input", "[cli][process][w
   CHECK(server.info().message_count == 0);
 }
 
-TEST_CASE("mailslot listen shows binary messages escaped, or as a hex dump with --hex", "[cli][process][wine10]") {
+TEST_CASE("mailslot listen shows binary messages escaped, or as a hex dump with --hex",
+          "[cli][process][wine10]") {
   for (const bool hex : {false, true}) {
     const std::string name = unique_slot_name("cli-binary");
     std::vector<std::wstring> args{L"listen", wide(name), L"--count", L"1"};
@@ -169,7 +179,9 @@ TEST_CASE("mailslot exit codes tell usage errors, missing slots, timeouts and ba
       {{L"send", wide(missing), L"x"}, 3, "cannot open " + missing + ": "},
       {{L"send", L"\\\\.\\mailslot\\bad|name", L"x"}, 5, "forbidden character '|' at index 16"},
       {{L"listen", L"\\\\far\\mailslot\\x"}, 5, "can only create a local name"},
-      {{L"listen", wide(quiet), L"--timeout", L"100"}, 4, "no message on " + quiet + " within the timeout"},
+      {{L"listen", wide(quiet), L"--timeout", L"100"},
+       4,
+       "no message on " + quiet + " within the timeout"},
       {{L"--help"}, 0, "mailslot send NAME"},
   };
   for (const auto& c : cases) {

@@ -86,7 +86,8 @@ TEST_CASE("8 writer threads x 1,000 messages arrive complete, intact and in per-
     const int i = std::stoi(message.substr(first + 1, second - first - 1));
     const std::string body = message.substr(second + 1);
     if (w < 0 || w >= writers ||
-        body != std::string(static_cast<std::size_t>((w * 31 + i) % 97), static_cast<char>('a' + w))) {
+        body !=
+            std::string(static_cast<std::size_t>((w * 31 + i) % 97), static_cast<char>('a' + w))) {
       ++corrupted;
       continue;
     }
@@ -105,12 +106,13 @@ TEST_CASE("8 writer threads x 1,000 messages arrive complete, intact and in per-
   CHECK(server.info().message_count == 0);
 }
 
-TEST_CASE("a writer in a second process delivers every message", "[server][client][process][wine10]") {
+TEST_CASE("a writer in a second process delivers every message",
+          "[server][client][process][wine10]") {
   mailslot::server_options options;
   options.read_timeout = 10s;
   auto server = mailslot::server::create(unique_slot_name("process"), options);
-  mailslot_test::helper_process writer(
-      {L"write", server.name().wstring(), L"200", L"child"}, false);
+  mailslot_test::helper_process writer({L"write", server.name().wstring(), L"200", L"child"},
+                                       false);
   REQUIRE(writer.started());
   std::error_code ec;
   for (int i = 0; i < 200; ++i) {

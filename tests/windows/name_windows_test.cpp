@@ -39,15 +39,17 @@ bool opens(const std::wstring& text) {
 }
 
 std::wstring unique_prefix() {
-  return L"\\\\.\\mailslot\\mailslot-tests\\" + std::to_wstring(::GetCurrentProcessId()) + L"-names\\";
+  return L"\\\\.\\mailslot\\mailslot-tests\\" + std::to_wstring(::GetCurrentProcessId()) +
+         L"-names\\";
 }
 
 }  // namespace
 
-TEST_CASE("the case table equals RtlUpcaseUnicodeChar for every UTF-16 code unit", "[name][wine10]") {
+TEST_CASE("the case table equals RtlUpcaseUnicodeChar for every UTF-16 code unit",
+          "[name][wine10]") {
   using upcase_fn = WCHAR(WINAPI*)(WCHAR);
-  const auto upcase = reinterpret_cast<upcase_fn>(
-      reinterpret_cast<void*>(::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "RtlUpcaseUnicodeChar")));
+  const auto upcase = reinterpret_cast<upcase_fn>(reinterpret_cast<void*>(
+      ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "RtlUpcaseUnicodeChar")));
   REQUIRE(upcase != nullptr);
   int differences = 0;
   int changed = 0;
@@ -84,7 +86,8 @@ TEST_CASE("the mailslot namespace folds case like the table", "[name][wine10]") 
   }
   CHECK(checked == 2 * static_cast<int>(std::size(upcase_runs)));
   // And pairs the table leaves apart stay apart: dotless i / I, long s / S, final sigma / Sigma.
-  for (const auto& [a, b] : {std::pair<wchar_t, wchar_t>{0x0131, L'I'}, {0x017F, L'S'}, {0x03C2, 0x03A3}}) {
+  for (const auto& [a, b] :
+       {std::pair<wchar_t, wchar_t>{0x0131, L'I'}, {0x017F, L'S'}, {0x03C2, 0x03A3}}) {
     const raw_slot slot(base + L"apart-" + a);
     REQUIRE(slot.handle != INVALID_HANDLE_VALUE);
     CHECK_FALSE(opens(base + L"apart-" + b));
@@ -116,12 +119,12 @@ TEST_CASE("each name the grammar rejects as rewritten is rewritten by Windows", 
     const wchar_t* rewritten;
   };
   const rewrite cases[] = {
-      {L"a\\b", L"a/b"},            // '/' becomes '\'
-      {L"b", L"a\\..\\b"},          // '..' collapses
-      {L"c\\d", L"c\\.\\d"},        // '.' disappears
-      {L"trail", L"trail."},        // trailing dot stripped
-      {L"trail2", L"trail2 "},      // trailing space stripped
-      {L"e\\f", L"e\\\\f"},         // empty component accepted
+      {L"a\\b", L"a/b"},        // '/' becomes '\'
+      {L"b", L"a\\..\\b"},      // '..' collapses
+      {L"c\\d", L"c\\.\\d"},    // '.' disappears
+      {L"trail", L"trail."},    // trailing dot stripped
+      {L"trail2", L"trail2 "},  // trailing space stripped
+      {L"e\\f", L"e\\\\f"},     // empty component accepted
   };
   const std::wstring base = unique_prefix() + L"rw\\";
   for (const auto& c : cases) {
@@ -136,7 +139,8 @@ TEST_CASE("each name the grammar rejects as rewritten is rewritten by Windows", 
 }
 
 TEST_CASE("a server refuses a name that is not local before calling Windows", "[server][name]") {
-  for (const char* text : {R"(\\pc\mailslot\x)", R"(\\*\mailslot\x)", R"(\\corp.example\mailslot\x)"}) {
+  for (const char* text :
+       {R"(\\pc\mailslot\x)", R"(\\*\mailslot\x)", R"(\\corp.example\mailslot\x)"}) {
     std::error_code ec;
     const auto server = mailslot::server::create(text, {}, ec);
     CHECK(ec == mailslot::errc::server_name_not_local);

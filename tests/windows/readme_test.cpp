@@ -74,8 +74,10 @@ TEST_CASE("the README's code works as shown", "[readme][wine10]") {
       std::error_code read_error;
       for (;;) {
         std::string message = server.read_string(read_error);
-        if (read_error == mailslot::condition::cancelled) break;
-        if (!read_error) handled.push_back(message);
+        if (read_error == mailslot::condition::cancelled)
+          break;
+        if (!read_error)
+          handled.push_back(message);
       }
     });
     client.write("for the listener");

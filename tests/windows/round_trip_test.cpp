@@ -67,7 +67,8 @@ TEST_CASE("creating a name that is taken fails with ERROR_ALREADY_EXISTS", "[ser
   }
 }
 
-TEST_CASE("opening a slot that does not exist fails with ERROR_FILE_NOT_FOUND", "[client][wine10]") {
+TEST_CASE("opening a slot that does not exist fails with ERROR_FILE_NOT_FOUND",
+          "[client][wine10]") {
   std::error_code ec;
   const auto client = mailslot::client::open(unique_slot_name("missing"), ec);
   CHECK(ec == win32(ERROR_FILE_NOT_FOUND));
@@ -76,15 +77,16 @@ TEST_CASE("opening a slot that does not exist fails with ERROR_FILE_NOT_FOUND", 
 
 TEST_CASE("a read on an empty slot with timeout 0 fails as a timeout", "[server][wine10]") {
   std::error_code ec;
-  auto server = mailslot::server::create(unique_slot_name("empty"),
-                                         mailslot_test::with_timeout(std::chrono::milliseconds(0)), ec);
+  auto server = mailslot::server::create(
+      unique_slot_name("empty"), mailslot_test::with_timeout(std::chrono::milliseconds(0)), ec);
   REQUIRE_FALSE(ec);
   std::array<char, 8> buffer{};
   CHECK(server.read(buffer.data(), buffer.size(), ec) == 0);
   CHECK(ec == win32(ERROR_SEM_TIMEOUT));
 }
 
-TEST_CASE("default-constructed objects report not_open instead of calling Windows", "[server][client]") {
+TEST_CASE("default-constructed objects report not_open instead of calling Windows",
+          "[server][client]") {
   mailslot::server server;
   mailslot::client client;
   CHECK_FALSE(server);

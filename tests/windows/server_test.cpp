@@ -107,7 +107,8 @@ TEST_CASE("owned reads take messages larger than the kept buffer whole", "[serve
   }
 }
 
-TEST_CASE("an owned read that times out returns an empty result and the timeout", "[server][wine10]") {
+TEST_CASE("an owned read that times out returns an empty result and the timeout",
+          "[server][wine10]") {
   auto server = make_server("owned-timeout");
   std::error_code ec;
   CHECK(server.read_string(ec).empty());
@@ -251,9 +252,9 @@ TEST_CASE("a moved-from server owns nothing and reports not_open", "[server][mov
   mailslot::server moved = std::move(server);
   CHECK(moved.is_open());
   CHECK(moved.name().string() == name);
-  CHECK_FALSE(server.is_open());           // NOLINT(bugprone-use-after-move): the documented state
+  CHECK_FALSE(server.is_open());  // NOLINT(bugprone-use-after-move): the documented state
   CHECK(server.native_handle() == nullptr);  // NOLINT(bugprone-use-after-move)
-  CHECK(server.name().empty());            // NOLINT(bugprone-use-after-move)
+  CHECK(server.name().empty());              // NOLINT(bugprone-use-after-move)
   std::error_code ec;
   std::array<char, 4> buffer{};
   (void)server.read(buffer.data(), buffer.size(), ec);  // NOLINT(bugprone-use-after-move)
@@ -359,7 +360,8 @@ TEST_CASE("errors of the throwing forms name the operation and the slot", "[serv
   }
 }
 
-// --- inheritance and security ---------------------------------------------------------------------
+// --- inheritance and security
+// ---------------------------------------------------------------------
 
 TEST_CASE("an inheritable server's handle works in a child process", "[server][process][wine10]") {
   mailslot::server_options options;
@@ -371,7 +373,8 @@ TEST_CASE("an inheritable server's handle works in a child process", "[server][p
 
   mailslot::client::open(server.name()).write("for the child");
   const auto value = reinterpret_cast<std::uintptr_t>(server.native_handle());
-  mailslot_test::helper_process child({L"read-handle", std::to_wstring(value), L"for the child"}, true);
+  mailslot_test::helper_process child({L"read-handle", std::to_wstring(value), L"for the child"},
+                                      true);
   REQUIRE(child.started());
   CHECK(child.wait() == 0);
   CHECK(server.info().message_count == 0);  // the child read it
@@ -387,13 +390,15 @@ TEST_CASE("a server's handle is not inheritable by default", "[server][process][
 
   mailslot::client::open(server.name()).write("not for the child");
   const auto value = reinterpret_cast<std::uintptr_t>(server.native_handle());
-  mailslot_test::helper_process child({L"read-handle", std::to_wstring(value), L"not for the child"}, true);
+  mailslot_test::helper_process child(
+      {L"read-handle", std::to_wstring(value), L"not for the child"}, true);
   REQUIRE(child.started());
-  CHECK(child.wait() == 4);  // the helper's "read failed"
+  CHECK(child.wait() == 4);                 // the helper's "read failed"
   CHECK(server.info().message_count == 1);  // still here
 }
 
-TEST_CASE("a security descriptor given as SDDL is applied to the slot", "[server][security][wine10]") {
+TEST_CASE("a security descriptor given as SDDL is applied to the slot",
+          "[server][security][wine10]") {
   mailslot::server_options options;
   options.security_descriptor = "D:(A;;GA;;;WD)(A;;GA;;;SY)";
   auto server = mailslot::server::create(unique_slot_name("sddl"), options);

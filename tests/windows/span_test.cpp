@@ -29,8 +29,10 @@ TEST_CASE("span overloads write and read whole messages", "[span][wine10]") {
   CHECK(buffer[2] == std::byte{3});
   CHECK(server.read(std::span<std::byte>(buffer), ec) == 1);
   CHECK_FALSE(ec);
-  CHECK(server.try_read(std::span<std::byte>(buffer), std::chrono::milliseconds(0)) == std::optional<std::size_t>(0));
-  CHECK_FALSE(server.try_read(std::span<std::byte>(buffer), std::chrono::milliseconds(0), ec).has_value());
+  CHECK(server.try_read(std::span<std::byte>(buffer), std::chrono::milliseconds(0)) ==
+        std::optional<std::size_t>(0));
+  CHECK_FALSE(
+      server.try_read(std::span<std::byte>(buffer), std::chrono::milliseconds(0), ec).has_value());
   CHECK_FALSE(ec);
 
   client.write(std::span<const std::byte>(message));

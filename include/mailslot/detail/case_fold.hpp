@@ -21,6 +21,7 @@ struct case_run {
   std::int32_t delta;   // upper case = unit + delta
 };
 
+// clang-format off: one run per line
 inline constexpr case_run upcase_runs[] = {
     {0x0061, 0x007A, 1, -32},
     {0x00E0, 0x00F6, 1, -32},
@@ -187,6 +188,7 @@ inline constexpr case_run upcase_runs[] = {
     {0xAB70, 0xABBF, 1, -38864},
     {0xFF41, 0xFF5A, 1, -32},
 };
+// clang-format on
 
 /// The upper case of one UTF-16 code unit, as RtlUpcaseUnicodeChar gives it.
 constexpr char32_t upcase_unit(char32_t unit) noexcept {

@@ -2,7 +2,8 @@
 #define MAILSLOT_DETAIL_WINDOWS_HPP
 
 #if !defined(_WIN32)
-#  error "this mailslot header needs Windows; names and errors (mailslot/name.hpp, mailslot/error.hpp) are portable"
+#  error \
+      "this mailslot header needs Windows; names and errors (mailslot/name.hpp, mailslot/error.hpp) are portable"
 #endif
 
 // The library defines neither WIN32_LEAN_AND_MEAN nor NOMINMAX: both would

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Formats the project's C++ sources with clang-format (.clang-format), or with
+# --check, fails listing the files that are not formatted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mapfile -t files < <(find include tests examples -name '*.hpp' -o -name '*.cpp' | sort)
+if [ "${1:-}" = --check ]; then
+  bad=()
+  for f in "${files[@]}"; do
+    clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || bad+=("$f")
+  done
+  if [ "${#bad[@]}" -gt 0 ]; then
+    printf 'not formatted (run scripts/dev format):\n' >&2
+    printf '  %s\n' "${bad[@]}" >&2
+    exit 1
+  fi
+  echo "clang-format: ${#files[@]} files formatted"
+else
+  clang-format -i "${files[@]}"
+fi
