@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Builds and runs every test: first the platform-independent parts natively
-# (ASan + UBSan), then everything cross-compiled for Windows under Wine.
-# Runs inside the toolchain that scripts/dev provides; stops at the first failure.
+# Builds and runs every test, stopping at the first failure:
+#   1. the platform-independent parts natively: GCC, then Clang with the name
+#      fuzzer, both with ASan + UBSan;
+#   2. formatting (clang-format) and clang-tidy on the headers;
+#   3. the Windows builds under Wine: Clang C++17 and C++20, MinGW GCC C++20
+#      (each without the reliability suite and the packaging tests), and last
+#      MinGW GCC C++17 with everything.
+# Runs inside the toolchain that scripts/dev provides.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${MAILSLOT_DEV_JOBS:-$(nproc)}
@@ -9,18 +14,30 @@ catch2=()
 [ -z "${MAILSLOT_CATCH2_URL:-}" ] || catch2=(-DMAILSLOT_CATCH2_URL="$MAILSLOT_CATCH2_URL")
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+build() {  # build PRESET: configure and build
+  cmake --preset "$1" "${catch2[@]}" >/dev/null
+  cmake --build --preset "$1" -j "$jobs"
+}
 
-step "native build (platform-independent parts, sanitizers)"
-cmake --preset native >/dev/null
-cmake --build --preset native -j "$jobs"
+step "native, GCC (platform-independent parts, sanitizers)"
+build native
 ctest --preset native -j "$jobs"
 
-step "Clang build: portable tests and the name fuzzer (sanitizers)"
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j "$jobs"
+step "native, Clang: portable tests and the name fuzzer (sanitizers)"
+build fuzz
 ctest --preset fuzz -j "$jobs"
 
-step "Windows build (MinGW-w64), tests under Wine"
-cmake --preset wine "${catch2[@]}" >/dev/null
-cmake --build --preset wine -j "$jobs"
+step "formatting and clang-tidy"
+bash scripts/format.sh --check
+cmake --preset wine-clang "${catch2[@]}" >/dev/null
+bash scripts/tidy.sh
+
+for preset in wine-clang wine-clang-cxx20 wine-cxx20; do
+  step "Windows, $preset, under Wine (without the reliability suite and packaging)"
+  build "$preset"
+  ctest --preset "$preset" -j "$jobs" -LE 'stress|package'
+done
+
+step "Windows, MinGW GCC C++17, under Wine: everything"
+build wine
 ctest --preset wine -j "$jobs"

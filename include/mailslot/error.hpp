@@ -107,7 +107,7 @@ class error_category_impl final : public std::error_category {
       case errc::name_too_long:
         return "mailslot name too long (at most 259 UTF-16 code units)";
       case errc::server_name_not_local:
-        return "a mailslot server can only create a local name (\\\\.\\mailslot\\...)";
+        return R"(a mailslot server can only create a local name (\\.\mailslot\...))";
       case errc::message_too_large:
         return "message too large for the destination (at most 424 bytes to another computer or a "
                "domain)";

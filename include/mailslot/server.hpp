@@ -169,7 +169,7 @@ class server {
     if (options.inheritable) {
       result.handle_.set_inheritable(true, ec);
       if (ec) {
-        return server();
+        return {};
       }
     }
     result.name_ = slot;
@@ -344,7 +344,7 @@ class server {
   [[nodiscard]] std::optional<std::string> try_read_string(std::chrono::milliseconds timeout,
                                                            std::error_code& ec) {
     return with_timeout(timeout, ec, [&] {
-      std::string message = read_owned<std::string>(ec);
+      auto message = read_owned<std::string>(ec);
       return ec ? std::optional<std::string>() : std::optional<std::string>(std::move(message));
     });
   }
@@ -354,7 +354,7 @@ class server {
       std::chrono::milliseconds timeout, std::error_code& ec) {
     using bytes = std::vector<std::byte>;
     return with_timeout(timeout, ec, [&] {
-      bytes message = read_owned<bytes>(ec);
+      auto message = read_owned<bytes>(ec);
       return ec ? std::optional<bytes>() : std::optional<bytes>(std::move(message));
     });
   }
@@ -610,17 +610,17 @@ class server {
       return 0;
     }
     if (pending_) {
-      return take_pending(buffer, size, ec);
+      return take_pending(*pending_, buffer, size, ec);
     }
     // A message is at most 2^32 - 1 bytes; a larger buffer is not needed.
-    DWORD capacity = static_cast<DWORD>(size);
+    auto capacity = static_cast<DWORD>(size);
     if constexpr (sizeof(std::size_t) > sizeof(DWORD)) {
       capacity = size > MAXDWORD ? MAXDWORD : static_cast<DWORD>(size);
     }
     OVERLAPPED overlapped{};
     // The low bit keeps the completion off any I/O completion port the
     // handle may have been associated with (GetQueuedCompletionStatus docs).
-    overlapped.hEvent =
+    overlapped.hEvent =  // NOLINTNEXTLINE(performance-no-int-to-ptr): the documented tagging
         reinterpret_cast<HANDLE>(reinterpret_cast<std::uintptr_t>(event_.get()) | 1U);
     DWORD received = 0;
     if (::ReadFile(handle_.get(), buffer, capacity, &received, &overlapped) == FALSE &&
@@ -637,8 +637,8 @@ class server {
 
   // Delivers a message that an owned read took from the slot but could not
   // hand over (its allocation threw); see read_owned.
-  std::size_t take_pending(void* buffer, std::size_t size, std::error_code& ec) noexcept {
-    const std::size_t length = *pending_;
+  std::size_t take_pending(std::size_t length, void* buffer, std::size_t size,
+                           std::error_code& ec) noexcept {
     if (length > size) {
       ec = std::error_code(ERROR_INSUFFICIENT_BUFFER, std::system_category());
       return 0;
@@ -667,9 +667,9 @@ class server {
   // Reads a whole message into a new Container of exactly its size.
   template <class Container>
   Container read_owned(std::error_code& ec) {
-    if (pending_) {
+    if (const std::optional<std::size_t> length = pending_) {
       // Taken from the slot earlier, but allocating its container threw.
-      Container message = make_message<Container>(buffer_.get(), *pending_);
+      auto message = make_message<Container>(buffer_.get(), *length);
       pending_.reset();
       return message;
     }
@@ -682,7 +682,7 @@ class server {
         // The message is off the slot now: if allocating its container
         // throws, the next read delivers it from the kept buffer.
         pending_ = received;
-        Container message = make_message<Container>(buffer_.get(), received);
+        auto message = make_message<Container>(buffer_.get(), received);
         pending_.reset();
         return message;
       }

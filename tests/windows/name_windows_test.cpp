@@ -61,7 +61,8 @@ TEST_CASE("the case table equals RtlUpcaseUnicodeChar for every UTF-16 code unit
     }
     if (expected != actual) {
       ++differences;
-      UNSCOPED_INFO("U+" << std::hex << unit << ": Windows " << expected << ", table " << actual);
+      UNSCOPED_INFO("U+" << std::hex << unit << ": Windows " << static_cast<unsigned>(expected)
+                         << ", table " << static_cast<unsigned>(actual));
     }
   }
   CHECK(differences == 0);
