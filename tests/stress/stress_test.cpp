@@ -236,8 +236,13 @@ TEST_CASE("closing the server while clients write, then re-creating it", "[stres
               recreate_while_open.message().c_str());
   // Under Wine 10 the slot outlives its server while clients hold handles:
   // their writes keep succeeding (into a slot nobody reads) and the name
-  // stays taken. Whatever the platform says, it says it with an error code.
-  CHECK(recreate_while_open == mailslot::condition::already_exists);
+  // stays taken. Microsoft documents that closing the server deletes the slot
+  // and closes the clients' handles; there the figures above say what
+  // happened, and only Wine's behaviour is asserted.
+  if (mailslot_test::running_under_wine()) {
+    CHECK(recreate_while_open == mailslot::condition::already_exists);
+    CHECK(errors.empty());
+  }
 
   clients.clear();  // the last handles go: the name is free
   std::error_code ec;

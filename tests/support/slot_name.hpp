@@ -18,6 +18,14 @@ inline std::string unique_slot_name(std::string_view label) {
          std::to_string(++counter) + "\\" + std::string(label);
 }
 
+/// True when running under Wine rather than Windows (ntdll exports
+/// wine_get_version). Tests use it where Wine 10 is known to differ from
+/// Windows, to assert what Wine shows and only report what Windows does.
+inline bool running_under_wine() {
+  const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+  return ntdll != nullptr && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
 /// Server options with only the read timeout set.
 inline mailslot::server_options with_timeout(std::chrono::milliseconds timeout) {
   mailslot::server_options options;

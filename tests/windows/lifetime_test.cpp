@@ -38,14 +38,26 @@ TEST_CASE("the same name is re-created 10,000 times in a row", "[server][lifetim
   CHECK(created == 10000);
 }
 
-TEST_CASE("the name stays taken while a client handle is open", "[server][lifetime][wine10]") {
+TEST_CASE("after the server closes, open client handles keep the name taken under Wine",
+          "[server][lifetime][wine10]") {
+  // Wine 10 keeps the slot while any handle to it is open. Microsoft's "About
+  // Mailslots" says instead that closing the last server handle deletes the
+  // slot and closes the client handles; on Windows this test reports which
+  // happened instead of asserting it.
   const auto name = mailslot::name::parse(unique_slot_name("held"));
   auto server = mailslot::server::create(name);
   auto client = mailslot::client::open(name);
   server.close();
   std::error_code ec;
-  CHECK_FALSE(mailslot::server::create(name, {}, ec));
-  CHECK(ec == mailslot::condition::already_exists);
+  auto second = mailslot::server::create(name, {}, ec);
+  if (mailslot_test::running_under_wine()) {
+    CHECK_FALSE(second);
+    CHECK(ec == mailslot::condition::already_exists);
+  } else {
+    WARN("re-creating the name while a client handle is open: " << (ec ? ec.message()
+                                                                       : "succeeded"));
+  }
+  second.close();
   client.close();
   CHECK(mailslot::server::create(name, {}, ec));
   CHECK_FALSE(ec);
