@@ -265,11 +265,12 @@ class condition_category_impl final : public std::error_category {
 
 }  // namespace mailslot
 
+namespace std {
 template <>
-struct std::is_error_code_enum<mailslot::errc> : std::true_type {};
-
+struct is_error_code_enum<mailslot::errc> : true_type {};
 template <>
-struct std::is_error_condition_enum<mailslot::condition> : std::true_type {};
+struct is_error_condition_enum<mailslot::condition> : true_type {};
+}  // namespace std
 
 namespace mailslot::detail {
 

@@ -638,9 +638,11 @@ class name {
 
 }  // namespace mailslot
 
+namespace std {
 template <>
-struct std::hash<mailslot::name> {
-  std::size_t operator()(const mailslot::name& n) const noexcept { return n.hash(); }
+struct hash<mailslot::name> {
+  size_t operator()(const mailslot::name& n) const noexcept { return n.hash(); }
 };
+}  // namespace std
 
 #endif

@@ -6,8 +6,10 @@
 
 #include <catch2/catch_test_macros.hpp>
 
+#include <iterator>
 #include <string>
 #include <system_error>
+#include <utility>
 
 namespace {
 
