@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -139,17 +140,27 @@ void print_hex(const std::string& message) {
   }
 }
 
-// The listening server, for the console control handler.
-std::atomic<mailslot::server*> listening{nullptr};
+// What the console control handler (another thread) may touch: a flag, and
+// the listening server, under a lock so that the server outlives any cancel().
+std::atomic<bool> interrupt_requested{false};
+std::mutex listening_lock;
+mailslot::server* listening = nullptr;
 
 BOOL WINAPI on_console_signal(DWORD signal) {
-  if (signal == CTRL_C_EVENT || signal == CTRL_BREAK_EVENT) {
-    if (mailslot::server* server = listening.load()) {
-      server->cancel();  // the blocked read returns errc::cancelled
-      return TRUE;
-    }
+  if (signal != CTRL_C_EVENT && signal != CTRL_BREAK_EVENT) {
+    return FALSE;
   }
-  return FALSE;
+  interrupt_requested = true;
+  const std::lock_guard<std::mutex> lock(listening_lock);
+  if (listening != nullptr) {
+    listening->cancel();  // the blocked read returns errc::cancelled
+  }
+  return TRUE;
+}
+
+void set_listening(mailslot::server* server) {
+  const std::lock_guard<std::mutex> lock(listening_lock);
+  listening = server;
 }
 
 int listen(const std::vector<std::string>& args) {
@@ -188,12 +199,17 @@ int listen(const std::vector<std::string>& args) {
     std::fprintf(stderr, "mailslot: %s\n", mailslot::name::explain(args[0]).c_str());
     return invalid_name;
   }
+  // The handler goes in first, so that a Ctrl+C at any moment from here on
+  // ends the program cleanly.
+  ::SetConsoleCtrlHandler(on_console_signal, TRUE);
   auto server = mailslot::server::create(name, options, ec);
   if (ec) {
     return report("cannot listen on " + name.string(), ec);
   }
-  listening = &server;
-  ::SetConsoleCtrlHandler(on_console_signal, TRUE);
+  set_listening(&server);
+  if (interrupt_requested) {
+    server.cancel();  // Ctrl+C came before the handler could see the server
+  }
   std::printf("listening on %s\n", name.string().c_str());
   std::fflush(stdout);
 
@@ -220,8 +236,7 @@ int listen(const std::vector<std::string>& args) {
     }
     std::fflush(stdout);
   }
-  listening = nullptr;
-  ::SetConsoleCtrlHandler(on_console_signal, FALSE);
+  set_listening(nullptr);
   return result;
 }
 

@@ -130,6 +130,11 @@ class captured_process {
     if (process_ == nullptr) {
       return -1;
     }
+    // A program that has not ended in 30 s is ended, so that reading its
+    // output to the end cannot block the tests.
+    if (::WaitForSingleObject(process_, 30000) != WAIT_OBJECT_0) {
+      ::TerminateProcess(process_, 0xDEAD);
+    }
     char chunk[4096];
     DWORD got = 0;
     while (output_pipe_ != nullptr &&
