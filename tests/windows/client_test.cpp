@@ -120,6 +120,8 @@ TEST_CASE("a moved-from client owns nothing and reports not_open", "[client][mov
   std::error_code ec;
   client.write("x", ec);  // NOLINT(bugprone-use-after-move)
   CHECK(ec == errc::not_open);
+  client.set_inheritable(true, ec);  // NOLINT(bugprone-use-after-move)
+  CHECK(ec == errc::not_open);
   moved.write("y");
   CHECK(server.read_string() == "y");
   CHECK(server.info().message_count == 0);

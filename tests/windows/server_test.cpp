@@ -265,6 +265,8 @@ TEST_CASE("a moved-from server owns nothing and reports not_open", "[server][mov
   CHECK(ec == errc::not_open);
   server.set_read_timeout(1ms, ec);  // NOLINT(bugprone-use-after-move)
   CHECK(ec == errc::not_open);
+  server.set_inheritable(true, ec);  // NOLINT(bugprone-use-after-move)
+  CHECK(ec == errc::not_open);
 
   mailslot::server target = make_server("move-target");
   const auto replaced = target.name();
@@ -370,6 +372,10 @@ TEST_CASE("an inheritable server's handle works in a child process", "[server][p
   DWORD flags = 0;
   REQUIRE(::GetHandleInformation(server.native_handle(), &flags) != FALSE);
   CHECK((flags & HANDLE_FLAG_INHERIT) != 0);
+  server.set_inheritable(false);
+  REQUIRE(::GetHandleInformation(server.native_handle(), &flags) != FALSE);
+  CHECK((flags & HANDLE_FLAG_INHERIT) == 0);
+  server.set_inheritable(true);
 
   mailslot::client::open(server.name()).write("for the child");
   const auto value = reinterpret_cast<std::uintptr_t>(server.native_handle());
