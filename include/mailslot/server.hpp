@@ -100,9 +100,9 @@ inline constexpr std::size_t max_kept_buffer = std::size_t{1} << 20U;
 /// message queued; a timeout fails with ERROR_SEM_TIMEOUT
 /// (condition::timed_out), or is an empty optional for the try_ forms.
 ///
-/// Thread safety: distinct objects are independent; one object is not for
-/// concurrent use, except cancel(), which any thread may call while another
-/// reads.
+/// Thread safety: distinct objects are independent. One object is not for
+/// concurrent use, except that while a thread reads, others may call cancel()
+/// and the const members (info(), name(), native_handle(), is_open()).
 class server {
  public:
   /// A server that owns no mailslot.
