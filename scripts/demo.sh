@@ -5,10 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${MAILSLOT_DEV_JOBS:-$(nproc)}
-catch2=()
-[ -z "${MAILSLOT_CATCH2_URL:-}" ] || catch2=(-DMAILSLOT_CATCH2_URL="$MAILSLOT_CATCH2_URL")
 
-cmake --preset wine "${catch2[@]}" >/dev/null
+cmake --preset wine >/dev/null
 cmake --build --preset wine -j "$jobs" --target mailslot_cli >/dev/null
 
 run() { cmake/wine-exec.sh build/wine/bin/mailslot.exe "$@"; }

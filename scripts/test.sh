@@ -10,12 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${MAILSLOT_DEV_JOBS:-$(nproc)}
-catch2=()
-[ -z "${MAILSLOT_CATCH2_URL:-}" ] || catch2=(-DMAILSLOT_CATCH2_URL="$MAILSLOT_CATCH2_URL")
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 build() {  # build PRESET: configure and build
-  cmake --preset "$1" "${catch2[@]}" >/dev/null
+  cmake --preset "$1" >/dev/null
   cmake --build --preset "$1" -j "$jobs"
 }
 
@@ -29,7 +27,7 @@ ctest --preset fuzz -j "$jobs"
 
 step "formatting and clang-tidy"
 bash scripts/format.sh --check
-cmake --preset wine-clang "${catch2[@]}" >/dev/null
+cmake --preset wine-clang >/dev/null
 bash scripts/tidy.sh
 
 for preset in wine-clang wine-clang-cxx20 wine-cxx20; do

@@ -5,9 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build/wine-clang
-catch2=()
-[ -z "${MAILSLOT_CATCH2_URL:-}" ] || catch2=(-DMAILSLOT_CATCH2_URL="$MAILSLOT_CATCH2_URL")
-[ -f "$build/compile_commands.json" ] || cmake --preset wine-clang "${catch2[@]}" >/dev/null
+[ -f "$build/compile_commands.json" ] || cmake --preset wine-clang >/dev/null
 mapfile -t units < <(find "$build/tests/header_check" -name '*.cpp' | sort)
 [ "${#units[@]}" -gt 0 ] || { echo "tidy: no header units in $build" >&2; exit 1; }
 clang-tidy --quiet -p "$build" "${units[@]}" 2> >(grep -v "warnings generated" >&2)

@@ -326,9 +326,10 @@ class server {
   /// (0: only if one is waiting now). No message in time is not an error: the
   /// result is empty and `ec` is clear.
   ///
-  /// Windows has one read timeout per slot, so a timeout other than the
-  /// slot's costs a SetMailslotInfo before the read and one after it, which
-  /// puts the slot's timeout back (for every handle to the slot).
+  /// Windows has one read timeout per slot, so the call reads the slot's
+  /// timeout (GetMailslotInfo) and, when `timeout` differs from it, sets it
+  /// for the read and back afterwards (SetMailslotInfo, twice); the change is
+  /// seen by every handle to the slot meanwhile.
   /// @return the message size, or an empty optional when no message arrived
   /// @param ec  cleared unless a real error occurred (see read())
   std::optional<std::size_t> try_read(void* buffer, std::size_t size,
@@ -363,10 +364,8 @@ class server {
   /// return errc::cancelled at once, until resume(). A cancelled read leaves
   /// its message queued. Returns once no read is blocked any more. Safe to
   /// call from any thread while another reads; this is how a listening thread
-  /// is stopped:
-  ///
-  ///     // listener: while (true) { auto m = s.read_string(ec); if (ec == condition::cancelled)
-  ///     break; ... } s.cancel(); listener.join();
+  /// is stopped: the listener loops on read_string(ec) until
+  /// `ec == condition::cancelled`; the owner calls cancel(), then joins it.
   ///
   /// Because the state persists, there is no race with a reader that is
   /// between two reads when cancel() is called. Does nothing on a server that

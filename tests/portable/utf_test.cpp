@@ -90,10 +90,3 @@ TEST_CASE("UTF-32 surrogates and values beyond U+10FFFF are rejected", "[utf]") 
   CHECK_FALSE(wide_to_utf8(std::u32string_view(surrogate), out).ok);
   CHECK_FALSE(wide_to_utf8(std::u32string_view(too_big), out).ok);
 }
-
-TEST_CASE("display conversion replaces ill-formed units instead of failing", "[utf]") {
-  const std::u16string lone_high{u'a', 0xD800, u'b'};
-  CHECK(mailslot::detail::to_display_utf8(std::u16string_view(lone_high)) ==
-        "a\xEF\xBF\xBD"
-        "b");
-}

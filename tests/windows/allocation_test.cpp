@@ -47,3 +47,26 @@ TEST_CASE("a message whose container cannot be allocated is returned by the next
   CHECK(again.size() == 777);
   CHECK(again.front() == std::byte{'q'});
 }
+
+TEST_CASE("a message kept after a failed allocation goes to the next read of any kind",
+          "[server][wine10]") {
+  auto server = mailslot_test::make_server("bad-alloc-buffer");
+  auto client = mailslot::client::open(server.name());
+  client.write("warm-up");
+  CHECK(server.read_string() == "warm-up");
+
+  client.write(std::string(555, 'k'));
+  client.write("after");
+  fail_size = 555;
+  CHECK_THROWS_AS(server.read_bytes(), std::bad_alloc);
+  // A buffer read gets it, and a too-small buffer keeps it, as for any message.
+  std::string buffer(100, '\0');
+  std::error_code ec;
+  CHECK(server.read(buffer.data(), buffer.size(), ec) == 0);
+  CHECK(ec == mailslot::condition::buffer_too_small);
+  buffer.resize(1000);
+  CHECK(server.read(buffer.data(), buffer.size(), ec) == 555);
+  CHECK_FALSE(ec);
+  CHECK(buffer.substr(0, 555) == std::string(555, 'k'));
+  CHECK(server.read_string() == "after");  // order kept
+}

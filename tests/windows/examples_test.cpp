@@ -193,6 +193,14 @@ TEST_CASE("mailslot exit codes tell usage errors, missing slots, timeouts and ba
        4,
        "no message on " + quiet + " within the timeout"},
       {{L"--help"}, 0, "mailslot send NAME"},
+      {{L"--version"},
+       0,
+       "mailslot " + std::to_string(MAILSLOT_VERSION_MAJOR) + "." +
+           std::to_string(MAILSLOT_VERSION_MINOR) + "." + std::to_string(MAILSLOT_VERSION_PATCH)},
+      {{L"listen", wide(quiet), L"--max-size", L"100", L"--count", L"0"},
+       0,
+       "listening on " + quiet},
+      {{L"listen", wide(quiet), L"--max-size", L"lots"}, 2, "--max-size needs a number"},
   };
   for (const auto& c : cases) {
     captured_process program(L"mailslot.exe", c.args);

@@ -156,7 +156,7 @@ TEST_CASE("each name the grammar rejects as rewritten is rewritten by Windows", 
   };
   const std::wstring base = unique_prefix() + L"rw\\";
   for (const auto& c : cases) {
-    INFO(mailslot::detail::to_display_utf8(std::wstring_view(c.rewritten)));
+    INFO(mailslot::detail::quote_name(std::wstring_view(c.rewritten)));
     const raw_slot slot(base + c.canonical);
     REQUIRE(slot.handle != INVALID_HANDLE_VALUE);
     CHECK(opens(base + c.rewritten));

@@ -418,7 +418,7 @@ TEST_CASE("a security descriptor given as SDDL is applied to the slot",
   const std::wstring sddl = text;
   ::LocalFree(text);
   ::LocalFree(descriptor);
-  INFO(mailslot::detail::to_display_utf8(std::wstring_view(sddl)));
+  INFO(mailslot::detail::quote_name(std::wstring_view(sddl)));
   CHECK(dacl != nullptr);
   CHECK(sddl.find(L";;;WD)") != std::wstring::npos);  // the ACE for Everyone
   CHECK(sddl.find(L";;;SY)") != std::wstring::npos);

@@ -150,21 +150,6 @@ utf_result wide_to_utf8(std::basic_string_view<Wide> in, std::string& out) {
   return {};
 }
 
-/// Best-effort UTF-8 for messages (ill-formed units become U+FFFD).
-template <class Wide>
-std::string to_display_utf8(std::basic_string_view<Wide> in) {
-  std::string out;
-  for (std::size_t i = 0; i < in.size();) {
-    char32_t cp = 0;
-    if (!decode_wide(in, i, cp)) {
-      cp = 0xFFFD;
-      ++i;
-    }
-    encode_utf8(cp, out);
-  }
-  return out;
-}
-
 }  // namespace mailslot::detail
 
 #endif
