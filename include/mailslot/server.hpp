@@ -2,18 +2,16 @@
 #define MAILSLOT_SERVER_HPP
 
 #include <mailslot/detail/config.hpp>
+#include <mailslot/detail/read.hpp>
 #include <mailslot/detail/security.hpp>
 #include <mailslot/detail/unique_handle.hpp>
 #include <mailslot/detail/windows.hpp>
 #include <mailslot/error.hpp>
 #include <mailslot/name.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <memory>
 #include <optional>
 #if MAILSLOT_HAS_SPAN
 #  include <span>
@@ -28,8 +26,7 @@
 namespace mailslot {
 
 /// A read timeout meaning "wait until a message arrives" (MAILSLOT_WAIT_FOREVER).
-// (Parenthesized: <windows.h> may define a max() macro.)
-inline constexpr std::chrono::milliseconds wait_forever = (std::chrono::milliseconds::max)();
+inline constexpr std::chrono::milliseconds wait_forever = detail::forever;
 
 /// How a server's mailslot is created.
 struct server_options {
@@ -62,32 +59,6 @@ struct server_info {
   std::chrono::milliseconds read_timeout{0};
 };
 
-namespace detail {
-
-/// Converts a timeout to the DWORD milliseconds Windows takes.
-inline bool to_win32_timeout(std::chrono::milliseconds timeout, DWORD& out) noexcept {
-  if (timeout == wait_forever) {
-    out = MAILSLOT_WAIT_FOREVER;
-    return true;
-  }
-  if (timeout.count() < 0 || timeout.count() >= static_cast<std::int64_t>(MAILSLOT_WAIT_FOREVER)) {
-    return false;
-  }
-  out = static_cast<DWORD>(timeout.count());
-  return true;
-}
-
-inline std::chrono::milliseconds from_win32_timeout(DWORD timeout) noexcept {
-  return timeout == MAILSLOT_WAIT_FOREVER ? wait_forever : std::chrono::milliseconds(timeout);
-}
-
-/// Owned reads keep a buffer of up to this many bytes between calls, so that a
-/// message costs one ReadFile; a larger message is read into a buffer of its
-/// exact size instead.
-inline constexpr std::size_t max_kept_buffer = std::size_t{1} << 20U;
-
-}  // namespace detail
-
 /// The reading end of a mailslot: creates `\\.\mailslot\[path\]name` and reads
 /// whole messages from it.
 ///
@@ -100,9 +71,17 @@ inline constexpr std::size_t max_kept_buffer = std::size_t{1} << 20U;
 /// message queued; a timeout fails with ERROR_SEM_TIMEOUT
 /// (condition::timed_out), or is an empty optional for the try_ forms.
 ///
+/// Windows' handle is asynchronous (overlapped); Wine's CreateMailslotW makes
+/// a synchronous one. Both read the same, except where a read needs a
+/// deadline of its own (the try_ forms), which only an asynchronous handle can
+/// give without changing the slot's timeout: see try_read().
+///
 /// Thread safety: distinct objects are independent. One object is not for
 /// concurrent use, except that while a thread reads, others may call cancel()
-/// and the const members (info(), name(), native_handle(), is_open()).
+/// and the const members (info(), name(), native_handle(), is_open()). Stop a
+/// reading thread (cancel(), then join it) before closing, releasing, moving,
+/// swapping or destroying its server: doing so during a read is undefined,
+/// and debug builds stop with MAILSLOT_ASSERT.
 class server {
  public:
   /// A server that owns no mailslot.
@@ -111,8 +90,8 @@ class server {
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// Takes over `other`'s slot; `other` is left owning none. Moving a server
-  /// while another thread reads from it is undefined.
+  /// Takes over `other`'s slot; `other` is left owning none. No thread may be
+  /// reading from either server.
   server(server&& other) noexcept { swap(other); }
   server& operator=(server&& other) noexcept {
     if (this != &other) {
@@ -173,6 +152,7 @@ class server {
       }
     }
     result.name_ = slot;
+    result.reader_.reset(result.handle_.get());
     return result;
   }
 
@@ -218,13 +198,15 @@ class server {
 #endif
 
   /// Takes ownership of `handle`, a mailslot server handle obtained elsewhere
-  /// (inherited, duplicated, or from CreateMailslotW). `slot` names it in
-  /// error messages. NULL and INVALID_HANDLE_VALUE give an empty server.
+  /// (inherited, duplicated, from CreateMailslotW or NtCreateMailslotFile),
+  /// synchronous or asynchronous (asked of Windows here, once). `slot` names
+  /// it in error messages. NULL and INVALID_HANDLE_VALUE give an empty server.
   [[nodiscard]] static server adopt(HANDLE handle, mailslot::name slot = {}) noexcept {
     server result;
     result.handle_.reset(handle);
     if (result.handle_) {
       result.name_ = std::move(slot);
+      result.reader_.reset(result.handle_.get());
     }
     return result;
   }
@@ -272,6 +254,8 @@ class server {
       ec = errc::invalid_timeout;
     } else if (::SetMailslotInfo(handle_.get(), value) == FALSE) {
       ec = detail::last_error();
+    } else {
+      reader_.forget_owed_timeout();
     }
   }
 
@@ -285,7 +269,7 @@ class server {
   // --- reading -------------------------------------------------------------------
 
   /// Reads the next message into `buffer` (one ReadFile), waiting up to the
-  /// read timeout for one to arrive.
+  /// slot's read timeout for one to arrive.
   /// @return the message size (0 for an empty message, and on error)
   /// @param ec  cleared on success; otherwise ERROR_SEM_TIMEOUT
   ///            (condition::timed_out) when no message arrived in time,
@@ -293,7 +277,27 @@ class server {
   ///            the next message is larger than `size` (it stays queued),
   ///            errc::cancelled, errc::not_open, or another Win32 error
   std::size_t read(void* buffer, std::size_t size, std::error_code& ec) noexcept {
-    return is_open(ec) ? read_into(buffer, size, ec) : 0;
+    return is_open(ec) ? reader_.read(handle_.get(), buffer, size, detail::deadline::slot(), ec)
+                       : 0;
+  }
+
+  /// Reads the next message into `message` (ReadFile), a container it reuses:
+  /// std::string, std::vector<std::byte>, or any resizable contiguous
+  /// container of bytes. `message` ends up holding exactly the message. Its
+  /// capacity is reused, so that in steady state a message costs one
+  /// ReadFile, no allocation and no copy; a message larger than it stays
+  /// queued while it grows (GetMailslotInfo), so nothing is lost if that
+  /// allocation throws. On failure `message` is empty.
+  /// @return the message size
+  /// @param ec  as for read(void*, std::size_t, std::error_code&), but never
+  ///            buffer_too_small
+  template <class Container, detail::if_byte_container<Container> = 0>
+  std::size_t read(Container& message, std::error_code& ec) {
+    if (!is_open(ec)) {
+      message.clear();
+      return 0;
+    }
+    return reader_.read(handle_.get(), message, detail::deadline::slot(), ec);
   }
 
 #if MAILSLOT_HAS_SPAN
@@ -309,87 +313,97 @@ class server {
   }
 #endif
 
-  /// Reads the next message as a std::string of exactly its size; see read().
-  /// Normally one ReadFile per message: the bytes land in a buffer the server
-  /// keeps (up to 1 MiB) and are copied into the result. If allocating the
-  /// result throws, the message is not lost: the next read returns it.
+  /// Reads the next message as a std::string of exactly its size (ReadFile
+  /// straight into the string, sized from recent messages; see
+  /// read(Container&)). If allocating the string throws, the message stays
+  /// queued.
   [[nodiscard]] std::string read_string(std::error_code& ec) {
-    return is_open(ec) ? read_owned<std::string>(ec) : std::string();
+    return read_owned<std::string>(detail::deadline::slot(), ec);
   }
 
   /// Reads the next message as bytes of exactly its size; see read_string().
   [[nodiscard]] std::vector<std::byte> read_bytes(std::error_code& ec) {
-    return is_open(ec) ? read_owned<std::vector<std::byte>>(ec) : std::vector<std::byte>();
+    return read_owned<std::vector<std::byte>>(detail::deadline::slot(), ec);
   }
 
   /// Reads the next message into `buffer` if one arrives within `timeout`
-  /// (0: only if one is waiting now). No message in time is not an error: the
-  /// result is empty and `ec` is clear.
+  /// (0: only if one is waiting now; `wait_forever`: until one does). No
+  /// message in time is not an error: the result is empty and `ec` is clear.
   ///
-  /// Windows has one read timeout per slot, so the call reads the slot's
-  /// timeout (GetMailslotInfo) and, when `timeout` differs from it, sets it
-  /// for the read and back afterwards (SetMailslotInfo, twice); the change is
-  /// seen by every handle to the slot meanwhile.
+  /// On an asynchronous handle (Windows' own) the call keeps its own
+  /// deadline: it waits for its ReadFile with the timeout and ends it with
+  /// CancelIoEx, and the slot's timeout is untouched (a slot timeout shorter
+  /// than `timeout` only makes the call read again). On a synchronous handle
+  /// (Wine's CreateMailslotW) the slot's timeout is the only one: the call
+  /// sets it for the read and puts it back (SetMailslotInfo), which other
+  /// handles to the slot see meanwhile; if putting it back fails after a
+  /// message was taken, the message is returned and the next call puts it
+  /// back.
   /// @return the message size, or an empty optional when no message arrived
   /// @param ec  cleared unless a real error occurred (see read())
   std::optional<std::size_t> try_read(void* buffer, std::size_t size,
                                       std::chrono::milliseconds timeout,
                                       std::error_code& ec) noexcept {
-    return with_timeout(timeout, ec, [&] {
-      const std::size_t received = read_into(buffer, size, ec);
-      return ec ? std::optional<std::size_t>() : std::optional<std::size_t>(received);
-    });
+    std::optional<std::size_t> received;
+    if (deadline_for(timeout, ec)) {
+      received = reader_.read(handle_.get(), buffer, size, detail::deadline::after(timeout), ec);
+    }
+    return no_message(ec) ? std::nullopt : received;
+  }
+
+  /// try_read() into a reusable container; see read(Container&).
+  /// @return the message size, or an empty optional when no message arrived
+  template <class Container, detail::if_byte_container<Container> = 0>
+  std::optional<std::size_t> try_read(Container& message, std::chrono::milliseconds timeout,
+                                      std::error_code& ec) {
+    std::optional<std::size_t> received;
+    if (deadline_for(timeout, ec)) {
+      received = reader_.read(handle_.get(), message, detail::deadline::after(timeout), ec);
+    } else {
+      message.clear();
+    }
+    return no_message(ec) ? std::nullopt : received;
   }
 
   /// try_read() returning a std::string of exactly the message's size.
   [[nodiscard]] std::optional<std::string> try_read_string(std::chrono::milliseconds timeout,
                                                            std::error_code& ec) {
-    return with_timeout(timeout, ec, [&] {
-      auto message = read_owned<std::string>(ec);
-      return ec ? std::optional<std::string>() : std::optional<std::string>(std::move(message));
-    });
+    return try_read_owned<std::string>(timeout, ec);
   }
 
   /// try_read() returning bytes of exactly the message's size.
   [[nodiscard]] std::optional<std::vector<std::byte>> try_read_bytes(
       std::chrono::milliseconds timeout, std::error_code& ec) {
-    using bytes = std::vector<std::byte>;
-    return with_timeout(timeout, ec, [&] {
-      auto message = read_owned<bytes>(ec);
-      return ec ? std::optional<bytes>() : std::optional<bytes>(std::move(message));
-    });
+    return try_read_owned<std::vector<std::byte>>(timeout, ec);
   }
 
   /// Cancels reading: the read in progress (if any) and every later read
-  /// return errc::cancelled at once, until resume(). A cancelled read leaves
-  /// its message queued. Returns once no read is blocked any more. Safe to
-  /// call from any thread while another reads; this is how a listening thread
-  /// is stopped: the listener loops on read_string(ec) until
-  /// `ec == condition::cancelled`; the owner calls cancel(), then joins it.
+  /// return errc::cancelled, until resume(). A cancelled read leaves its
+  /// message queued; a message that completed while it was being cancelled
+  /// is returned. Safe to call from any thread while another reads; this is
+  /// how a listening thread is stopped: the listener loops on
+  /// read_string(ec) until `ec == condition::cancelled`; the owner calls
+  /// cancel(), then joins it. Because the state persists, there is no race
+  /// with a reader that is between two reads.
   ///
-  /// Because the state persists, there is no race with a reader that is
-  /// between two reads when cancel() is called. Does nothing on a server that
-  /// owns no slot. It waits for each blocked read to end, so a reader thread
-  /// that is suspended keeps it waiting; do not call resume() while a cancel()
-  /// is still running.
+  /// Only this server's read is cancelled, never reads through other handles
+  /// to the slot. On an asynchronous handle cancel() sets an event the read
+  /// waits on and returns at once. On a synchronous handle it cancels the
+  /// blocked ReadFile (CancelIoEx with that read's OVERLAPPED), and waits
+  /// only while the reader is between announcing its ReadFile and entering
+  /// it. Does nothing on a server that owns no slot. Do not call resume()
+  /// while a cancel() is still running.
   void cancel() noexcept {
-    if (!handle_) {
-      return;
-    }
-    cancelled_.store(true);
-    // A reader may be between checking the state and entering ReadFile, where
-    // CancelIoEx finds nothing to cancel yet; so repeat until none is left.
-    for (unsigned round = 0; readers_.load() != 0; ++round) {
-      ::CancelIoEx(handle_.get(), nullptr);
-      ::Sleep(round < 8 ? 0 : 1);
+    if (handle_) {
+      reader_.cancel(handle_.get());
     }
   }
 
   /// Ends the cancelled state: reads wait for messages again.
-  void resume() noexcept { cancelled_.store(false); }
+  void resume() noexcept { reader_.resume(); }
 
   /// True between cancel() and resume().
-  [[nodiscard]] bool is_cancelled() const noexcept { return cancelled_.load(); }
+  [[nodiscard]] bool is_cancelled() const noexcept { return reader_.cancelled(); }
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// Reads the next message into `buffer`; throws std::system_error (a
@@ -397,6 +411,14 @@ class server {
   std::size_t read(void* buffer, std::size_t size) {
     std::error_code ec;
     const std::size_t received = read(buffer, size, ec);
+    throw_if(ec, "read from mailslot");
+    return received;
+  }
+  /// Reads the next message into a reusable container; throws std::system_error.
+  template <class Container, detail::if_byte_container<Container> = 0>
+  std::size_t read(Container& message) {
+    std::error_code ec;
+    const std::size_t received = read(message, ec);
     throw_if(ec, "read from mailslot");
     return received;
   }
@@ -419,6 +441,15 @@ class server {
                                       std::chrono::milliseconds timeout = {}) {
     std::error_code ec;
     const auto received = try_read(buffer, size, timeout, ec);
+    throw_if(ec, "read from mailslot");
+    return received;
+  }
+  /// try_read() into a reusable container; throws std::system_error on
+  /// errors other than the timeout.
+  template <class Container, detail::if_byte_container<Container> = 0>
+  std::optional<std::size_t> try_read(Container& message, std::chrono::milliseconds timeout = {}) {
+    std::error_code ec;
+    const auto received = try_read(message, timeout, ec);
     throw_if(ec, "read from mailslot");
     return received;
   }
@@ -472,8 +503,10 @@ class server {
   /// Closes the slot (CloseHandle). The server owns no handle afterwards, even
   /// when CloseHandle reports an error; closing an empty server does nothing.
   void close(std::error_code& ec) noexcept {
+    reader_.settle(handle_.get());
+    reader_.reset(nullptr);
     handle_.close(ec);
-    reset_state();
+    name_ = mailslot::name();
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS
@@ -490,9 +523,10 @@ class server {
   /// Gives up ownership of the handle without closing it; the server is empty
   /// afterwards. The caller must close the handle.
   [[nodiscard]] HANDLE release() noexcept {
-    HANDLE handle = handle_.release();
-    reset_state();
-    return handle;
+    reader_.settle(handle_.get());
+    reader_.reset(nullptr);
+    name_ = mailslot::name();
+    return handle_.release();
   }
 
   /// True if the server owns a mailslot handle.
@@ -509,42 +543,14 @@ class server {
 
   /// Exchanges the slots (and all state) of two servers.
   void swap(server& other) noexcept {
+    reader_.swap(other.reader_);
     handle_.swap(other.handle_);
-    event_.swap(other.event_);
     std::swap(name_, other.name_);
-    std::swap(buffer_, other.buffer_);
-    std::swap(buffer_size_, other.buffer_size_);
-    std::swap(pending_, other.pending_);
-    const bool cancelled = cancelled_.load();
-    cancelled_.store(other.cancelled_.load());
-    other.cancelled_.store(cancelled);
   }
   /// Exchanges the slots of two servers.
   friend void swap(server& a, server& b) noexcept { a.swap(b); }
 
  private:
-  // Announces a read for cancel() for as long as it lives.
-  class read_scope {
-   public:
-    explicit read_scope(server& owner) noexcept : owner_(owner) { owner_.readers_.fetch_add(1); }
-    ~read_scope() { owner_.readers_.fetch_sub(1); }
-    read_scope(const read_scope&) = delete;
-    read_scope& operator=(const read_scope&) = delete;
-    [[nodiscard]] bool cancelled() const noexcept { return owner_.cancelled_.load(); }
-
-   private:
-    server& owner_;
-  };
-
-  void reset_state() noexcept {
-    event_.reset();
-    name_ = mailslot::name();
-    buffer_.reset();
-    buffer_size_ = 0;
-    pending_.reset();
-    cancelled_.store(false);
-  }
-
 #if MAILSLOT_HAS_EXCEPTIONS
   void throw_if(const std::error_code& ec, const char* operation) const {
     detail::throw_if(ec, operation, name_.string());
@@ -560,176 +566,63 @@ class server {
     return true;
   }
 
-  // Runs `read` (which returns an optional) with the slot's timeout set to
-  // `timeout`, then puts the slot's own timeout back; a timeout is no error.
-  template <class Read>
-  auto with_timeout(std::chrono::milliseconds timeout, std::error_code& ec, Read read)
-      -> decltype(read()) {
-    DWORD wanted = 0;
-    DWORD previous = 0;
-    if (!is_open(ec)) {
-      return std::nullopt;
-    }
-    if (!detail::to_win32_timeout(timeout, wanted)) {
+  // Checks what a try_ read needs before it starts.
+  bool deadline_for(std::chrono::milliseconds timeout, std::error_code& ec) const noexcept {
+    DWORD ignored = 0;
+    if (is_open(ec) && !detail::to_win32_timeout(timeout, ignored)) {
       ec = errc::invalid_timeout;
-      return std::nullopt;
     }
-    if (::GetMailslotInfo(handle_.get(), nullptr, nullptr, nullptr, &previous) == FALSE ||
-        (previous != wanted && ::SetMailslotInfo(handle_.get(), wanted) == FALSE)) {
-      ec = detail::last_error();
-      return std::nullopt;
-    }
-    auto result = read();
+    return !ec;
+  }
+
+  // For the try_ forms: true when no message came, clearing `ec` when none
+  // came in time (which is no error).
+  static bool no_message(std::error_code& ec) noexcept {
     if (ec == condition::timed_out) {
       ec.clear();
+      return true;
     }
-    if (previous != wanted && ::SetMailslotInfo(handle_.get(), previous) == FALSE && !ec) {
-      ec = detail::last_error();
-    }
-    return result;
+    return static_cast<bool>(ec);
   }
 
-  // One ReadFile of a whole message into `buffer`. CreateMailslot's handle is
-  // overlapped on Windows, and ReadFile on an overlapped handle needs an
-  // OVERLAPPED of its own (without one it may report completion early), so
-  // the read goes through one with the server's event and waits for it. Where
-  // the handle is synchronous (Wine), ReadFile simply completes.
-  std::size_t read_into(void* buffer, std::size_t size, std::error_code& ec) noexcept {
-    ec.clear();
-    if (!event_) {
-      event_.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
-      if (!event_) {
-        ec = detail::last_error();
-        return 0;
-      }
-    }
-    const read_scope scope(*this);
-    if (scope.cancelled()) {
-      ec = errc::cancelled;
-      return 0;
-    }
-    if (pending_) {
-      return take_pending(*pending_, buffer, size, ec);
-    }
-    // A message is at most 2^32 - 1 bytes; a larger buffer is not needed.
-    auto capacity = static_cast<DWORD>(size);
-    if constexpr (sizeof(std::size_t) > sizeof(DWORD)) {
-      capacity = size > MAXDWORD ? MAXDWORD : static_cast<DWORD>(size);
-    }
-    OVERLAPPED overlapped{};
-    // The low bit keeps the completion off any I/O completion port the
-    // handle may have been associated with (GetQueuedCompletionStatus docs).
-    overlapped.hEvent =  // NOLINTNEXTLINE(performance-no-int-to-ptr): the documented tagging
-        reinterpret_cast<HANDLE>(reinterpret_cast<std::uintptr_t>(event_.get()) | 1U);
-    DWORD received = 0;
-    if (::ReadFile(handle_.get(), buffer, capacity, &received, &overlapped) == FALSE &&
-        (::GetLastError() != ERROR_IO_PENDING ||
-         ::GetOverlappedResult(handle_.get(), &overlapped, &received, TRUE) == FALSE)) {
-      ec = detail::last_error();
-      if (ec.value() == ERROR_OPERATION_ABORTED && scope.cancelled()) {
-        ec = errc::cancelled;
-      }
-      return 0;
-    }
-    return received;
-  }
-
-  // Delivers a message that an owned read took from the slot but could not
-  // hand over (its allocation threw); see read_owned.
-  std::size_t take_pending(std::size_t length, void* buffer, std::size_t size,
-                           std::error_code& ec) noexcept {
-    if (length > size) {
-      ec = std::error_code(ERROR_INSUFFICIENT_BUFFER, std::system_category());
-      return 0;
-    }
-    if (length != 0) {
-      std::memcpy(buffer, buffer_.get(), length);
-    }
-    pending_.reset();
-    return length;
-  }
-
-  // A Container holding `size` bytes from `data`.
+  // A new Container holding the next message, sized exactly (see
+  // read(Container&)); its capacity is trimmed when recent messages made it
+  // more than twice the message.
   template <class Container>
-  static Container make_message(const char* data, std::size_t size) {
-    if constexpr (std::is_same_v<typename Container::value_type, char>) {
-      return Container(data, size);
-    } else {
-      Container message(size);
-      if (size != 0) {
-        std::memcpy(message.data(), data, size);
-      }
+  Container read_owned(detail::deadline until, std::error_code& ec) {
+    Container message;
+    if (!is_open(ec)) {
       return message;
     }
+    const std::size_t size = reader_.read(handle_.get(), message, until, ec);
+    if (!ec && size * 2 < message.capacity()) {
+#if MAILSLOT_HAS_EXCEPTIONS
+      try {
+        message.shrink_to_fit();
+      } catch (...) {  // NOLINT(bugprone-empty-catch): the message is whole either way
+      }
+#else
+      message.shrink_to_fit();
+#endif
+    }
+    return message;
   }
 
-  // Reads a whole message into a new Container of exactly its size.
   template <class Container>
-  Container read_owned(std::error_code& ec) {
-    if (const std::optional<std::size_t> length = pending_) {
-      // Taken from the slot earlier, but allocating its container threw.
-      auto message = make_message<Container>(buffer_.get(), *length);
-      pending_.reset();
-      return message;
+  std::optional<Container> try_read_owned(std::chrono::milliseconds timeout, std::error_code& ec) {
+    if (!deadline_for(timeout, ec)) {
+      return std::nullopt;
     }
-    if (!buffer_) {
-      grow_buffer(4096);
+    Container message = read_owned<Container>(detail::deadline::after(timeout), ec);
+    if (no_message(ec)) {
+      return std::nullopt;
     }
-    for (;;) {
-      const std::size_t received = read_into(buffer_.get(), buffer_size_, ec);
-      if (!ec) {
-        // The message is off the slot now: if allocating its container
-        // throws, the next read delivers it from the kept buffer.
-        pending_ = received;
-        auto message = make_message<Container>(buffer_.get(), received);
-        pending_.reset();
-        return message;
-      }
-      if (ec != condition::buffer_too_small) {
-        return Container();
-      }
-      // Rare path: the message is larger than the kept buffer.
-      DWORD next = 0;
-      if (::GetMailslotInfo(handle_.get(), nullptr, &next, nullptr, nullptr) == FALSE) {
-        ec = detail::last_error();
-        return Container();
-      }
-      if (next == MAILSLOT_NO_MESSAGE) {
-        continue;  // another reader took it; wait for the next one
-      }
-      if (next > detail::max_kept_buffer) {
-        Container message(next, typename Container::value_type{});
-        const std::size_t received_large = read_into(message.data(), message.size(), ec);
-        if (!ec) {
-          message.resize(received_large);
-          return message;
-        }
-        if (ec != condition::buffer_too_small) {
-          return Container();
-        }
-        continue;  // the head changed between the two calls; start over
-      }
-      std::size_t grown = buffer_size_;
-      while (grown < next) {
-        grown *= 2;
-      }
-      grow_buffer(grown);
-    }
-  }
-
-  void grow_buffer(std::size_t size) {
-    buffer_.reset(new char[size]);  // not zero-filled: ReadFile overwrites it
-    buffer_size_ = size;
+    return message;
   }
 
   detail::unique_handle handle_;
-  detail::unique_handle event_;  // for overlapped reads, made on first use
   mailslot::name name_;
-  std::unique_ptr<char[]> buffer_;  // kept for owned reads
-  std::size_t buffer_size_ = 0;
-  std::optional<std::size_t> pending_;  // a message in buffer_ not yet handed over
-  std::atomic<unsigned> readers_{0};    // reads in progress, for cancel()
-  std::atomic<bool> cancelled_{false};  // between cancel() and resume()
+  detail::read_state reader_;
 };
 
 }  // namespace mailslot

@@ -27,4 +27,13 @@
 #  endif
 #endif
 
+// MAILSLOT_ASSERT(condition, message): checks a precondition the library can
+// detect but not recover from (a server closed while another thread reads
+// from it). By default it is assert(), so NDEBUG turns it off; define it
+// before including the library to route it elsewhere.
+#ifndef MAILSLOT_ASSERT
+#  include <cassert>
+#  define MAILSLOT_ASSERT(condition, message) assert((condition) && (message))
+#endif
+
 #endif

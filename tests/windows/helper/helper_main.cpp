@@ -5,20 +5,29 @@
 //                             one message within 5 s and compare it with TEXT
 //   stream NAME WRITER COUNT  write COUNT checked messages as writer WRITER
 //                             (tests/support/stream_message.hpp)
+//   while-reading WHAT KIND NAME
+//                             create NAME (KIND: server_create or
+//                             nt_create_mailslot), start a read in a thread,
+//                             then WHAT: close, move or destroy the server
+//                             while it reads (debug builds stop with
+//                             MAILSLOT_ASSERT: abort, exit code 3)
 //
 // Exit codes: 0 success, 2 usage, 3 open failed, 4 write/read failed,
 // 5 message differs.
 
 #include <mailslot/mailslot.hpp>
 
+#include <support/slot_kinds.hpp>
 #include <support/stream_message.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <system_error>
+#include <thread>
 
 namespace {
 
@@ -72,6 +81,33 @@ int stream(const char* slot, unsigned long writer, unsigned long count) {
   return 0;
 }
 
+int while_reading(const std::string& what, const std::string& kind, const char* slot) {
+  const auto options = mailslot_test::with_timeout(mailslot::wait_forever);
+  std::optional<mailslot::server> server;
+  if (kind == "nt_create_mailslot") {
+    server = mailslot_test::nt_create_mailslot::create(slot, options);
+  } else {
+    server = mailslot_test::server_create::create(slot, options);
+  }
+  std::thread reader([&] {
+    std::error_code ec;
+    (void)server->read_string(ec);
+  });
+  ::Sleep(300);  // the reader is blocked in its read
+  if (what == "close") {
+    server->close();
+  } else if (what == "move") {
+    mailslot::server other = std::move(*server);
+  } else if (what == "destroy") {
+    server.reset();
+  } else {
+    return 2;
+  }
+  std::fprintf(stderr, "helper: the server was changed under its reader unnoticed\n");
+  std::fflush(stderr);
+  ::ExitProcess(0);  // the reader may be stuck: end here
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -85,8 +121,11 @@ int main(int argc, char** argv) {
   if (command == "read-handle" && argc == 4) {
     return read_inherited(argv[2], argv[3]);
   }
+  if (command == "while-reading" && argc == 5) {
+    return while_reading(argv[2], argv[3], argv[4]);
+  }
   std::fprintf(stderr,
                "usage: mailslot_test_helper write NAME COUNT TAG | read-handle HANDLE TEXT | "
-               "stream NAME WRITER COUNT\n");
+               "stream NAME WRITER COUNT | while-reading WHAT KIND NAME\n");
   return 2;
 }

@@ -1,0 +1,565 @@
+#ifndef MAILSLOT_DETAIL_READ_HPP
+#define MAILSLOT_DETAIL_READ_HPP
+
+// The read machinery every read form of mailslot::server shares: what kind of
+// handle the slot is, one ReadFile with a deadline and cancellation, and reads
+// into containers that grow without losing the message.
+//
+// Two kinds of server handle exist. Windows' CreateMailslotW returns an
+// asynchronous (overlapped) handle: ReadFile on an empty slot returns
+// ERROR_IO_PENDING, so a read can wait on its own event together with a
+// cancel event, with its own deadline, and end itself with CancelIoEx on its
+// own OVERLAPPED. A synchronous handle (Wine's CreateMailslotW, or one opened
+// with FILE_SYNCHRONOUS_IO_*) blocks inside ReadFile: there the only timeout
+// is the slot's (SetMailslotInfo), and cancel() must reach the blocked call
+// from outside with CancelIoEx. The kind is asked of Windows once, when the
+// server gets its handle; where it cannot be told, the synchronous way is
+// used, which is correct on both kinds.
+
+#include <mailslot/detail/config.hpp>
+#include <mailslot/detail/unique_handle.hpp>
+#include <mailslot/detail/windows.hpp>
+#include <mailslot/error.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+namespace mailslot::detail {
+
+/// "Wait until a message arrives" as a duration (MAILSLOT_WAIT_FOREVER).
+// (Parenthesized: <windows.h> may define a max() macro.)
+inline constexpr std::chrono::milliseconds forever = (std::chrono::milliseconds::max)();
+
+/// Converts a timeout to the DWORD milliseconds Windows takes; false if it
+/// is negative or too long (2^32 - 2 ms at most).
+inline bool to_win32_timeout(std::chrono::milliseconds timeout, DWORD& out) noexcept {
+  if (timeout == forever) {
+    out = MAILSLOT_WAIT_FOREVER;
+    return true;
+  }
+  if (timeout.count() < 0 || timeout.count() >= static_cast<std::int64_t>(MAILSLOT_WAIT_FOREVER)) {
+    return false;
+  }
+  out = static_cast<DWORD>(timeout.count());
+  return true;
+}
+
+inline std::chrono::milliseconds from_win32_timeout(DWORD timeout) noexcept {
+  return timeout == MAILSLOT_WAIT_FOREVER ? forever : std::chrono::milliseconds(timeout);
+}
+
+// --- the kind of handle ---------------------------------------------------------------------
+
+enum class handle_kind : unsigned char {
+  synchronous,   // ReadFile blocks until the read ends (or the kind is unknown)
+  asynchronous,  // ReadFile returns ERROR_IO_PENDING while the slot is empty
+};
+
+/// Asks Windows whether `handle` does synchronous I/O: FileModeInformation
+/// (NtQueryInformationFile, looked up in ntdll so that nothing more is
+/// linked) carries FILE_SYNCHRONOUS_IO_ALERT or _NONALERT then. Anything that
+/// cannot be told counts as synchronous.
+inline handle_kind query_handle_kind(HANDLE handle) noexcept {
+  struct io_status_block {
+    union {
+      LONG status;
+      void* pointer;
+    };
+    ULONG_PTR information;
+  };
+  using query_function = LONG(WINAPI*)(HANDLE, io_status_block*, void*, ULONG, int);
+  static const auto query = [] {
+    const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+    const FARPROC found =
+        ntdll == nullptr ? nullptr : ::GetProcAddress(ntdll, "NtQueryInformationFile");
+    // (Through void(*)(), which every function pointer type converts from
+    // without a warning.)
+    return reinterpret_cast<query_function>(reinterpret_cast<void (*)()>(found));
+  }();
+  constexpr int file_mode_information = 16;
+  constexpr ULONG synchronous_io = 0x10 | 0x20;  // FILE_SYNCHRONOUS_IO_ALERT | _NONALERT
+  io_status_block status{};
+  ULONG mode = 0;
+  if (query == nullptr ||
+      query(handle, &status, &mode, sizeof(mode), file_mode_information) < 0 ||
+      (mode & synchronous_io) != 0) {
+    return handle_kind::synchronous;
+  }
+  return handle_kind::asynchronous;
+}
+
+// --- deadlines ------------------------------------------------------------------------------
+
+/// When one read call stops waiting. Either the slot's own read timeout,
+/// which Windows applies to each ReadFile (plain reads), or a point in time
+/// (the try_ forms), which the call enforces across all its ReadFiles. A plain
+/// read that needs a second ReadFile learns the slot's timeout and turns into
+/// the second kind, so that its wait stays bounded by one timeout in all.
+class deadline {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  [[nodiscard]] static deadline slot() noexcept { return deadline(kind::slot, {}); }
+
+  [[nodiscard]] static deadline after(std::chrono::milliseconds timeout) noexcept {
+    deadline d(timeout == forever ? kind::never : kind::at, timeout);
+    return d;
+  }
+
+  /// True while the slot's own timeout applies.
+  [[nodiscard]] bool is_slot() const noexcept { return kind_ == kind::slot; }
+
+  /// Turns "the slot's timeout" into the time that timeout ends, counted from
+  /// the start of the call.
+  void resolve(DWORD slot_timeout) noexcept {
+    if (kind_ == kind::slot) {
+      kind_ = slot_timeout == MAILSLOT_WAIT_FOREVER ? kind::never : kind::at;
+      at_ = start_ + std::chrono::milliseconds(slot_timeout);
+    }
+  }
+
+  /// Milliseconds left, rounded up: INFINITE when there is no end (or the
+  /// slot's applies), 0 once passed.
+  [[nodiscard]] DWORD remaining_ms() const noexcept {
+    if (kind_ != kind::at) {
+      return INFINITE;
+    }
+    const auto left = at_ - clock::now();
+    if (left <= clock::duration::zero()) {
+      return 0;
+    }
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+    return static_cast<DWORD>(
+        (std::min)(ms, static_cast<std::int64_t>(MAILSLOT_WAIT_FOREVER) - 1));
+  }
+
+  /// True once a point-in-time deadline has passed.
+  [[nodiscard]] bool passed() const noexcept { return kind_ == kind::at && remaining_ms() == 0; }
+
+ private:
+  enum class kind : unsigned char { slot, never, at };
+  deadline(kind k, std::chrono::milliseconds timeout) noexcept
+      : kind_(k), start_(clock::now()), at_(start_ + (k == kind::at ? timeout : clock::duration{})) {}
+
+  kind kind_;
+  clock::time_point start_;
+  clock::time_point at_;
+};
+
+// --- containers -----------------------------------------------------------------------------
+
+/// Containers a message can be read into: contiguous, resizable, of one-byte
+/// trivially copyable elements (std::string, std::vector<std::byte>, ...).
+template <class C, class = void>
+struct is_byte_container : std::false_type {};
+template <class C>
+struct is_byte_container<
+    C, std::void_t<decltype(std::declval<C&>().data()), decltype(std::declval<C&>().resize(0)),
+                   decltype(std::declval<C&>().capacity()), decltype(std::declval<C&>().clear())>>
+    : std::bool_constant<
+          !std::is_const_v<C> &&
+          std::is_pointer_v<decltype(std::declval<C&>().data())> &&
+          sizeof(typename C::value_type) == 1 &&
+          std::is_trivially_copyable_v<typename C::value_type> &&
+          !std::is_const_v<std::remove_pointer_t<decltype(std::declval<C&>().data())>>> {};
+
+template <class C>
+using if_byte_container = std::enable_if_t<is_byte_container<C>::value, int>;
+
+// --- the reader -----------------------------------------------------------------------------
+
+/// The state of a server's reads, and the reads themselves. The handle stays
+/// the server's; each call takes it. One thread reads at a time; cancel() and
+/// resume() may come from any thread.
+class read_state {
+ public:
+  read_state() noexcept = default;
+  read_state(const read_state&) = delete;
+  read_state& operator=(const read_state&) = delete;
+  ~read_state() {
+    MAILSLOT_ASSERT(!reading_.load(),
+                    "a mailslot::server was destroyed while another thread read from it");
+    close_cancel_event();
+  }
+
+  /// Starts over for `handle` (nullptr: no handle): learns its kind, forgets
+  /// everything else.
+  void reset(HANDLE handle) noexcept {
+    MAILSLOT_ASSERT(!reading_.load(), "a mailslot::server was closed, moved, released or "
+                                      "destroyed while another thread read from it");
+    kind_ = handle == nullptr ? handle_kind::synchronous : query_handle_kind(handle);
+    read_event_.reset();
+    close_cancel_event();
+    cancelled_.store(false);
+    size_hint_ = initial_size_hint;
+    owed_timeout_.reset();
+  }
+
+  void swap(read_state& other) noexcept {
+    MAILSLOT_ASSERT(!reading_.load() && !other.reading_.load(),
+                    "a mailslot::server was moved or swapped while another thread read from it");
+    std::swap(kind_, other.kind_);
+    read_event_.swap(other.read_event_);
+    cancel_event_.store(other.cancel_event_.exchange(cancel_event_.load()));
+    cancelled_.store(other.cancelled_.exchange(cancelled_.load()));
+    std::swap(size_hint_, other.size_hint_);
+    std::swap(owed_timeout_, other.owed_timeout_);
+  }
+
+  [[nodiscard]] handle_kind kind() const noexcept { return kind_; }
+
+  // --- cancellation
+
+  /// Makes the read in progress and every later one end with errc::cancelled.
+  /// Never waits for the reader on an asynchronous handle. On a synchronous
+  /// one the blocked ReadFile is cancelled by its own OVERLAPPED, so reads of
+  /// other handles to the slot go on; it waits only while the reader is
+  /// between announcing its ReadFile and entering it.
+  void cancel(HANDLE handle) noexcept {
+    cancelled_.store(true);
+    if (kind_ == handle_kind::asynchronous) {
+      if (HANDLE event = cancel_event_.load()) {
+        ::SetEvent(event);
+      }
+      return;
+    }
+    for (;;) {
+      OVERLAPPED* read = in_flight_.load();
+      if (read == nullptr || ::CancelIoEx(handle, read) != FALSE ||
+          ::GetLastError() != ERROR_NOT_FOUND) {
+        return;
+      }
+      ::SwitchToThread();  // the reader is about to enter ReadFile
+    }
+  }
+
+  void resume() noexcept {
+    if (HANDLE event = cancel_event_.load()) {
+      ::ResetEvent(event);
+    }
+    cancelled_.store(false);
+  }
+
+  [[nodiscard]] bool cancelled() const noexcept { return cancelled_.load(); }
+
+  /// Forgets a slot timeout still owed to the slot (see timeout_override):
+  /// the caller has just set the slot's own.
+  void forget_owed_timeout() noexcept { owed_timeout_.reset(); }
+
+  /// Puts back a slot timeout that an earlier try_ read could not restore;
+  /// best effort, for close() and release().
+  void settle(HANDLE handle) noexcept {
+    if (owed_timeout_ && ::SetMailslotInfo(handle, *owed_timeout_) != FALSE) {
+      owed_timeout_.reset();
+    }
+  }
+
+  // --- reads
+
+  /// Reads one message into `buffer` (one ReadFile, or one per slot timeout
+  /// that ends early for a try_ read on an asynchronous handle).
+  std::size_t read(HANDLE handle, void* buffer, std::size_t size, deadline until,
+                   std::error_code& ec) noexcept {
+    call scope(*this, handle, ec);
+    if (ec) {
+      return 0;
+    }
+    std::size_t received = 0;
+    do {
+      received = read_once(scope, buffer, size, until, ec);
+    } while (ends_early(ec, until));
+    scope.finish(!ec, ec);
+    return ec ? 0 : received;
+  }
+
+  /// Reads one message into `message`, which takes exactly its size. The
+  /// container is offered what it holds, or what recent messages needed if
+  /// that is more; a message that does not fit stays queued while the
+  /// container grows to its size (GetMailslotInfo), so an allocation that
+  /// throws loses nothing. In steady state: one ReadFile, no allocation, no
+  /// copy. On failure the container is left empty (its capacity kept).
+  template <class Container>
+  std::size_t read(HANDLE handle, Container& message, deadline until, std::error_code& ec) {
+    call scope(*this, handle, ec);
+    if (ec) {
+      message.clear();
+      return 0;
+    }
+    message.resize((std::max)(message.size(), (std::min)(size_hint_, max_offer)));
+    for (;;) {
+      const std::size_t received = read_once(scope, message.data(), message.size(), until, ec);
+      if (!ec) {
+        message.resize(received);
+        size_hint_ = (std::max)(received, size_hint_ - size_hint_ / 8);
+        break;
+      }
+      if (ends_early(ec, until)) {
+        continue;
+      }
+      if (ec != condition::buffer_too_small) {
+        break;
+      }
+      DWORD next = 0;
+      DWORD slot_timeout = 0;
+      if (::GetMailslotInfo(handle, nullptr, &next, nullptr, &slot_timeout) == FALSE) {
+        ec = last_error();
+        break;
+      }
+      until.resolve(slot_timeout);  // one timeout for the whole call
+      scope.learn_own_timeout(slot_timeout);
+      if (next != MAILSLOT_NO_MESSAGE && next > message.size()) {
+        message.clear();       // nothing to keep: growing copies nothing
+        message.resize(next);  // may throw; the message is still queued
+      }
+      // (No message: another reader took it; wait for the next one.)
+    }
+    if (ec) {
+      message.clear();
+    }
+    scope.finish(!ec, ec);
+    return ec ? 0 : message.size();
+  }
+
+ private:
+  // A fresh container is offered at most this much before its message's size
+  // is known; larger messages take a GetMailslotInfo and a second ReadFile.
+  static constexpr std::size_t max_offer = std::size_t{64} << 10U;
+  static constexpr std::size_t initial_size_hint = 4096;
+
+  // One read call: announces itself (misuse checks), settles what an earlier
+  // call left owed, prepares the events; on a synchronous handle, gives each
+  // ReadFile of a call with its own deadline the time left as the slot's
+  // timeout, and puts the slot's own back at the end, also when the call
+  // throws.
+  class call {
+   public:
+    call(read_state& state, HANDLE handle, std::error_code& ec) noexcept
+        : state_(state), handle_(handle) {
+      ec.clear();
+      const bool busy = state_.reading_.exchange(true);
+      MAILSLOT_ASSERT(!busy, "two threads read from one mailslot::server at once");
+      (void)busy;
+      if (state_.cancelled()) {
+        ec = errc::cancelled;
+        return;
+      }
+      if (!state_.prepare(ec)) {
+        if (!ec) {
+          ec = errc::cancelled;
+        }
+        return;
+      }
+      if (state_.owed_timeout_) {  // an earlier call could not put it back
+        if (::SetMailslotInfo(handle, *state_.owed_timeout_) == FALSE) {
+          ec = last_error();
+          return;
+        }
+        state_.owed_timeout_.reset();
+      }
+    }
+    call(const call&) = delete;
+    call& operator=(const call&) = delete;
+    ~call() {
+      if (changed()) {
+        (void)restore();  // leaving by an exception; a failure stays owed
+      }
+      state_.reading_.store(false);
+    }
+
+    [[nodiscard]] HANDLE handle() const noexcept { return handle_; }
+    [[nodiscard]] OVERLAPPED& overlapped() noexcept { return overlapped_; }
+
+    /// The slot's own timeout, when the caller has just read it.
+    void learn_own_timeout(DWORD timeout) noexcept {
+      if (!own_) {
+        own_ = timeout;
+        current_ = timeout;
+      }
+    }
+
+    /// Before each ReadFile: on a synchronous handle, a deadline of the
+    /// call's own becomes the slot's timeout (SetMailslotInfo).
+    bool apply(const deadline& until, std::error_code& ec) noexcept {
+      if (state_.kind_ != handle_kind::synchronous || until.is_slot()) {
+        return true;
+      }
+      if (!own_) {
+        DWORD own = 0;
+        if (::GetMailslotInfo(handle_, nullptr, nullptr, nullptr, &own) == FALSE) {
+          ec = last_error();
+          return false;
+        }
+        learn_own_timeout(own);
+      }
+      const DWORD want = until.remaining_ms();  // INFINITE is MAILSLOT_WAIT_FOREVER
+      if (want != current_) {
+        if (::SetMailslotInfo(handle_, want) == FALSE) {
+          ec = last_error();
+          return false;
+        }
+        state_.owed_timeout_ = *own_;
+        current_ = want;
+      }
+      return true;
+    }
+
+    /// Ends the call: puts the slot's own timeout back. If that fails after a
+    /// message was taken, the message wins (`ec` stays clear) and the next
+    /// call tries again; otherwise the failure is reported.
+    void finish(bool delivered, std::error_code& ec) noexcept {
+      if (changed() && !restore() && !delivered && !ec) {
+        ec = last_error();
+      }
+    }
+
+   private:
+    [[nodiscard]] bool changed() const noexcept { return own_ && current_ != *own_; }
+
+    bool restore() noexcept {
+      current_ = *own_;
+      if (::SetMailslotInfo(handle_, *own_) == FALSE) {
+        return false;
+      }
+      state_.owed_timeout_.reset();
+      return true;
+    }
+
+    read_state& state_;
+    HANDLE handle_;
+    OVERLAPPED overlapped_{};
+    std::optional<DWORD> own_;  // the slot's own timeout, once read
+    DWORD current_ = 0;         // the slot's timeout as this call left it
+  };
+
+  // Creates the events a read needs, once. False (with `ec` clear) if a
+  // cancel() came while the cancel event was being made.
+  bool prepare(std::error_code& ec) noexcept {
+    if (!read_event_) {
+      read_event_.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+      if (!read_event_) {
+        ec = last_error();
+        return false;
+      }
+    }
+    if (kind_ == handle_kind::asynchronous && cancel_event_.load() == nullptr) {
+      HANDLE event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+      if (event == nullptr) {
+        ec = last_error();
+        return false;
+      }
+      cancel_event_.store(event);
+      // A cancel() that stored its flag before the event existed found no
+      // event to set: look again now that cancel() will find it.
+      return !cancelled_.load();
+    }
+    return true;
+  }
+
+  // True when a try_ read on an asynchronous handle was ended by the slot's
+  // own, shorter timeout and its deadline has not passed: read again.
+  static bool ends_early(const std::error_code& ec, const deadline& until) noexcept {
+    return ec.value() == ERROR_SEM_TIMEOUT && ec.category() == std::system_category() &&
+           !until.is_slot() && !until.passed();
+  }
+
+  // One ReadFile of a whole message into `buffer`, ended by the deadline or
+  // cancel(). A message that completes while the read is being cancelled is
+  // delivered, never dropped.
+  std::size_t read_once(call& scope, void* buffer, std::size_t size, const deadline& until,
+                        std::error_code& ec) noexcept {
+    ec.clear();
+    if (!scope.apply(until, ec)) {
+      return 0;
+    }
+    // A message is at most 2^32 - 1 bytes; a larger buffer is not needed.
+    auto capacity = static_cast<DWORD>(size);
+    if constexpr (sizeof(std::size_t) > sizeof(DWORD)) {
+      capacity = size > MAXDWORD ? MAXDWORD : static_cast<DWORD>(size);
+    }
+    OVERLAPPED& overlapped = scope.overlapped();
+    overlapped = OVERLAPPED{};
+    // The low bit keeps the completion off any I/O completion port the
+    // handle may be associated with (GetQueuedCompletionStatus docs).
+    overlapped.hEvent =  // NOLINTNEXTLINE(performance-no-int-to-ptr): the documented tagging
+        reinterpret_cast<HANDLE>(reinterpret_cast<std::uintptr_t>(read_event_.get()) | 1U);
+    in_flight_.store(&overlapped);
+    if (cancelled_.load()) {
+      in_flight_.store(nullptr);
+      ec = errc::cancelled;
+      return 0;
+    }
+    DWORD received = 0;
+    const HANDLE handle = scope.handle();
+    BOOL done = ::ReadFile(handle, buffer, capacity, &received, &overlapped);
+    enum class ended { no, cancel, deadline, wait_failed } why = ended::no;
+    DWORD wait_error = ERROR_SUCCESS;
+    if (done == FALSE && ::GetLastError() == ERROR_IO_PENDING) {
+      if (kind_ == handle_kind::asynchronous) {
+        const HANDLE events[2] = {read_event_.get(), cancel_event_.load()};
+        switch (::WaitForMultipleObjects(2, events, FALSE, until.remaining_ms())) {
+          case WAIT_OBJECT_0:
+            break;
+          case WAIT_OBJECT_0 + 1:
+            why = ended::cancel;
+            break;
+          case WAIT_TIMEOUT:
+            why = ended::deadline;
+            break;
+          default:
+            why = ended::wait_failed;
+            wait_error = ::GetLastError();
+            break;
+        }
+        if (why != ended::no) {
+          ::CancelIoEx(handle, &overlapped);  // this read only; it may have completed meanwhile
+        }
+      }
+      // The OVERLAPPED and buffer stay in use until the read has ended.
+      done = ::GetOverlappedResult(handle, &overlapped, &received, TRUE);
+    }
+    const DWORD error = done == FALSE ? ::GetLastError() : ERROR_SUCCESS;
+    in_flight_.store(nullptr);
+    if (done != FALSE) {
+      return received;
+    }
+    ec = std::error_code(static_cast<int>(error), std::system_category());
+    if (error == ERROR_OPERATION_ABORTED) {
+      if (why == ended::cancel || cancelled_.load()) {
+        ec = errc::cancelled;
+      } else if (why == ended::deadline) {
+        ec = std::error_code(ERROR_SEM_TIMEOUT, std::system_category());
+      } else if (why == ended::wait_failed) {
+        ec = std::error_code(static_cast<int>(wait_error), std::system_category());
+      }
+    }
+    return 0;
+  }
+
+  void close_cancel_event() noexcept {
+    if (HANDLE event = cancel_event_.exchange(nullptr)) {
+      const DWORD saved = ::GetLastError();
+      ::CloseHandle(event);
+      ::SetLastError(saved);
+    }
+  }
+
+  handle_kind kind_ = handle_kind::synchronous;
+  unique_handle read_event_;                  // the reader's OVERLAPPED event
+  std::atomic<HANDLE> cancel_event_{nullptr};  // asynchronous handles: set by cancel()
+  std::atomic<bool> cancelled_{false};         // between cancel() and resume()
+  std::atomic<OVERLAPPED*> in_flight_{nullptr};  // the ReadFile in progress, for cancel()
+  std::atomic<bool> reading_{false};             // a read call is in progress
+  std::size_t size_hint_ = initial_size_hint;    // recent message sizes, decaying
+  std::optional<DWORD> owed_timeout_;            // the slot's own timeout, to be put back
+};
+
+}  // namespace mailslot::detail
+
+#endif
