@@ -5,9 +5,11 @@
 #include <mailslot/mailslot.hpp>
 
 #include <support/process.hpp>
+#include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 #include <support/stream_message.hpp>
 
+#include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
 #include <algorithm>
@@ -78,12 +80,12 @@ std::size_t private_bytes() {
 
 }  // namespace
 
-TEST_CASE(
+TEMPLATE_TEST_CASE(
     "4 writer processes and 4 writer threads x 10,000 random messages: none lost, corrupted or "
     "reordered",
-    "[stress][process]") {
+    "[stress][process]", MAILSLOT_TEST_SLOT_KINDS) {
   constexpr int per_writer = 10000;
-  auto server = mailslot::server::create(unique_slot_name("stress-load"), with_timeout(30s));
+  auto server = TestType::create(unique_slot_name("stress-load"), with_timeout(30s));
   const auto start = clock_type::now();
 
   std::vector<std::unique_ptr<helper_process>> processes;
@@ -144,9 +146,9 @@ TEST_CASE(
   CHECK(server.info().message_count == 0);
 }
 
-TEST_CASE("a writer process killed mid-stream leaves only whole, intact messages",
-          "[stress][process]") {
-  auto server = mailslot::server::create(unique_slot_name("stress-kill"), with_timeout(10s));
+TEMPLATE_TEST_CASE("a writer process killed mid-stream leaves only whole, intact messages",
+                   "[stress][process]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = TestType::create(unique_slot_name("stress-kill"), with_timeout(10s));
   helper_process writer({L"stream", server.name().wstring(), L"0", L"100000000"}, false);
   REQUIRE(writer.started());
 
@@ -177,10 +179,10 @@ TEST_CASE("a writer process killed mid-stream leaves only whole, intact messages
   CHECK(server.read_string() == "still here");
 }
 
-TEST_CASE("closing the server while clients write, then re-creating it", "[stress]") {
+TEMPLATE_TEST_CASE("closing the server while clients write, then re-creating it", "[stress]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
   const auto name = mailslot::name::parse(unique_slot_name("stress-close"));
-  auto server =
-      std::make_unique<mailslot::server>(mailslot::server::create(name, with_timeout(0ms)));
+  auto server = std::make_unique<mailslot::server>(TestType::create(name, with_timeout(0ms)));
   std::atomic<bool> stop{false};
   struct writer_report {
     long long written_before = 0;
@@ -246,7 +248,7 @@ TEST_CASE("closing the server while clients write, then re-creating it", "[stres
 
   clients.clear();  // the last handles go: the name is free
   std::error_code ec;
-  auto again = mailslot::server::create(name, with_timeout(0ms), ec);
+  auto again = TestType::create(name, with_timeout(0ms), ec);
   REQUIRE_FALSE(ec);
   mailslot::client::open(name).write("new client");
   CHECK(again.read_string() == "new client");
@@ -302,10 +304,11 @@ TEST_CASE("100,000 create/close cycles of a name and 100,000 client open/close c
   CHECK(memory_after <= memory_before + 512 * 1024);
 }
 
-TEST_CASE("a blocked reader cancelled 1,000 times returns every time, and the slot stays usable",
-          "[stress][cancel]") {
-  auto server = mailslot::server::create(unique_slot_name("stress-cancel"),
-                                         with_timeout(mailslot::wait_forever));
+TEMPLATE_TEST_CASE(
+    "a blocked reader cancelled 1,000 times returns every time, and the slot stays usable",
+    "[stress][cancel]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server =
+      TestType::create(unique_slot_name("stress-cancel"), with_timeout(mailslot::wait_forever));
   auto client = mailslot::client::open(server.name());
   std::vector<double> latencies;
   int cancelled = 0;

@@ -93,9 +93,9 @@ inline ULONG file_mode(HANDLE handle) {
   IO_STATUS_BLOCK status{};
   ULONG mode = 0;
   constexpr int file_mode_information = 16;
-  const NTSTATUS result = NtQueryInformationFile(
-      handle, &status, &mode, sizeof(mode),
-      static_cast<FILE_INFORMATION_CLASS>(file_mode_information));
+  const NTSTATUS result =
+      NtQueryInformationFile(handle, &status, &mode, sizeof(mode),
+                             static_cast<FILE_INFORMATION_CLASS>(file_mode_information));
   return result < 0 ? ~ULONG{0} : mode;
 }
 
@@ -108,12 +108,15 @@ inline bool is_asynchronous(HANDLE handle) {
 /// A handle kind for the templated tests: servers made by mailslot::server::create.
 struct server_create {
   static constexpr const wchar_t* id = L"server_create";
-  static mailslot::server create(std::string_view slot, const mailslot::server_options& options) {
-    return mailslot::server::create(slot, options);
-  }
-  static mailslot::server create(std::string_view slot, const mailslot::server_options& options,
+
+  template <class Name>
+  static mailslot::server create(const Name& slot, const mailslot::server_options& options,
                                  std::error_code& ec) {
     return mailslot::server::create(slot, options, ec);
+  }
+  template <class Name>
+  static mailslot::server create(const Name& slot, const mailslot::server_options& options = {}) {
+    return mailslot::server::create(slot, options);
   }
 };
 
@@ -121,17 +124,12 @@ struct server_create {
 /// Windows' CreateMailslotW makes it (asynchronous, also under Wine 10).
 struct nt_create_mailslot {
   static constexpr const wchar_t* id = L"nt_create_mailslot";
-  static mailslot::server create(std::string_view slot, const mailslot::server_options& options,
-                                 std::error_code& ec) {
+
+  static mailslot::server create(const mailslot::name& slot,
+                                 const mailslot::server_options& options, std::error_code& ec) {
     ec.clear();
-    auto parsed = mailslot::name::parse(slot, ec);
-    if (ec) {
-      return {};
-    }
-    DWORD timeout = 0;
-    if (options.read_timeout == mailslot::wait_forever) {
-      timeout = MAILSLOT_WAIT_FOREVER;
-    } else {
+    DWORD timeout = MAILSLOT_WAIT_FOREVER;
+    if (options.read_timeout != mailslot::wait_forever) {
       timeout = static_cast<DWORD>(options.read_timeout.count());
     }
     PSECURITY_DESCRIPTOR descriptor = nullptr;
@@ -148,7 +146,7 @@ struct nt_create_mailslot {
                                    options.inheritable ? TRUE : FALSE};
     DWORD error = 0;
     HANDLE handle =
-        nt_create_mailslot_handle(parsed, options.max_message_size, timeout, &attributes, error);
+        nt_create_mailslot_handle(slot, options.max_message_size, timeout, &attributes, error);
     if (descriptor != nullptr) {
       ::LocalFree(descriptor);
     }
@@ -156,13 +154,19 @@ struct nt_create_mailslot {
       ec.assign(static_cast<int>(error), std::system_category());
       return {};
     }
-    return mailslot::server::adopt(handle, std::move(parsed));
+    return mailslot::server::adopt(handle, slot);
   }
-  static mailslot::server create(std::string_view slot, const mailslot::server_options& options) {
+  static mailslot::server create(std::string_view slot, const mailslot::server_options& options,
+                                 std::error_code& ec) {
+    const auto parsed = mailslot::name::parse(slot, ec);
+    return ec ? mailslot::server() : create(parsed, options, ec);
+  }
+  template <class Name>
+  static mailslot::server create(const Name& slot, const mailslot::server_options& options = {}) {
     std::error_code ec;
     auto server = create(slot, options, ec);
     if (ec) {
-      throw std::system_error(ec, "NtCreateMailslotFile " + std::string(slot));
+      throw std::system_error(ec, "NtCreateMailslotFile");
     }
     return server;
   }

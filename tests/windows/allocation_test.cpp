@@ -122,4 +122,3 @@ TEMPLATE_TEST_CASE("a message survives being moved into a server that had one ke
   first = make_server<TestType>("alloc-move-other");
   CHECK(keeper.read_bytes().size() == 600);
 }
-

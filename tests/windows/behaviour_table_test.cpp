@@ -3,8 +3,10 @@
 
 #include <mailslot/mailslot.hpp>
 
+#include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
+#include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
 #include <array>
@@ -54,12 +56,12 @@ TEST_CASE("no name at all is refused (Windows: CreateMailslot(NULL) gives ERROR_
   CHECK(ec == mailslot::errc::invalid_name);
 }
 
-TEST_CASE("a second server for an existing name fails with ERROR_ALREADY_EXISTS",
-          "[table][server][wine10]") {
+TEMPLATE_TEST_CASE("a second server for an existing name fails with ERROR_ALREADY_EXISTS",
+                   "[table][server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   const std::string name = unique_slot_name("table-twice");
-  const auto first = mailslot::server::create(name);
+  const auto first = TestType::create(name);
   std::error_code ec;
-  CHECK_FALSE(mailslot::server::create(name, {}, ec));
+  CHECK_FALSE(TestType::create(name, {}, ec));
   CHECK(ec == win32(ERROR_ALREADY_EXISTS));
 }
 
@@ -70,19 +72,20 @@ TEST_CASE("opening a missing local slot fails with ERROR_FILE_NOT_FOUND",
   CHECK(ec == win32(ERROR_FILE_NOT_FOUND));
 }
 
-TEST_CASE("reading an empty slot with timeout 0 fails with ERROR_SEM_TIMEOUT at once",
-          "[table][server][wine10]") {
-  auto server = make_server("table-empty");
+TEMPLATE_TEST_CASE("reading an empty slot with timeout 0 fails with ERROR_SEM_TIMEOUT at once",
+                   "[table][server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("table-empty");
   std::array<char, 8> buffer{};
   std::error_code ec;
   CHECK(server.read(buffer.data(), buffer.size(), ec) == 0);
   CHECK(ec == win32(ERROR_SEM_TIMEOUT));
 }
 
-TEST_CASE("reading an empty slot with timeout T fails with ERROR_SEM_TIMEOUT after at least ~0.9 T",
-          "[table][server][wine10]") {
+TEMPLATE_TEST_CASE(
+    "reading an empty slot with timeout T fails with ERROR_SEM_TIMEOUT after at least ~0.9 T",
+    "[table][server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   constexpr auto timeout = 300ms;
-  auto server = make_server("table-timeout", timeout);
+  auto server = make_server<TestType>("table-timeout", timeout);
   std::array<char, 8> buffer{};
   std::error_code ec;
   const auto start = std::chrono::steady_clock::now();
@@ -92,11 +95,11 @@ TEST_CASE("reading an empty slot with timeout T fails with ERROR_SEM_TIMEOUT aft
   CHECK(waited >= timeout * 9 / 10);  // a lower bound only: these machines are noisy
 }
 
-TEST_CASE(
+TEMPLATE_TEST_CASE(
     "a buffer smaller than the next message fails with ERROR_INSUFFICIENT_BUFFER and keeps it "
     "queued",
-    "[table][server][wine10]") {
-  auto server = make_server("table-small");
+    "[table][server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("table-small");
   mailslot::client::open(server.name()).write("twelve bytes");
   std::array<char, 4> tiny{};
   std::error_code ec;
@@ -110,9 +113,9 @@ TEST_CASE(
   CHECK(std::string(enough.data(), size) == "twelve bytes");
 }
 
-TEST_CASE("a zero-length write queues a real, empty message of next size 0",
-          "[table][client][wine10]") {
-  auto server = make_server("table-zero");
+TEMPLATE_TEST_CASE("a zero-length write queues a real, empty message of next size 0",
+                   "[table][client][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("table-zero");
   auto client = mailslot::client::open(server.name());
   client.write("");
   const auto info = server.info();
@@ -126,9 +129,10 @@ TEST_CASE("a zero-length write queues a real, empty message of next size 0",
   CHECK_FALSE(server.info().next_message_size.has_value());
 }
 
-TEST_CASE("writes of 1, 2 and 0 bytes count 3, read back in order, next size tracking the head",
-          "[table][client][server][wine10]") {
-  auto server = make_server("table-order");
+TEMPLATE_TEST_CASE(
+    "writes of 1, 2 and 0 bytes count 3, read back in order, next size tracking the head",
+    "[table][client][server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("table-order");
   auto client = mailslot::client::open(server.name());
   client.write("a");
   client.write("bc");
@@ -143,12 +147,12 @@ TEST_CASE("writes of 1, 2 and 0 bytes count 3, read back in order, next size tra
   CHECK(server.info().message_count == 0);
 }
 
-TEST_CASE("writing through a server handle fails with ERROR_ACCESS_DENIED",
-          "[table][client][wine10]") {
+TEMPLATE_TEST_CASE("writing through a server handle fails with ERROR_ACCESS_DENIED",
+                   "[table][client][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   // The library gives a server no write(); a server handle adopted as a
   // client shows what Windows says.
   STATIC_REQUIRE_FALSE(has_write<mailslot::server>::value);
-  auto server = make_server("table-wrong-write");
+  auto server = make_server<TestType>("table-wrong-write");
   const auto name = server.name();
   auto misused = mailslot::client::adopt(server.release(), name);
   std::error_code ec;
@@ -170,9 +174,9 @@ TEST_CASE(
   CHECK((ec == win32(ERROR_ACCESS_DENIED) || ec == win32(ERROR_INVALID_PARAMETER)));
 }
 
-TEST_CASE("a zero-size read with a message queued fails with ERROR_INSUFFICIENT_BUFFER",
-          "[table][server][wine10]") {
-  auto server = make_server("table-zero-read");
+TEMPLATE_TEST_CASE("a zero-size read with a message queued fails with ERROR_INSUFFICIENT_BUFFER",
+                   "[table][server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("table-zero-read");
   mailslot::client::open(server.name()).write("x");
   std::error_code ec;
   CHECK(server.read(nullptr, 0, ec) == 0);
@@ -180,8 +184,8 @@ TEST_CASE("a zero-size read with a message queued fails with ERROR_INSUFFICIENT_
   CHECK(server.info().message_count == 1);  // still queued
 }
 
-TEST_CASE("a message over the slot's maximum is never delivered in part",
-          "[table][client][wine10]") {
+TEMPLATE_TEST_CASE("a message over the slot's maximum is never delivered in part",
+                   "[table][client][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   // No source states Windows' exact error for a message larger than
   // nMaxMessageSize, and Wine 10 does not enforce the maximum at all. What
   // holds on both: the write either fails and queues nothing, or succeeds and
@@ -189,7 +193,7 @@ TEST_CASE("a message over the slot's maximum is never delivered in part",
   mailslot::server_options options;
   options.max_message_size = 16;
   options.read_timeout = 0ms;
-  auto server = mailslot::server::create(unique_slot_name("table-max"), options);
+  auto server = TestType::create(unique_slot_name("table-max"), options);
   CHECK(server.info().max_message_size >= 16);
   const std::string big(32, 'm');
   std::error_code ec;

@@ -1,7 +1,9 @@
 #include <mailslot/mailslot.hpp>
 
+#include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
+#include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
 #include <chrono>
@@ -26,8 +28,9 @@ HANDLE raw_open(const mailslot::server& server) {
 
 }  // namespace
 
-TEST_CASE("each write sends exactly one whole message", "[client][wine10]") {
-  auto server = make_server("one-each");
+TEMPLATE_TEST_CASE("each write sends exactly one whole message", "[client][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("one-each");
   auto client = mailslot::client::open(server.name());
   const std::string big(64 * 1024, 'x');
   client.write("first");
@@ -39,8 +42,9 @@ TEST_CASE("each write sends exactly one whole message", "[client][wine10]") {
   CHECK(server.read_string() == big.substr(0, 10));
 }
 
-TEST_CASE("local writes are not limited to 424 bytes", "[client][limit][wine10]") {
-  auto server = make_server("local-big");
+TEMPLATE_TEST_CASE("local writes are not limited to 424 bytes", "[client][limit][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("local-big");
   const std::string message(mailslot::max_remote_message_size + 1, 'L');
   std::error_code ec;
   mailslot::client::open(server.name()).write(message, ec);
@@ -48,12 +52,12 @@ TEST_CASE("local writes are not limited to 424 bytes", "[client][limit][wine10]"
   CHECK(server.read_string() == message);
 }
 
-TEST_CASE("a message over 424 bytes to a remote name is refused before Windows sees it",
-          "[client][limit][wine10]") {
+TEMPLATE_TEST_CASE("a message over 424 bytes to a remote name is refused before Windows sees it",
+                   "[client][limit][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   // Wine cannot open remote names, so the client adopts a handle to a local
   // slot while naming a remote destination: write() applies the limit of the
   // name it was given, exactly as for a client opened by that name.
-  auto server = make_server("remote-limit");
+  auto server = make_server<TestType>("remote-limit");
   for (const char* destination :
        {R"(\\far-away\mailslot\x)", R"(\\corp.example\mailslot\x)", R"(\\*\mailslot\x)"}) {
     INFO(destination);
@@ -73,8 +77,9 @@ TEST_CASE("a message over 424 bytes to a remote name is refused before Windows s
   }
 }
 
-TEST_CASE("several clients write to one slot", "[client][wine10]") {
-  auto server = make_server("several");
+TEMPLATE_TEST_CASE("several clients write to one slot", "[client][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("several");
   std::vector<mailslot::client> clients;
   for (int i = 0; i < 5; ++i) {
     clients.push_back(mailslot::client::open(server.name()));
@@ -110,8 +115,9 @@ TEST_CASE("missing slots, invalid names and remote names fail with distinct erro
   CHECK(remote != errc::invalid_name);
 }
 
-TEST_CASE("a moved-from client owns nothing and reports not_open", "[client][move]") {
-  auto server = make_server("client-move");
+TEMPLATE_TEST_CASE("a moved-from client owns nothing and reports not_open", "[client][move]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("client-move");
   auto client = mailslot::client::open(server.name());
   mailslot::client moved = std::move(client);
   CHECK(moved);
@@ -127,8 +133,9 @@ TEST_CASE("a moved-from client owns nothing and reports not_open", "[client][mov
   CHECK(server.info().message_count == 0);
 }
 
-TEST_CASE("close, release and adopt move the handle's ownership", "[client][wine10]") {
-  auto server = make_server("client-own");
+TEMPLATE_TEST_CASE("close, release and adopt move the handle's ownership", "[client][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("client-own");
   auto client = mailslot::client::open(server.name());
   HANDLE raw = client.release();
   CHECK_FALSE(client);
@@ -145,8 +152,9 @@ TEST_CASE("close, release and adopt move the handle's ownership", "[client][wine
   CHECK_FALSE(mailslot::client::adopt(INVALID_HANDLE_VALUE, server.name()));
 }
 
-TEST_CASE("destroying a client preserves GetLastError", "[client][wine10]") {
-  auto server = make_server("client-last-error");
+TEMPLATE_TEST_CASE("destroying a client preserves GetLastError", "[client][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("client-last-error");
   {
     auto client = mailslot::client::open(server.name());
     ::SetLastError(ERROR_FILE_NOT_FOUND);

@@ -17,8 +17,8 @@ using namespace std::chrono_literals;
 
 TEST_CASE("nt_create_mailslot makes a Windows-kind handle: asynchronous, reads pend",
           "[kind][wine10]") {
-  auto server = mailslot_test::make_server<mailslot_test::nt_create_mailslot>("kind-windows",
-                                                                               mailslot::wait_forever);
+  auto server = mailslot_test::make_server<mailslot_test::nt_create_mailslot>(
+      "kind-windows", mailslot::wait_forever);
   REQUIRE(server);
   // FileModeInformation carries no FILE_SYNCHRONOUS_IO_* flag...
   const ULONG mode = mailslot_test::file_mode(server.native_handle());
@@ -64,7 +64,8 @@ TEST_CASE("nt_create_mailslot takes the size, timeout, name rules and security o
   CHECK(info.max_message_size >= 300);
   CHECK(info.read_timeout == 1234ms);
   options.read_timeout = mailslot::wait_forever;
-  auto forever = mailslot_test::nt_create_mailslot::create(unique_slot_name("kind-forever"), options);
+  auto forever =
+      mailslot_test::nt_create_mailslot::create(unique_slot_name("kind-forever"), options);
   CHECK(forever.info().read_timeout == mailslot::wait_forever);
 
   // The name is case-insensitive and shared with CreateMailslotW's namespace.

@@ -3,8 +3,10 @@
 #include <mailslot/mailslot.hpp>
 
 #include <support/process.hpp>
+#include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
+#include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
 #include <chrono>
@@ -63,13 +65,14 @@ TEST_CASE("after the server closes, open client handles keep the name taken unde
   CHECK_FALSE(ec);
 }
 
-TEST_CASE("8 writer threads x 1,000 messages arrive complete, intact and in per-writer order",
-          "[server][client][load][wine10]") {
+TEMPLATE_TEST_CASE(
+    "8 writer threads x 1,000 messages arrive complete, intact and in per-writer order",
+    "[server][client][load][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   constexpr int writers = 8;
   constexpr int per_writer = 1000;
   mailslot::server_options options;
   options.read_timeout = 10s;
-  auto server = mailslot::server::create(unique_slot_name("threads"), options);
+  auto server = TestType::create(unique_slot_name("threads"), options);
   std::vector<std::thread> threads;
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&server, w] {
@@ -118,11 +121,11 @@ TEST_CASE("8 writer threads x 1,000 messages arrive complete, intact and in per-
   CHECK(server.info().message_count == 0);
 }
 
-TEST_CASE("a writer in a second process delivers every message",
-          "[server][client][process][wine10]") {
+TEMPLATE_TEST_CASE("a writer in a second process delivers every message",
+                   "[server][client][process][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   mailslot::server_options options;
   options.read_timeout = 10s;
-  auto server = mailslot::server::create(unique_slot_name("process"), options);
+  auto server = TestType::create(unique_slot_name("process"), options);
   mailslot_test::helper_process writer({L"write", server.name().wstring(), L"200", L"child"},
                                        false);
   REQUIRE(writer.started());

@@ -56,8 +56,9 @@ TEMPLATE_TEST_CASE("a try_read through one server leaves another server's reads 
                    "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto a = make_server<TestType>("two-servers", mailslot::wait_forever);
   if (!mailslot_test::is_asynchronous(a.native_handle())) {
-    SKIP("a synchronous handle has only the slot's timeout, which every handle shares "
-         "(documented at server::try_read)");
+    SKIP(
+        "a synchronous handle has only the slot's timeout, which every handle shares "
+        "(documented at server::try_read)");
   }
   auto b = duplicate(a);
   std::optional<std::string> b_result{"not run"};
@@ -81,8 +82,9 @@ TEMPLATE_TEST_CASE("overlapping try_reads through two servers leave the slot's t
                    "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto a = make_server<TestType>("two-tries", mailslot::wait_forever);
   if (!mailslot_test::is_asynchronous(a.native_handle())) {
-    SKIP("a synchronous handle has only the slot's timeout, which every handle shares "
-         "(documented at server::try_read)");
+    SKIP(
+        "a synchronous handle has only the slot's timeout, which every handle shares "
+        "(documented at server::try_read)");
   }
   auto b = duplicate(a);
   std::thread first([&] { CHECK_FALSE(a.try_read_string(150ms).has_value()); });
@@ -208,8 +210,9 @@ TEMPLATE_TEST_CASE("one read call waits one slot timeout in all, however many Re
   CHECK(a_waited < 1500ms);
 }
 
-TEMPLATE_TEST_CASE("closing, moving or destroying a server while it reads is caught in debug builds",
-                   "[server][lifetime][process][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+TEMPLATE_TEST_CASE(
+    "closing, moving or destroying a server while it reads is caught in debug builds",
+    "[server][lifetime][process][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
 #ifdef NDEBUG
   SKIP("MAILSLOT_ASSERT is assert(), which NDEBUG turns off");
 #endif

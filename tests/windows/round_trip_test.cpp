@@ -1,7 +1,9 @@
 #include <mailslot/mailslot.hpp>
 
+#include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
+#include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
 #include <array>
@@ -17,11 +19,12 @@ std::error_code win32(DWORD code) { return {static_cast<int>(code), std::system_
 
 }  // namespace
 
-TEST_CASE("a message written by a client is read whole by the server", "[server][client][wine10]") {
+TEMPLATE_TEST_CASE("a message written by a client is read whole by the server",
+                   "[server][client][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   const std::string name = unique_slot_name("round-trip");
   std::error_code ec;
 
-  mailslot::server server = mailslot::server::create(name, {}, ec);
+  mailslot::server server = TestType::create(name, {}, ec);
   REQUIRE_FALSE(ec);
   REQUIRE(server.is_open());
   CHECK(server.name().string() == name);
@@ -75,10 +78,11 @@ TEST_CASE("opening a slot that does not exist fails with ERROR_FILE_NOT_FOUND",
   CHECK_FALSE(client.is_open());
 }
 
-TEST_CASE("a read on an empty slot with timeout 0 fails as a timeout", "[server][wine10]") {
+TEMPLATE_TEST_CASE("a read on an empty slot with timeout 0 fails as a timeout", "[server][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
   std::error_code ec;
-  auto server = mailslot::server::create(
-      unique_slot_name("empty"), mailslot_test::with_timeout(std::chrono::milliseconds(0)), ec);
+  auto server = TestType::create(unique_slot_name("empty"),
+                                 mailslot_test::with_timeout(std::chrono::milliseconds(0)), ec);
   REQUIRE_FALSE(ec);
   std::array<char, 8> buffer{};
   CHECK(server.read(buffer.data(), buffer.size(), ec) == 0);
@@ -100,14 +104,15 @@ TEST_CASE("default-constructed objects report not_open instead of calling Window
   CHECK_THROWS_AS(client.write("x"), std::system_error);
 }
 
-TEST_CASE("closing the server frees the name for a new server", "[server][wine10]") {
+TEMPLATE_TEST_CASE("closing the server frees the name for a new server", "[server][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
   const std::string name = unique_slot_name("reuse");
-  auto server = mailslot::server::create(name);
+  auto server = TestType::create(name);
   std::error_code ec;
   server.close(ec);
   CHECK_FALSE(ec);
   CHECK_FALSE(server.is_open());
-  auto again = mailslot::server::create(name, {}, ec);
+  auto again = TestType::create(name, {}, ec);
   CHECK_FALSE(ec);
   CHECK(again.is_open());
 }

@@ -1,8 +1,10 @@
 #include <mailslot/mailslot.hpp>
 
 #include <support/process.hpp>
+#include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
+#include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
 #include <aclapi.h>
@@ -26,11 +28,12 @@ using namespace std::chrono_literals;
 
 // --- creation and state -----------------------------------------------------------------
 
-TEST_CASE("info reports the maximum size, next size, count and read timeout", "[server][wine10]") {
+TEMPLATE_TEST_CASE("info reports the maximum size, next size, count and read timeout",
+                   "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   mailslot::server_options options;
   options.max_message_size = 250;
   options.read_timeout = 500ms;
-  auto server = mailslot::server::create(unique_slot_name("info"), options);
+  auto server = TestType::create(unique_slot_name("info"), options);
   auto info = server.info();
   CHECK(info.max_message_size >= 250);
   CHECK_FALSE(info.next_message_size.has_value());
@@ -45,8 +48,9 @@ TEST_CASE("info reports the maximum size, next size, count and read timeout", "[
   CHECK(info.message_count == 2);
 }
 
-TEST_CASE("the read timeout can be changed and wait_forever round-trips", "[server][wine10]") {
-  auto server = make_server("set-timeout", mailslot::wait_forever);
+TEMPLATE_TEST_CASE("the read timeout can be changed and wait_forever round-trips",
+                   "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("set-timeout", mailslot::wait_forever);
   CHECK(server.info().read_timeout == mailslot::wait_forever);
   server.set_read_timeout(1000ms);
   CHECK(server.info().read_timeout == 1000ms);
@@ -54,8 +58,9 @@ TEST_CASE("the read timeout can be changed and wait_forever round-trips", "[serv
   CHECK(server.info().read_timeout == mailslot::wait_forever);
 }
 
-TEST_CASE("timeouts Windows cannot represent are refused", "[server]") {
-  auto server = make_server("bad-timeout");
+TEMPLATE_TEST_CASE("timeouts Windows cannot represent are refused", "[server]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("bad-timeout");
   std::error_code ec;
   server.set_read_timeout(-1ms, ec);
   CHECK(ec == errc::invalid_timeout);
@@ -72,8 +77,9 @@ TEST_CASE("timeouts Windows cannot represent are refused", "[server]") {
 
 // --- owned reads ---------------------------------------------------------------------------
 
-TEST_CASE("read_string and read_bytes return messages of exactly their size", "[server][wine10]") {
-  auto server = make_server("owned");
+TEMPLATE_TEST_CASE("read_string and read_bytes return messages of exactly their size",
+                   "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("owned");
   auto client = mailslot::client::open(server.name());
   client.write("hello");
   const std::array<unsigned char, 3> raw{0x00, 0xFF, 0x7F};
@@ -91,8 +97,9 @@ TEST_CASE("read_string and read_bytes return messages of exactly their size", "[
   CHECK(server.read_string().empty());
 }
 
-TEST_CASE("owned reads take messages larger than the kept buffer whole", "[server][wine10]") {
-  auto server = make_server("owned-large");
+TEMPLATE_TEST_CASE("owned reads take messages larger than the kept buffer whole",
+                   "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("owned-large");
   auto client = mailslot::client::open(server.name());
   // 10 KiB grows the kept buffer; 3 MiB is read into a buffer of its own size.
   for (const std::size_t size : {std::size_t{10 * 1024}, std::size_t{3} << 20U, std::size_t{7}}) {
@@ -107,9 +114,9 @@ TEST_CASE("owned reads take messages larger than the kept buffer whole", "[serve
   }
 }
 
-TEST_CASE("an owned read that times out returns an empty result and the timeout",
-          "[server][wine10]") {
-  auto server = make_server("owned-timeout");
+TEMPLATE_TEST_CASE("an owned read that times out returns an empty result and the timeout",
+                   "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("owned-timeout");
   std::error_code ec;
   CHECK(server.read_string(ec).empty());
   CHECK(ec == condition::timed_out);
@@ -120,9 +127,9 @@ TEST_CASE("an owned read that times out returns an empty result and the timeout"
 
 // --- bounded waits ---------------------------------------------------------------------------
 
-TEST_CASE("try_read returns nothing when no message arrives in time, without an error",
-          "[server][wine10]") {
-  auto server = make_server("try-empty", mailslot::wait_forever);
+TEMPLATE_TEST_CASE("try_read returns nothing when no message arrives in time, without an error",
+                   "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("try-empty", mailslot::wait_forever);
   std::array<char, 16> buffer{};
   std::error_code ec;
   CHECK_FALSE(server.try_read(buffer.data(), buffer.size(), 0ms, ec).has_value());
@@ -132,16 +139,18 @@ TEST_CASE("try_read returns nothing when no message arrives in time, without an 
   CHECK_NOTHROW(server.try_read_bytes());  // the throwing form does not throw for a timeout
 }
 
-TEST_CASE("try_read with a timeout waits at least about that long", "[server][wine10]") {
-  auto server = make_server("try-wait", mailslot::wait_forever);
+TEMPLATE_TEST_CASE("try_read with a timeout waits at least about that long", "[server][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("try-wait", mailslot::wait_forever);
   const auto start = std::chrono::steady_clock::now();
   const auto message = server.try_read_string(200ms);
   CHECK_FALSE(message.has_value());
   CHECK(std::chrono::steady_clock::now() - start >= 180ms);
 }
 
-TEST_CASE("try_read returns waiting messages, empty ones included", "[server][wine10]") {
-  auto server = make_server("try-some", mailslot::wait_forever);
+TEMPLATE_TEST_CASE("try_read returns waiting messages, empty ones included", "[server][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("try-some", mailslot::wait_forever);
   auto client = mailslot::client::open(server.name());
   client.write("abc");
   client.write("");
@@ -152,14 +161,15 @@ TEST_CASE("try_read returns waiting messages, empty ones included", "[server][wi
   CHECK(empty->empty());
 }
 
-TEST_CASE("try_read puts the slot's read timeout back", "[server][wine10]") {
+TEMPLATE_TEST_CASE("try_read puts the slot's read timeout back", "[server][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
   // The timeout belongs to the slot: check it with GetMailslotInfo itself.
   const auto slot_timeout = [](const mailslot::server& s) {
     DWORD timeout = 0;
     REQUIRE(::GetMailslotInfo(s.native_handle(), nullptr, nullptr, nullptr, &timeout) != FALSE);
     return timeout;
   };
-  auto server = make_server("try-keeps", mailslot::wait_forever);
+  auto server = make_server<TestType>("try-keeps", mailslot::wait_forever);
   CHECK_FALSE(server.try_read_string(50ms).has_value());
   CHECK(slot_timeout(server) == MAILSLOT_WAIT_FOREVER);
   std::array<char, 4> buffer{};
@@ -170,8 +180,9 @@ TEST_CASE("try_read puts the slot's read timeout back", "[server][wine10]") {
   CHECK(slot_timeout(server) == 0);
 }
 
-TEST_CASE("try_read reports real errors through the error code", "[server][wine10]") {
-  auto server = make_server("try-error");
+TEMPLATE_TEST_CASE("try_read reports real errors through the error code", "[server][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("try-error");
   mailslot::client::open(server.name()).write("too long for the buffer");
   std::array<char, 4> tiny{};
   std::error_code ec;
@@ -182,9 +193,9 @@ TEST_CASE("try_read reports real errors through the error code", "[server][wine1
 
 // --- cancellation ------------------------------------------------------------------------------
 
-TEST_CASE("cancel stops a reader blocked in another thread, and the slot stays usable",
-          "[server][cancel][wine10]") {
-  auto server = make_server("cancel", mailslot::wait_forever);
+TEMPLATE_TEST_CASE("cancel stops a reader blocked in another thread, and the slot stays usable",
+                   "[server][cancel][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("cancel", mailslot::wait_forever);
   std::error_code read_error;
   std::atomic<bool> finished{false};
   std::thread reader([&] {
@@ -203,9 +214,9 @@ TEST_CASE("cancel stops a reader blocked in another thread, and the slot stays u
   CHECK(server.read_string() == "after");
 }
 
-TEST_CASE("after cancel every read fails at once until resume, and messages stay queued",
-          "[server][cancel][wine10]") {
-  auto server = make_server("cancel-sticky", mailslot::wait_forever);
+TEMPLATE_TEST_CASE("after cancel every read fails at once until resume, and messages stay queued",
+                   "[server][cancel][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("cancel-sticky", mailslot::wait_forever);
   mailslot::client::open(server.name()).write("kept");
   server.cancel();  // nobody reads: returns at once
   CHECK(server.is_cancelled());
@@ -225,8 +236,9 @@ TEST_CASE("after cancel every read fails at once until resume, and messages stay
   CHECK_FALSE(closed.is_cancelled());
 }
 
-TEST_CASE("one cancel stops a reader however the two are timed", "[server][cancel][wine10]") {
-  auto server = make_server("cancel-race", mailslot::wait_forever);
+TEMPLATE_TEST_CASE("one cancel stops a reader however the two are timed",
+                   "[server][cancel][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("cancel-race", mailslot::wait_forever);
   int stopped = 0;
   for (int round = 0; round < 200; ++round) {
     std::error_code ec;
@@ -246,8 +258,9 @@ TEST_CASE("one cancel stops a reader however the two are timed", "[server][cance
 
 // --- ownership ---------------------------------------------------------------------------------
 
-TEST_CASE("a moved-from server owns nothing and reports not_open", "[server][move]") {
-  auto server = make_server("move");
+TEMPLATE_TEST_CASE("a moved-from server owns nothing and reports not_open", "[server][move]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("move");
   const std::string name = server.name().string();
   mailslot::server moved = std::move(server);
   CHECK(moved.is_open());
@@ -268,7 +281,7 @@ TEST_CASE("a moved-from server owns nothing and reports not_open", "[server][mov
   server.set_inheritable(true, ec);  // NOLINT(bugprone-use-after-move)
   CHECK(ec == errc::not_open);
 
-  mailslot::server target = make_server("move-target");
+  mailslot::server target = make_server<TestType>("move-target");
   const auto replaced = target.name();
   target = std::move(moved);
   CHECK(target.name().string() == name);
@@ -280,8 +293,9 @@ TEST_CASE("a moved-from server owns nothing and reports not_open", "[server][mov
   CHECK(target.is_open());
 }
 
-TEST_CASE("close is final, idempotent, and frees the name", "[server][wine10]") {
-  auto server = make_server("close");
+TEMPLATE_TEST_CASE("close is final, idempotent, and frees the name", "[server][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("close");
   const auto name = server.name();
   std::error_code ec;
   server.close(ec);
@@ -325,8 +339,9 @@ TEST_CASE("close is final even when CloseHandle fails", "[server][client][wine10
   CHECK(unprotect_and_close(second));
 }
 
-TEST_CASE("release hands the handle over and adopt takes it back", "[server][wine10]") {
-  auto server = make_server("release", 0ms);
+TEMPLATE_TEST_CASE("release hands the handle over and adopt takes it back", "[server][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("release", 0ms);
   const auto name = server.name();
   HANDLE raw = server.release();
   CHECK_FALSE(server);
@@ -341,16 +356,18 @@ TEST_CASE("release hands the handle over and adopt takes it back", "[server][win
   CHECK_FALSE(mailslot::server::adopt(nullptr));
 }
 
-TEST_CASE("destroying a server preserves GetLastError", "[server][wine10]") {
+TEMPLATE_TEST_CASE("destroying a server preserves GetLastError", "[server][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
   {
-    auto server = make_server("last-error");
+    auto server = make_server<TestType>("last-error");
     ::SetLastError(ERROR_SEM_TIMEOUT);
   }
   CHECK(::GetLastError() == ERROR_SEM_TIMEOUT);
 }
 
-TEST_CASE("errors of the throwing forms name the operation and the slot", "[server][wine10]") {
-  auto server = make_server("what");
+TEMPLATE_TEST_CASE("errors of the throwing forms name the operation and the slot",
+                   "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("what");
   try {
     (void)server.read_string();
     FAIL("no exception");
@@ -365,10 +382,11 @@ TEST_CASE("errors of the throwing forms name the operation and the slot", "[serv
 // --- inheritance and security
 // ---------------------------------------------------------------------
 
-TEST_CASE("an inheritable server's handle works in a child process", "[server][process][wine10]") {
+TEMPLATE_TEST_CASE("an inheritable server's handle works in a child process",
+                   "[server][process][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   mailslot::server_options options;
   options.inheritable = true;
-  auto server = mailslot::server::create(unique_slot_name("inherit"), options);
+  auto server = TestType::create(unique_slot_name("inherit"), options);
   DWORD flags = 0;
   REQUIRE(::GetHandleInformation(server.native_handle(), &flags) != FALSE);
   CHECK((flags & HANDLE_FLAG_INHERIT) != 0);
@@ -388,8 +406,9 @@ TEST_CASE("an inheritable server's handle works in a child process", "[server][p
   CHECK(server.info().read_timeout == mailslot::wait_forever);
 }
 
-TEST_CASE("a server's handle is not inheritable by default", "[server][process][wine10]") {
-  auto server = make_server("no-inherit");
+TEMPLATE_TEST_CASE("a server's handle is not inheritable by default", "[server][process][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("no-inherit");
   DWORD flags = 0;
   REQUIRE(::GetHandleInformation(server.native_handle(), &flags) != FALSE);
   CHECK((flags & HANDLE_FLAG_INHERIT) == 0);
@@ -403,11 +422,11 @@ TEST_CASE("a server's handle is not inheritable by default", "[server][process][
   CHECK(server.info().message_count == 1);  // still here
 }
 
-TEST_CASE("a security descriptor given as SDDL is applied to the slot",
-          "[server][security][wine10]") {
+TEMPLATE_TEST_CASE("a security descriptor given as SDDL is applied to the slot",
+                   "[server][security][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   mailslot::server_options options;
   options.security_descriptor = "D:(A;;GA;;;WD)(A;;GA;;;SY)";
-  auto server = mailslot::server::create(unique_slot_name("sddl"), options);
+  auto server = TestType::create(unique_slot_name("sddl"), options);
   PSECURITY_DESCRIPTOR descriptor = nullptr;
   PACL dacl = nullptr;
   REQUIRE(::GetSecurityInfo(server.native_handle(), SE_KERNEL_OBJECT, DACL_SECURITY_INFORMATION,

@@ -2,8 +2,10 @@
 
 #include <mailslot/mailslot.hpp>
 
+#include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
+#include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
 #include <array>
@@ -13,8 +15,9 @@
 
 static_assert(MAILSLOT_HAS_SPAN, "this file is built for C++20 only");
 
-TEST_CASE("span overloads write and read whole messages", "[span][wine10]") {
-  auto server = mailslot_test::make_server("span");
+TEMPLATE_TEST_CASE("span overloads write and read whole messages", "[span][wine10]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = mailslot_test::make_server<TestType>("span");
   auto client = mailslot::client::open(server.name());
   const std::array<std::byte, 3> message{std::byte{1}, std::byte{2}, std::byte{3}};
   client.write(std::span<const std::byte>(message));

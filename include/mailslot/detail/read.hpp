@@ -87,8 +87,7 @@ inline handle_kind query_handle_kind(HANDLE handle) noexcept {
   constexpr ULONG synchronous_io = 0x10 | 0x20;  // FILE_SYNCHRONOUS_IO_ALERT | _NONALERT
   io_status_block status{};
   ULONG mode = 0;
-  if (query == nullptr ||
-      query(handle, &status, &mode, sizeof(mode), file_mode_information) < 0 ||
+  if (query == nullptr || query(handle, &status, &mode, sizeof(mode), file_mode_information) < 0 ||
       (mode & synchronous_io) != 0) {
     return handle_kind::synchronous;
   }
@@ -136,8 +135,7 @@ class deadline {
       return 0;
     }
     const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-    return static_cast<DWORD>(
-        (std::min)(ms, static_cast<std::int64_t>(MAILSLOT_WAIT_FOREVER) - 1));
+    return static_cast<DWORD>((std::min)(ms, static_cast<std::int64_t>(MAILSLOT_WAIT_FOREVER) - 1));
   }
 
   /// True once a point-in-time deadline has passed.
@@ -146,7 +144,9 @@ class deadline {
  private:
   enum class kind : unsigned char { slot, never, at };
   deadline(kind k, std::chrono::milliseconds timeout) noexcept
-      : kind_(k), start_(clock::now()), at_(start_ + (k == kind::at ? timeout : clock::duration{})) {}
+      : kind_(k),
+        start_(clock::now()),
+        at_(start_ + (k == kind::at ? timeout : clock::duration{})) {}
 
   kind kind_;
   clock::time_point start_;
@@ -164,8 +164,7 @@ struct is_byte_container<
     C, std::void_t<decltype(std::declval<C&>().data()), decltype(std::declval<C&>().resize(0)),
                    decltype(std::declval<C&>().capacity()), decltype(std::declval<C&>().clear())>>
     : std::bool_constant<
-          !std::is_const_v<C> &&
-          std::is_pointer_v<decltype(std::declval<C&>().data())> &&
+          !std::is_const_v<C> && std::is_pointer_v<decltype(std::declval<C&>().data())> &&
           sizeof(typename C::value_type) == 1 &&
           std::is_trivially_copyable_v<typename C::value_type> &&
           !std::is_const_v<std::remove_pointer_t<decltype(std::declval<C&>().data())>>> {};
@@ -192,8 +191,9 @@ class read_state {
   /// Starts over for `handle` (nullptr: no handle): learns its kind, forgets
   /// everything else.
   void reset(HANDLE handle) noexcept {
-    MAILSLOT_ASSERT(!reading_.load(), "a mailslot::server was closed, moved, released or "
-                                      "destroyed while another thread read from it");
+    MAILSLOT_ASSERT(!reading_.load(),
+                    "a mailslot::server was closed, moved, released or "
+                    "destroyed while another thread read from it");
     kind_ = handle == nullptr ? handle_kind::synchronous : query_handle_kind(handle);
     read_event_.reset();
     close_cancel_event();
@@ -551,9 +551,9 @@ class read_state {
   }
 
   handle_kind kind_ = handle_kind::synchronous;
-  unique_handle read_event_;                  // the reader's OVERLAPPED event
-  std::atomic<HANDLE> cancel_event_{nullptr};  // asynchronous handles: set by cancel()
-  std::atomic<bool> cancelled_{false};         // between cancel() and resume()
+  unique_handle read_event_;                     // the reader's OVERLAPPED event
+  std::atomic<HANDLE> cancel_event_{nullptr};    // asynchronous handles: set by cancel()
+  std::atomic<bool> cancelled_{false};           // between cancel() and resume()
   std::atomic<OVERLAPPED*> in_flight_{nullptr};  // the ReadFile in progress, for cancel()
   std::atomic<bool> reading_{false};             // a read call is in progress
   std::size_t size_hint_ = initial_size_hint;    // recent message sizes, decaying
