@@ -172,7 +172,9 @@ class client {
   void write(const void* data, std::size_t size) {
     std::error_code ec;
     write(data, size, ec);
-    detail::throw_if(ec, "write to mailslot", name_.string());
+    if (ec) {  // (the name is spelled out only for the exception)
+      detail::throw_error(ec, "write to mailslot", name_.string());
+    }
   }
 
   /// Writes one message; throws std::system_error naming the slot.

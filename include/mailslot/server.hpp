@@ -297,7 +297,8 @@ class server {
       message.clear();
       return 0;
     }
-    return reader_.read(handle_.get(), message, detail::deadline::slot(), ec);
+    return reader_.read(handle_.get(), message, detail::read_state::offer::capacity,
+                        detail::deadline::slot(), ec);
   }
 
 #if MAILSLOT_HAS_SPAN
@@ -358,7 +359,8 @@ class server {
                                       std::error_code& ec) {
     std::optional<std::size_t> received;
     if (deadline_for(timeout, ec)) {
-      received = reader_.read(handle_.get(), message, detail::deadline::after(timeout), ec);
+      received = reader_.read(handle_.get(), message, detail::read_state::offer::capacity,
+                              detail::deadline::after(timeout), ec);
     } else {
       message.clear();
     }
@@ -553,7 +555,9 @@ class server {
  private:
 #if MAILSLOT_HAS_EXCEPTIONS
   void throw_if(const std::error_code& ec, const char* operation) const {
-    detail::throw_if(ec, operation, name_.string());
+    if (ec) {  // (the name is spelled out only for the exception)
+      detail::throw_error(ec, operation, name_.string());
+    }
   }
 #endif
 
@@ -594,7 +598,8 @@ class server {
     if (!is_open(ec)) {
       return message;
     }
-    const std::size_t size = reader_.read(handle_.get(), message, until, ec);
+    const std::size_t size =
+        reader_.read(handle_.get(), message, detail::read_state::offer::recent, until, ec);
     if (!ec && size * 2 < message.capacity()) {
 #if MAILSLOT_HAS_EXCEPTIONS
       try {
@@ -613,7 +618,7 @@ class server {
     if (!deadline_for(timeout, ec)) {
       return std::nullopt;
     }
-    Container message = read_owned<Container>(detail::deadline::after(timeout), ec);
+    auto message = read_owned<Container>(detail::deadline::after(timeout), ec);
     if (no_message(ec)) {
       return std::nullopt;
     }

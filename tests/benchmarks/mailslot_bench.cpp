@@ -1,47 +1,40 @@
 // mailslot_bench: the library against raw Win32, side by side in one process.
 //
-// For each message size, four ways to send and receive a message, one writer
-// and one reader (the same thread: write a batch, then read it back):
-//   raw        CreateFile/WriteFile/ReadFile, preallocated buffer, no OVERLAPPED
-//   buffer     client::write + server::read into a preallocated buffer
-//   owned      client::write + server::read_bytes (an exactly sized vector)
-//   info-first WriteFile + GetMailslotInfo + an exactly sized vector + ReadFile,
-//              the pattern most wrappers use for owned messages
-// Rounds interleave the four (in rotating order); the report gives medians over
-// the rounds, the ratio of each to raw, heap allocations per message (a
-// replaced global operator new counts them) and Win32 calls per message (this
-// program's import table is patched to count them: the library is header-only,
-// so its calls go through the same table as the baseline's).
+// On both kinds of server handle (tests/support/slot_kinds.hpp): the one
+// CreateMailslotW gives here (synchronous under Wine) and the one Windows'
+// CreateMailslotW gives (asynchronous, made with NtCreateMailslotFile). For
+// each message size and kind, these ways to receive a message, one writer and
+// one reader (the same thread: write a batch, then read it back):
+//   raw         ReadFile into a preallocated buffer; on an asynchronous
+//               handle with an OVERLAPPED and GetOverlappedResult, as
+//               Windows requires
+//   buffer      server::read into a preallocated buffer
+//   container   server::read into a std::vector<std::byte> kept across reads
+//   owned       server::read_bytes (a new, exactly sized vector)
+//   try_read    server::try_read into the buffer with a 1 s timeout
+//   info-first  GetMailslotInfo + an exactly sized vector + ReadFile, the
+//               pattern most wrappers use for owned messages
+// All writes are WriteFile on a raw handle. Rounds interleave the ways (in
+// rotating order); the report gives medians over the rounds, the ratio of
+// each to raw on the same kind, heap allocations per message (the program's
+// operator new counts them: tests/windows/allocations.cpp) and Win32 calls per
+// message (this program's import table is patched to count them: the library
+// is header-only, so its calls go through the same table as the baseline's).
 //
 //   mailslot_bench [--quick]     (--quick: a few small rounds, for the tests)
 
 #include <mailslot/mailslot.hpp>
 
+#include <support/allocations.hpp>
+#include <support/import_patch.hpp>
+#include <support/slot_kinds.hpp>
+
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 #include <string>
 #include <vector>
-
-// --- counting allocations ------------------------------------------------------------------
-
-namespace {
-std::atomic<long long> allocations{0};
-}  // namespace
-
-void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) {
-    return p;
-  }
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 // --- counting Win32 calls ------------------------------------------------------------------
 
@@ -49,32 +42,33 @@ namespace {
 
 struct call_counts {
   long long read_file = 0;
-  long long write_file = 0;
   long long get_info = 0;
   long long set_info = 0;
   long long overlapped_result = 0;
-  long long create_event = 0;
+  long long wait = 0;
+  long long cancel = 0;
 
   [[nodiscard]] long long total() const {
-    return read_file + write_file + get_info + set_info + overlapped_result + create_event;
+    return read_file + get_info + set_info + overlapped_result + wait + cancel;
+  }
+  call_counts operator-(const call_counts& o) const {
+    return {read_file - o.read_file, get_info - o.get_info,
+            set_info - o.set_info,   overlapped_result - o.overlapped_result,
+            wait - o.wait,           cancel - o.cancel};
   }
 };
 call_counts calls;
 
 decltype(&::ReadFile) real_read_file = nullptr;
-decltype(&::WriteFile) real_write_file = nullptr;
 decltype(&::GetMailslotInfo) real_get_info = nullptr;
 decltype(&::SetMailslotInfo) real_set_info = nullptr;
 decltype(&::GetOverlappedResult) real_overlapped_result = nullptr;
-decltype(&::CreateEventW) real_create_event = nullptr;
+decltype(&::WaitForMultipleObjects) real_wait = nullptr;
+decltype(&::CancelIoEx) real_cancel = nullptr;
 
 BOOL WINAPI counting_read_file(HANDLE h, LPVOID b, DWORD n, LPDWORD r, LPOVERLAPPED o) {
   ++calls.read_file;
   return real_read_file(h, b, n, r, o);
-}
-BOOL WINAPI counting_write_file(HANDLE h, LPCVOID b, DWORD n, LPDWORD w, LPOVERLAPPED o) {
-  ++calls.write_file;
-  return real_write_file(h, b, n, w, o);
 }
 BOOL WINAPI counting_get_info(HANDLE h, LPDWORD m, LPDWORD n, LPDWORD c, LPDWORD t) {
   ++calls.get_info;
@@ -88,72 +82,50 @@ BOOL WINAPI counting_overlapped_result(HANDLE h, LPOVERLAPPED o, LPDWORD n, BOOL
   ++calls.overlapped_result;
   return real_overlapped_result(h, o, n, w);
 }
-HANDLE WINAPI counting_create_event(LPSECURITY_ATTRIBUTES a, BOOL m, BOOL s, LPCWSTR n) {
-  ++calls.create_event;
-  return real_create_event(a, m, s, n);
+DWORD WINAPI counting_wait(DWORD n, const HANDLE* h, BOOL all, DWORD ms) {
+  ++calls.wait;
+  return real_wait(n, h, all, ms);
 }
-
-// Points this program's import of `function` (from any DLL) at `replacement`;
-// returns the original address, or nullptr if the program does not import it.
-void* patch_import(const char* function, void* replacement) {
-  auto* base = reinterpret_cast<unsigned char*>(::GetModuleHandleW(nullptr));
-  const auto* dos = reinterpret_cast<const IMAGE_DOS_HEADER*>(base);
-  const auto* nt = reinterpret_cast<const IMAGE_NT_HEADERS*>(base + dos->e_lfanew);
-  const auto& directory = nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_IMPORT];
-  auto* import = reinterpret_cast<IMAGE_IMPORT_DESCRIPTOR*>(base + directory.VirtualAddress);
-  for (; import->Name != 0; ++import) {
-    auto* names = reinterpret_cast<IMAGE_THUNK_DATA*>(base + import->OriginalFirstThunk);
-    auto* slots = reinterpret_cast<IMAGE_THUNK_DATA*>(base + import->FirstThunk);
-    for (; names->u1.AddressOfData != 0; ++names, ++slots) {
-      if (IMAGE_SNAP_BY_ORDINAL(names->u1.Ordinal)) {
-        continue;
-      }
-      const auto* by_name =
-          reinterpret_cast<const IMAGE_IMPORT_BY_NAME*>(base + names->u1.AddressOfData);
-      if (std::strcmp(reinterpret_cast<const char*>(by_name->Name), function) != 0) {
-        continue;
-      }
-      DWORD protection = 0;
-      ::VirtualProtect(&slots->u1.Function, sizeof(slots->u1.Function), PAGE_READWRITE,
-                       &protection);
-      void* original = reinterpret_cast<void*>(slots->u1.Function);
-      slots->u1.Function = reinterpret_cast<ULONG_PTR>(replacement);
-      ::VirtualProtect(&slots->u1.Function, sizeof(slots->u1.Function), protection, &protection);
-      return original;
-    }
-  }
-  return nullptr;
+BOOL WINAPI counting_cancel(HANDLE h, LPOVERLAPPED o) {
+  ++calls.cancel;
+  return real_cancel(h, o);
 }
 
 template <class F>
 bool hook(const char* name, F replacement, F& original) {
-  original = reinterpret_cast<F>(patch_import(name, reinterpret_cast<void*>(replacement)));
+  original =
+      reinterpret_cast<F>(mailslot_test::patch_import(name, reinterpret_cast<void*>(replacement)));
   return original != nullptr;
 }
 
-// A function the program does not import is never called by it: its count
-// stays 0. The three every way uses must be found.
+// Every function counted is called by this program, the baseline included,
+// so each must be found.
 bool install_counters() {
-  (void)hook("SetMailslotInfo", &counting_set_info, real_set_info);
-  (void)hook("GetOverlappedResult", &counting_overlapped_result, real_overlapped_result);
-  (void)hook("CreateEventW", &counting_create_event, real_create_event);
   return hook("ReadFile", &counting_read_file, real_read_file) &&
-         hook("WriteFile", &counting_write_file, real_write_file) &&
-         hook("GetMailslotInfo", &counting_get_info, real_get_info);
+         hook("GetMailslotInfo", &counting_get_info, real_get_info) &&
+         hook("SetMailslotInfo", &counting_set_info, real_set_info) &&
+         hook("GetOverlappedResult", &counting_overlapped_result, real_overlapped_result) &&
+         hook("WaitForMultipleObjects", &counting_wait, real_wait) &&
+         hook("CancelIoEx", &counting_cancel, real_cancel);
 }
 
-// --- the four ways -------------------------------------------------------------------------
+// --- the ways ------------------------------------------------------------------------------
 
-enum class way { raw, buffer, owned, info_first };
-constexpr way all_ways[] = {way::raw, way::buffer, way::owned, way::info_first};
+enum class way { raw, buffer, container, owned, try_read, info_first };
+constexpr way all_ways[] = {way::raw,   way::buffer,   way::container,
+                            way::owned, way::try_read, way::info_first};
 const char* way_name(way w) {
   switch (w) {
     case way::raw:
       return "raw Win32";
     case way::buffer:
       return "library, buffer";
+    case way::container:
+      return "library, container";
     case way::owned:
       return "library, owned";
+    case way::try_read:
+      return "library, try_read 1 s";
     case way::info_first:
       return "GetMailslotInfo first";
   }
@@ -168,72 +140,77 @@ struct sample {
 };
 
 struct fixture {
-  mailslot::server server;
-  mailslot::client client;
-  HANDLE raw_server = nullptr;  // a second slot, driven without the library
+  mailslot::server server;      // the library's reads
+  HANDLE raw_server = nullptr;  // a second slot of the same kind, read without the library
+  bool asynchronous = false;
+  HANDLE event = nullptr;  // the raw reads' OVERLAPPED event
+  HANDLE client = nullptr;
   HANDLE raw_client = nullptr;
   std::vector<char> message;
   std::vector<char> buffer;
+  std::vector<std::byte> kept;
 };
 
-// Sends and receives `count` messages the way `w` does; false if anything
-// arrived wrong.
+// ReadFile as Windows needs it on the handle's kind: on an asynchronous
+// handle with an OVERLAPPED, waiting for a pending read to complete.
+bool raw_read(const fixture& f, void* buffer, DWORD size, DWORD& received) {
+  if (!f.asynchronous) {
+    return ::ReadFile(f.raw_server, buffer, size, &received, nullptr) != FALSE;
+  }
+  OVERLAPPED overlapped{};
+  overlapped.hEvent = f.event;
+  if (::ReadFile(f.raw_server, buffer, size, &received, &overlapped) != FALSE) {
+    return true;
+  }
+  return ::GetLastError() == ERROR_IO_PENDING &&
+         ::GetOverlappedResult(f.raw_server, &overlapped, &received, TRUE) != FALSE;
+}
+
+// Receives `count` messages the way `w` does; false if anything arrived wrong.
 bool run(fixture& f, way w, int count) {
   const auto size = static_cast<DWORD>(f.message.size());
+  const HANDLE client = w == way::raw || w == way::info_first ? f.raw_client : f.client;
   bool ok = true;
   DWORD done = 0;
-  switch (w) {
-    case way::raw:
-      for (int i = 0; i < count; ++i) {
-        ok &= ::WriteFile(f.raw_client, f.message.data(), size, &done, nullptr) != FALSE;
-      }
-      for (int i = 0; i < count; ++i) {
-        ok &= ::ReadFile(f.raw_server, f.buffer.data(), static_cast<DWORD>(f.buffer.size()), &done,
-                         nullptr) != FALSE &&
-              done == size;
-      }
-      break;
-    case way::buffer: {
-      std::error_code ec;
-      for (int i = 0; i < count; ++i) {
-        f.client.write(f.message.data(), f.message.size(), ec);
-        ok &= !ec;
-      }
-      for (int i = 0; i < count; ++i) {
+  for (int i = 0; i < count; ++i) {
+    ok &= ::WriteFile(client, f.message.data(), size, &done, nullptr) != FALSE;
+  }
+  std::error_code ec;
+  for (int i = 0; i < count; ++i) {
+    switch (w) {
+      case way::raw:
+        ok &=
+            raw_read(f, f.buffer.data(), static_cast<DWORD>(f.buffer.size()), done) && done == size;
+        break;
+      case way::buffer:
         ok &= f.server.read(f.buffer.data(), f.buffer.size(), ec) == size && !ec;
-      }
-      break;
-    }
-    case way::owned: {
-      std::error_code ec;
-      for (int i = 0; i < count; ++i) {
-        f.client.write(f.message.data(), f.message.size(), ec);
-        ok &= !ec;
-      }
-      for (int i = 0; i < count; ++i) {
+        break;
+      case way::container:
+        ok &= f.server.read(f.kept, ec) == size && !ec;
+        break;
+      case way::owned:
         ok &= f.server.read_bytes(ec).size() == size && !ec;
-      }
-      break;
-    }
-    case way::info_first:
-      for (int i = 0; i < count; ++i) {
-        ok &= ::WriteFile(f.raw_client, f.message.data(), size, &done, nullptr) != FALSE;
-      }
-      for (int i = 0; i < count; ++i) {
+        break;
+      case way::try_read:
+        ok &= f.server.try_read(f.buffer.data(), f.buffer.size(), std::chrono::seconds(1), ec) ==
+                  size &&
+              !ec;
+        break;
+      case way::info_first: {
         DWORD next = 0;
         ok &= ::GetMailslotInfo(f.raw_server, nullptr, &next, nullptr, nullptr) != FALSE;
         std::vector<std::byte> message(next);
-        ok &=
-            ::ReadFile(f.raw_server, message.data(), next, &done, nullptr) != FALSE && done == size;
+        ok &= raw_read(f, message.data(), next, done) && done == size;
+        break;
       }
-      break;
+    }
   }
   return ok;
 }
 
 sample measure(fixture& f, way w, int count) {
   const call_counts before_calls = calls;
-  const long long before_allocations = allocations.load();
+  const long long before_allocations = mailslot_test::allocations::count();
   const auto start = std::chrono::steady_clock::now();
   const bool ok = run(f, w, count);
   const auto elapsed = std::chrono::steady_clock::now() - start;
@@ -242,13 +219,9 @@ sample measure(fixture& f, way w, int count) {
   s.ns_per_message =
       static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()) /
       count;
-  s.allocations_per_message = static_cast<double>(allocations.load() - before_allocations) / count;
-  s.calls.read_file = calls.read_file - before_calls.read_file;
-  s.calls.write_file = calls.write_file - before_calls.write_file;
-  s.calls.get_info = calls.get_info - before_calls.get_info;
-  s.calls.set_info = calls.set_info - before_calls.set_info;
-  s.calls.overlapped_result = calls.overlapped_result - before_calls.overlapped_result;
-  s.calls.create_event = calls.create_event - before_calls.create_event;
+  s.allocations_per_message =
+      static_cast<double>(mailslot_test::allocations::count() - before_allocations) / count;
+  s.calls = calls - before_calls;
   return s;
 }
 
@@ -256,6 +229,89 @@ double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   const std::size_t n = values.size();
   return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+HANDLE open_client(const mailslot::name& slot) {
+  return ::CreateFileW(slot.c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                       OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+}
+
+// The two slots of one size and kind, their clients, the buffers.
+template <class Kind>
+bool make_fixture(fixture& f, const std::string& prefix, std::size_t size) {
+  const auto name = mailslot::name::local(prefix + "-lib");
+  const auto raw_name = mailslot::name::local(prefix + "-raw");
+  std::error_code ec;
+  f.server = Kind::create(name, {}, ec);
+  mailslot::server raw = Kind::create(raw_name, {}, ec);
+  if (ec || !f.server) {
+    return false;
+  }
+  f.raw_server = raw.release();
+  f.asynchronous = mailslot_test::is_asynchronous(f.raw_server);
+  f.event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  f.client = open_client(name);
+  f.raw_client = open_client(raw_name);
+  f.message.assign(size, 'm');
+  f.buffer.assign((std::max<std::size_t>)(size, 1), 0);
+  return f.event != nullptr && f.client != INVALID_HANDLE_VALUE &&
+         f.raw_client != INVALID_HANDLE_VALUE;
+}
+
+void close_fixture(fixture& f) {
+  ::CloseHandle(f.client);
+  ::CloseHandle(f.raw_client);
+  ::CloseHandle(f.raw_server);
+  ::CloseHandle(f.event);
+}
+
+// Measures every way on one kind and size; prints the rows; false if anything
+// arrived wrong.
+template <class Kind>
+bool bench(std::size_t size, int rounds, bool quick, const std::string& pid) {
+  fixture f;
+  std::wstring kind_id = Kind::id;
+  const std::string prefix = "mailslot-bench\\" + pid + "\\" +
+                             std::string(kind_id.begin(), kind_id.end()) + "-" +
+                             std::to_string(size);
+  if (!make_fixture<Kind>(f, prefix, size)) {
+    std::fprintf(stderr, "mailslot_bench: could not create the slots\n");
+    return false;
+  }
+  // Batches small enough that the queued bytes stay modest.
+  const int count =
+      quick ? 20 : static_cast<int>(std::clamp<std::size_t>((8U << 20U) / (size + 64), 200, 4000));
+  bool ok = true;
+  for (const way w : all_ways) {
+    ok &= measure(f, w, count).ok;  // warm-up: first-use costs (events, capacity) stay out
+  }
+  std::vector<std::vector<double>> times(std::size(all_ways));
+  std::vector<sample> last(std::size(all_ways));
+  for (int round = 0; round < rounds; ++round) {
+    for (std::size_t k = 0; k < std::size(all_ways); ++k) {
+      const std::size_t index = (k + static_cast<std::size_t>(round)) % std::size(all_ways);
+      const sample s = measure(f, all_ways[index], count);
+      ok &= s.ok;
+      times[index].push_back(s.ns_per_message);
+      last[index] = s;
+    }
+  }
+  const double raw = median(times[0]);
+  for (std::size_t index = 0; index < std::size(all_ways); ++index) {
+    const sample& s = last[index];
+    const double per = 1.0 / count;
+    std::printf(
+        "%8zu  %-13s %-22s %10.0f %7.3f %8.2f %7.2f  (%.2f %.2f %.2f %.2f %.2f %.2f)\n", size,
+        f.asynchronous ? "asynchronous" : "synchronous", way_name(all_ways[index]),
+        median(times[index]), median(times[index]) / raw, s.allocations_per_message,
+        static_cast<double>(s.calls.total()) * per, static_cast<double>(s.calls.read_file) * per,
+        static_cast<double>(s.calls.get_info) * per, static_cast<double>(s.calls.set_info) * per,
+        static_cast<double>(s.calls.overlapped_result) * per,
+        static_cast<double>(s.calls.wait) * per, static_cast<double>(s.calls.cancel) * per);
+  }
+  std::printf("\n");
+  close_fixture(f);
+  return ok;
 }
 
 }  // namespace
@@ -271,63 +327,17 @@ int main(int argc, char** argv) {
   const auto pid = std::to_string(::GetCurrentProcessId());
 
   std::printf(
-      "mailslot_bench: %d rounds per size, the four ways interleaved; medians per message\n\n",
+      "mailslot_bench: %d rounds per size and kind, the ways interleaved; medians per message, "
+      "ratios to raw on the same kind\n\n",
       rounds);
-  std::printf(
-      "%8s  %-22s %10s %7s %12s %10s  %s\n", "size", "way", "ns/msg", "ratio", "allocs/msg",
-      "calls/msg",
-      "(ReadFile WriteFile GetMailslotInfo SetMailslotInfo GetOverlappedResult CreateEvent)");
+  std::printf("%8s  %-13s %-22s %10s %7s %8s %7s  %s\n", "size", "handle", "way", "ns/msg", "ratio",
+              "allocs", "calls",
+              "(ReadFile GetMailslotInfo SetMailslotInfo GetOverlappedResult "
+              "WaitForMultipleObjects CancelIoEx)");
   bool all_ok = true;
   for (const std::size_t size : sizes) {
-    fixture f;
-    const auto name = mailslot::name::local("mailslot-bench\\" + pid + "\\" + std::to_string(size));
-    f.server = mailslot::server::create(name);
-    f.client = mailslot::client::open(name);
-    const std::wstring raw_name = L"\\\\.\\mailslot\\mailslot-bench\\" +
-                                  std::wstring(pid.begin(), pid.end()) + L"\\raw-" +
-                                  std::to_wstring(size);
-    f.raw_server = ::CreateMailslotW(raw_name.c_str(), 0, MAILSLOT_WAIT_FOREVER, nullptr);
-    f.raw_client =
-        ::CreateFileW(raw_name.c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
-                      OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
-    f.message.assign(size, 'm');
-    f.buffer.assign(std::max<std::size_t>(size, 1), 0);
-    // Batches small enough that the queued bytes stay modest.
-    const int count =
-        quick ? 20
-              : static_cast<int>(std::clamp<std::size_t>((8U << 20U) / (size + 64), 200, 4000));
-
-    for (const way w : all_ways) {
-      (void)measure(f, w, count);  // warm-up: first-use costs (event, kept buffer) stay out
-    }
-    std::vector<std::vector<double>> times(std::size(all_ways));
-    std::vector<sample> last(std::size(all_ways));
-    for (int round = 0; round < rounds; ++round) {
-      for (std::size_t k = 0; k < std::size(all_ways); ++k) {
-        const std::size_t index = (k + static_cast<std::size_t>(round)) % std::size(all_ways);
-        const sample s = measure(f, all_ways[index], count);
-        all_ok &= s.ok;
-        times[index].push_back(s.ns_per_message);
-        last[index] = s;
-      }
-    }
-    const double raw = median(times[0]);
-    for (std::size_t index = 0; index < std::size(all_ways); ++index) {
-      const sample& s = last[index];
-      const double per = 1.0 / count;
-      std::printf("%8zu  %-22s %10.0f %7.3f %12.2f %10.2f  (%.2f %.2f %.2f %.2f %.2f %.2f)\n", size,
-                  way_name(all_ways[index]), median(times[index]), median(times[index]) / raw,
-                  s.allocations_per_message, static_cast<double>(s.calls.total()) * per,
-                  static_cast<double>(s.calls.read_file) * per,
-                  static_cast<double>(s.calls.write_file) * per,
-                  static_cast<double>(s.calls.get_info) * per,
-                  static_cast<double>(s.calls.set_info) * per,
-                  static_cast<double>(s.calls.overlapped_result) * per,
-                  static_cast<double>(s.calls.create_event) * per);
-    }
-    std::printf("\n");
-    ::CloseHandle(f.raw_client);
-    ::CloseHandle(f.raw_server);
+    all_ok &= bench<mailslot_test::server_create>(size, rounds, quick, pid);
+    all_ok &= bench<mailslot_test::nt_create_mailslot>(size, rounds, quick, pid);
   }
   if (!all_ok) {
     std::fprintf(stderr, "mailslot_bench: some messages arrived wrong\n");

@@ -4,6 +4,7 @@
 
 #include <mailslot/mailslot.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -82,6 +83,15 @@ int main() {
   check(!ec, "write");
   check(server.info(ec).message_count == 1 && !ec, "info");
   check(server.read_string(ec) == "hello" && !ec, "read_string");
+  std::string kept;
+  client.write(std::string_view(std::string(5000, 'k')), ec);
+  check(server.read(kept, ec) == 5000 && kept == std::string(5000, 'k') && !ec,
+        "read into a reused container");
+  client.write(std::string_view("again"), ec);
+  check(server.try_read(kept, std::chrono::milliseconds(100), ec) == 5U && kept == "again" && !ec,
+        "try_read into a reused container");
+  check(!server.try_read(kept, std::chrono::milliseconds(0), ec).has_value() && !ec && kept.empty(),
+        "try_read into a reused container: nothing waiting");
   check(!server.try_read_string(std::chrono::milliseconds(0), ec).has_value() && !ec,
         "try_read_string");
   (void)server.read_string(ec);

@@ -81,10 +81,10 @@ std::size_t private_bytes() {
 }  // namespace
 
 TEMPLATE_TEST_CASE(
-    "4 writer processes and 4 writer threads x 10,000 random messages: none lost, corrupted or "
+    "4 writer processes and 4 writer threads x 2,000 random messages: none lost, corrupted or "
     "reordered",
     "[stress][process]", MAILSLOT_TEST_SLOT_KINDS) {
-  constexpr int per_writer = 10000;
+  constexpr int per_writer = 2000;
   auto server = TestType::create(unique_slot_name("stress-load"), with_timeout(30s));
   const auto start = clock_type::now();
 

@@ -46,6 +46,7 @@ TEST_CASE("the README's code works as shown", "[readme][wine10]") {
     std::memcpy(bytes.data(), payload.data(), payload.size());
     client.write(bytes.data(), bytes.size());
     client.write("");
+    client.write("kept");
 
     char buffer[4096];
     std::size_t size = server.read(buffer, sizeof buffer);
@@ -54,6 +55,9 @@ TEST_CASE("the README's code works as shown", "[readme][wine10]") {
     CHECK(text == "two");
     std::vector<std::byte> empty = server.read_bytes();
     CHECK(empty.empty());
+    std::string kept;
+    server.read(kept);
+    CHECK(kept == "kept");
     mailslot::server_info info = server.info();
     CHECK(info.message_count == 0);
 

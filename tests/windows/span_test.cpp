@@ -43,3 +43,20 @@ TEMPLATE_TEST_CASE("span overloads write and read whole messages", "[span][wine1
   (void)server.read(std::span<std::byte>(too_small), ec);
   CHECK(ec == mailslot::condition::buffer_too_small);
 }
+
+TEMPLATE_TEST_CASE("a vector passed itself is a container to fill, passed as a span a buffer",
+                   "[span][container][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = mailslot_test::make_server<TestType>("span-or-container");
+  auto client = mailslot::client::open(server.name());
+  const std::array<std::byte, 3> message{std::byte{1}, std::byte{2}, std::byte{3}};
+  client.write(std::span<const std::byte>(message));
+  client.write(std::span<const std::byte>(message));
+
+  std::vector<std::byte> bytes(16);
+  CHECK(server.read(bytes) == 3);
+  CHECK(bytes.size() == 3);  // resized to the message
+  bytes.assign(16, std::byte{0});
+  CHECK(server.read(std::span<std::byte>(bytes)) == 3);
+  CHECK(bytes.size() == 16);  // a buffer: its size stays
+  CHECK(bytes[2] == std::byte{3});
+}

@@ -105,7 +105,7 @@ class deadline {
  public:
   using clock = std::chrono::steady_clock;
 
-  [[nodiscard]] static deadline slot() noexcept { return deadline(kind::slot, {}); }
+  [[nodiscard]] static deadline slot() noexcept { return {kind::slot, {}}; }
 
   [[nodiscard]] static deadline after(std::chrono::milliseconds timeout) noexcept {
     deadline d(timeout == forever ? kind::never : kind::at, timeout);
@@ -279,20 +279,30 @@ class read_state {
     return ec ? 0 : received;
   }
 
+  /// How much of a container read() offers to ReadFile before the message's
+  /// size is known.
+  enum class offer {
+    capacity,  // a container kept across reads: what it can hold already
+    recent,    // a new container: about what recent messages needed
+  };
+
   /// Reads one message into `message`, which takes exactly its size. The
-  /// container is offered what it holds, or what recent messages needed if
-  /// that is more; a message that does not fit stays queued while the
-  /// container grows to its size (GetMailslotInfo), so an allocation that
-  /// throws loses nothing. In steady state: one ReadFile, no allocation, no
-  /// copy. On failure the container is left empty (its capacity kept).
+  /// container is offered what `how` says (64 KiB at most: the rest of the
+  /// offer is zero-filled); a message that does not fit stays queued while
+  /// the container grows to its size (GetMailslotInfo), so an allocation that
+  /// throws loses nothing. With offer::capacity, in steady state: one
+  /// ReadFile, no allocation, no copy. On failure the container is left empty
+  /// (its capacity kept).
   template <class Container>
-  std::size_t read(HANDLE handle, Container& message, deadline until, std::error_code& ec) {
+  std::size_t read(HANDLE handle, Container& message, offer how, deadline until,
+                   std::error_code& ec) {
     call scope(*this, handle, ec);
     if (ec) {
       message.clear();
       return 0;
     }
-    message.resize((std::max)(message.size(), (std::min)(size_hint_, max_offer)));
+    const std::size_t wanted = how == offer::capacity ? message.capacity() : size_hint_;
+    message.resize((std::max)(message.size(), (std::min)(wanted, max_offer)));
     for (;;) {
       const std::size_t received = read_once(scope, message.data(), message.size(), until, ec);
       if (!ec) {
@@ -378,7 +388,8 @@ class read_state {
 
     /// The slot's own timeout, when the caller has just read it.
     void learn_own_timeout(DWORD timeout) noexcept {
-      if (!own_) {
+      if (!own_known_) {
+        own_known_ = true;
         own_ = timeout;
         current_ = timeout;
       }
@@ -390,7 +401,7 @@ class read_state {
       if (state_.kind_ != handle_kind::synchronous || until.is_slot()) {
         return true;
       }
-      if (!own_) {
+      if (!own_known_) {
         DWORD own = 0;
         if (::GetMailslotInfo(handle_, nullptr, nullptr, nullptr, &own) == FALSE) {
           ec = last_error();
@@ -404,7 +415,7 @@ class read_state {
           ec = last_error();
           return false;
         }
-        state_.owed_timeout_ = *own_;
+        state_.owed_timeout_ = own_;
         current_ = want;
       }
       return true;
@@ -420,11 +431,11 @@ class read_state {
     }
 
    private:
-    [[nodiscard]] bool changed() const noexcept { return own_ && current_ != *own_; }
+    [[nodiscard]] bool changed() const noexcept { return own_known_ && current_ != own_; }
 
     bool restore() noexcept {
-      current_ = *own_;
-      if (::SetMailslotInfo(handle_, *own_) == FALSE) {
+      current_ = own_;
+      if (::SetMailslotInfo(handle_, own_) == FALSE) {
         return false;
       }
       state_.owed_timeout_.reset();
@@ -434,8 +445,9 @@ class read_state {
     read_state& state_;
     HANDLE handle_;
     OVERLAPPED overlapped_{};
-    std::optional<DWORD> own_;  // the slot's own timeout, once read
-    DWORD current_ = 0;         // the slot's timeout as this call left it
+    bool own_known_ = false;  // own_ has been read
+    DWORD own_ = 0;           // the slot's own timeout
+    DWORD current_ = 0;       // the slot's timeout as this call left it
   };
 
   // Creates the events a read needs, once. False (with `ec` clear) if a

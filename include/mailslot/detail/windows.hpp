@@ -10,6 +10,19 @@
 // change what the including program sees. Its own code writes (T::max)() so
 // that the min/max macros cannot interfere, and avoids the names the SDK
 // defines as macros (small, near, far, interface, hyper).
+// Mailslots are a desktop API, absent from UWP and the other Store
+// partitions; CancelIoEx, on which reading depends, came with Windows Vista.
+// Both are checked before <windows.h>, whose own errors in those
+// configurations say nothing useful.
+#include <winapifamily.h>
+#if defined(WINAPI_FAMILY) && !WINAPI_FAMILY_PARTITION(WINAPI_PARTITION_DESKTOP)
+#  error \
+      "mailslot needs the Windows desktop API (WINAPI_FAMILY_DESKTOP_APP): mailslots are not available to Store apps"
+#endif
+#if defined(_WIN32_WINNT) && _WIN32_WINNT < 0x0600
+#  error "mailslot needs Windows Vista or later: define _WIN32_WINNT as 0x0600 or higher"
+#endif
+
 #include <windows.h>
 
 #include <system_error>
