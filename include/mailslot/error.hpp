@@ -39,6 +39,12 @@ enum class errc {
   cancelled,
   /// The security descriptor is not valid SDDL.
   invalid_security_descriptor,
+  /// The server's handle does synchronous I/O (Wine's CreateMailslotW makes
+  /// one), so it cannot be read asynchronously.
+  synchronous_handle,
+  /// The server's handle is already bound to a thread pool or an I/O
+  /// completion port; Windows binds a handle once, for its whole life.
+  already_bound,
 };
 
 /// Questions about an error, answered for both the library's codes and the
@@ -119,6 +125,12 @@ class error_category_impl final : public std::error_category {
         return "the read was cancelled";
       case errc::invalid_security_descriptor:
         return "invalid security descriptor (not valid SDDL)";
+      case errc::synchronous_handle:
+        return "the mailslot handle does synchronous I/O and cannot be read asynchronously "
+               "(Windows' "
+               "own CreateMailslotW handle is asynchronous; Wine's is not)";
+      case errc::already_bound:
+        return "the mailslot handle is already bound to a thread pool or an I/O completion port";
     }
     return "unknown mailslot error " + std::to_string(value);
   }
@@ -140,6 +152,10 @@ class error_category_impl final : public std::error_category {
         return std::errc::message_size;
       case errc::short_write:
         return std::errc::io_error;
+      case errc::synchronous_handle:
+        return std::errc::operation_not_supported;
+      case errc::already_bound:
+        return std::errc::device_or_resource_busy;
     }
     return {value, *this};
   }

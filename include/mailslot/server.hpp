@@ -25,6 +25,10 @@
 
 namespace mailslot {
 
+namespace detail {
+struct server_access;
+}  // namespace detail
+
 /// A read timeout meaning "wait until a message arrives" (MAILSLOT_WAIT_FOREVER).
 inline constexpr std::chrono::milliseconds wait_forever = detail::forever;
 
@@ -101,7 +105,13 @@ class server {
   }
 
   /// Closes the slot (CloseHandle), preserving GetLastError().
-  ~server() = default;
+  ~server() {
+    detail::async_binding* binding = reader_.take_binding();
+    handle_.reset();  // the handle first, then what binds it to a thread pool
+    if (binding != nullptr) {
+      binding->unbind();
+    }
+  }
 
   // --- creation ------------------------------------------------------------------
 
@@ -506,8 +516,12 @@ class server {
   /// when CloseHandle reports an error; closing an empty server does nothing.
   void close(std::error_code& ec) noexcept {
     reader_.settle(handle_.get());
+    detail::async_binding* binding = reader_.take_binding();
     reader_.reset(nullptr);
     handle_.close(ec);
+    if (binding != nullptr) {  // after the handle (thread pool reader)
+      binding->unbind();
+    }
     name_ = mailslot::name();
   }
 
@@ -523,9 +537,14 @@ class server {
 #endif
 
   /// Gives up ownership of the handle without closing it; the server is empty
-  /// afterwards. The caller must close the handle.
+  /// afterwards. The caller must close the handle. A handle a
+  /// thread_pool_reader has read stays bound to the thread pool for its
+  /// life, as Windows has it (the binding's small state is kept, not freed):
+  /// give it only to code that reads with an event in each OVERLAPPED, as
+  /// this library does, never through a completion port.
   [[nodiscard]] HANDLE release() noexcept {
     reader_.settle(handle_.get());
+    (void)reader_.take_binding();  // kept: the handle may still complete through it
     reader_.reset(nullptr);
     name_ = mailslot::name();
     return handle_.release();
@@ -628,7 +647,18 @@ class server {
   detail::unique_handle handle_;
   mailslot::name name_;
   detail::read_state reader_;
+
+  friend struct detail::server_access;
 };
+
+namespace detail {
+// What the asynchronous readers (thread_pool_reader.hpp) reach of a server:
+// its read state, where they keep the handle's binding and claim the server
+// while they read.
+struct server_access {
+  static read_state& state(server& s) noexcept { return s.reader_; }
+};
+}  // namespace detail
 
 }  // namespace mailslot
 

@@ -22,6 +22,8 @@ const std::vector<std::pair<mailslot::errc, std::errc>> all_errors = {
     {mailslot::errc::short_write, std::errc::io_error},
     {mailslot::errc::cancelled, std::errc::operation_canceled},
     {mailslot::errc::invalid_security_descriptor, std::errc::invalid_argument},
+    {mailslot::errc::synchronous_handle, std::errc::operation_not_supported},
+    {mailslot::errc::already_bound, std::errc::device_or_resource_busy},
 };
 
 }  // namespace

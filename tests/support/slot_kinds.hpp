@@ -43,11 +43,13 @@ namespace mailslot_test {
 /// Creates the mailslot `slot` as Windows' CreateMailslotW does (an
 /// asynchronous handle): the Win32 name with `\\.\` turned into `\??\`,
 /// case-insensitive, the read timeout in 100 ns units (negative: relative; the
-/// largest value: forever), an optional security descriptor. Returns the
-/// handle, or INVALID_HANDLE_VALUE with the Win32 error in `error`.
+/// largest value: forever), an optional security descriptor. With
+/// `synchronous`, FILE_SYNCHRONOUS_IO_NONALERT makes a synchronous handle
+/// instead (as Wine's CreateMailslotW does). Returns the handle, or
+/// INVALID_HANDLE_VALUE with the Win32 error in `error`.
 inline HANDLE nt_create_mailslot_handle(const mailslot::name& slot, DWORD max_message_size,
                                         DWORD read_timeout_ms, SECURITY_ATTRIBUTES* attributes,
-                                        DWORD& error) {
+                                        DWORD& error, bool synchronous = false) {
   std::wstring path = slot.wstring();
   if (path.rfind(L"\\\\.\\", 0) != 0) {
     error = ERROR_INVALID_NAME;
@@ -75,9 +77,11 @@ inline HANDLE nt_create_mailslot_handle(const mailslot::name& slot, DWORD max_me
   IO_STATUS_BLOCK status{};
   HANDLE handle = nullptr;
   // What kernel32 asks for; no FILE_SYNCHRONOUS_IO_* option: asynchronous.
+  constexpr ULONG synchronous_io_nonalert = 0x20;
   const NTSTATUS result =
       NtCreateMailslotFile(&handle, GENERIC_READ | SYNCHRONIZE | WRITE_DAC, &object, &status,
-                           FILE_WRITE_THROUGH, 0, max_message_size, &timeout);
+                           FILE_WRITE_THROUGH | (synchronous ? synchronous_io_nonalert : 0U), 0,
+                           max_message_size, &timeout);
   if (result < 0) {
     error = RtlNtStatusToDosError(result);
     return INVALID_HANDLE_VALUE;

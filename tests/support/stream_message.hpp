@@ -25,10 +25,12 @@ inline std::uint32_t fnv1a(const unsigned char* data, std::size_t size) {
   return h;
 }
 
-/// The message number `sequence` of `writer`, with a payload drawn from `random`.
-inline std::vector<unsigned char> make_stream_message(std::uint32_t writer, std::uint32_t sequence,
-                                                      std::mt19937& random) {
-  const auto length = static_cast<std::uint32_t>(random() % (stream_max_payload + 1));
+/// The message number `sequence` of `writer`, with a payload of up to
+/// `max_payload` bytes drawn from `random`.
+inline std::vector<unsigned char> make_stream_message(
+    std::uint32_t writer, std::uint32_t sequence, std::mt19937& random,
+    std::size_t max_payload = stream_max_payload) {
+  const auto length = static_cast<std::uint32_t>(random() % (max_payload + 1));
   std::vector<unsigned char> message(stream_header_size + length);
   for (std::size_t i = stream_header_size; i < message.size(); ++i) {
     message[i] = static_cast<unsigned char>(random());

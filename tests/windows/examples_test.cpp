@@ -237,3 +237,26 @@ TEST_CASE("mailslot listen exits cleanly on Ctrl+C", "[cli][process][wine10]") {
   std::error_code ec;
   CHECK(mailslot::server::create(name, {}, ec));  // the listener closed the slot
 }
+
+TEST_CASE("service prints the messages of both its slots and stops on Ctrl+C",
+          "[examples][process][wine10]") {
+  const std::string a = unique_slot_name("service-a");
+  const std::string b = unique_slot_name("service-b");
+  captured_process service(L"service.exe", {wide(a), wide(b)}, {}, CREATE_NEW_CONSOLE);
+  REQUIRE(service.started());
+  REQUIRE(wait_for_slot(a));
+  REQUIRE(wait_for_slot(b));
+  mailslot::client::open(a).write("for the first slot");
+  mailslot::client::open(b).write("for the second slot");
+  std::this_thread::sleep_for(2s);  // time to print both
+  ::FreeConsole();
+  REQUIRE(::AttachConsole(service.id()) != FALSE);
+  ::SetConsoleCtrlHandler(nullptr, TRUE);
+  REQUIRE(::GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) != FALSE);
+  CHECK(service.wait() == 0);
+  ::FreeConsole();
+  const std::string out = service.output();
+  CHECK_THAT(out, ContainsSubstring(a + ": for the first slot"));
+  CHECK_THAT(out, ContainsSubstring(b + ": for the second slot"));
+  CHECK_THAT(out, ContainsSubstring("service: stopped"));
+}

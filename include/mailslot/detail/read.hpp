@@ -26,6 +26,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <optional>
 #include <system_error>
 #include <type_traits>
@@ -172,6 +174,31 @@ struct is_byte_container<
 template <class C>
 using if_byte_container = std::enable_if_t<is_byte_container<C>::value, int>;
 
+// --- bindings -------------------------------------------------------------------------------
+
+/// What ties a server's handle to a completion port (a thread pool reader's
+/// TP_IO). Windows binds a handle once, for the handle's life, so the server
+/// keeps the binding and ends it after closing its handle, as Microsoft's
+/// thread pool documentation orders.
+class async_binding {
+ public:
+  async_binding(const async_binding&) = delete;
+  async_binding& operator=(const async_binding&) = delete;
+
+  /// The handle is closed (or given away): release the binding. May free it.
+  virtual void unbind() noexcept = 0;
+
+  /// True if this is the kind of binding whose tag is `type` (no RTTI needed).
+  [[nodiscard]] bool is(const void* type) const noexcept { return type_ == type; }
+
+ protected:
+  explicit async_binding(const void* type) noexcept : type_(type) {}
+  ~async_binding() = default;
+
+ private:
+  const void* type_;
+};
+
 // --- the reader -----------------------------------------------------------------------------
 
 /// The state of a server's reads, and the reads themselves. The handle stays
@@ -202,6 +229,18 @@ class read_state {
     owed_timeout_.reset();
   }
 
+  /// The handle's binding to a completion port, if any (see async_binding).
+  [[nodiscard]] async_binding* binding() const noexcept { return binding_; }
+  void bind(async_binding* binding) noexcept { binding_ = binding; }
+  /// Hands the binding over, to be ended once the handle is closed.
+  [[nodiscard]] async_binding* take_binding() noexcept { return std::exchange(binding_, nullptr); }
+
+  /// Marks the server as being read by something other than a read call (an
+  /// asynchronous reader), so that closing, moving or reading it meanwhile
+  /// trips MAILSLOT_ASSERT as during a read. False if it already was.
+  bool claim() noexcept { return !reading_.exchange(true); }
+  void unclaim() noexcept { reading_.store(false); }
+
   void swap(read_state& other) noexcept {
     MAILSLOT_ASSERT(!reading_.load() && !other.reading_.load(),
                     "a mailslot::server was moved or swapped while another thread read from it");
@@ -211,6 +250,7 @@ class read_state {
     cancelled_.store(other.cancelled_.exchange(cancelled_.load()));
     std::swap(size_hint_, other.size_hint_);
     std::swap(owed_timeout_, other.owed_timeout_);
+    std::swap(binding_, other.binding_);
   }
 
   [[nodiscard]] handle_kind kind() const noexcept { return kind_; }
@@ -570,6 +610,68 @@ class read_state {
   std::atomic<bool> reading_{false};             // a read call is in progress
   std::size_t size_hint_ = initial_size_hint;    // recent message sizes, decaying
   std::optional<DWORD> owed_timeout_;            // the slot's own timeout, to be put back
+  async_binding* binding_ = nullptr;             // the handle's completion port binding
+};
+
+// --- a buffer kept across asynchronous reads ------------------------------------------------
+
+/// The buffer an asynchronous reader keeps for its one outstanding ReadFile:
+/// it grows to the size of a message that did not fit (GetMailslotInfo; the
+/// message stays queued meanwhile), and gives the memory back after a message
+/// of more than 1 MiB. Never throws: an allocation that fails is
+/// ERROR_NOT_ENOUGH_MEMORY, and the message stays queued.
+class kept_buffer {
+ public:
+  static constexpr std::size_t usual_size = std::size_t{64} << 10U;
+  static constexpr std::size_t kept_at_most = std::size_t{1} << 20U;
+
+  [[nodiscard]] char* data() noexcept { return data_.get(); }
+  [[nodiscard]] DWORD size() const noexcept { return static_cast<DWORD>(size_); }
+
+  /// Makes sure the buffer exists (usual_size).
+  bool prepare(std::error_code& ec) noexcept { return data_ || allocate(usual_size, ec); }
+
+  /// After a ReadFile that failed because the next message is larger: grows
+  /// to that message's size. Nothing to do if another reader took it.
+  bool grow_for_next(HANDLE handle, std::error_code& ec) noexcept {
+    DWORD next = 0;
+    if (::GetMailslotInfo(handle, nullptr, &next, nullptr, nullptr) == FALSE) {
+      ec = last_error();
+      return false;
+    }
+    return next == MAILSLOT_NO_MESSAGE || next <= size_ || allocate(next, ec);
+  }
+
+  /// Gives the memory back; prepare() makes the buffer again.
+  void free() noexcept {
+    data_.reset();
+    size_ = 0;
+  }
+
+  /// After a message was delivered: gives back what a message of more than
+  /// kept_at_most needed.
+  void relax() noexcept {
+    if (size_ > kept_at_most) {
+      std::error_code ignored;
+      (void)allocate(usual_size, ignored);
+    }
+  }
+
+ private:
+  bool allocate(std::size_t size, std::error_code& ec) noexcept {
+    data_.reset();  // the old one first: two large buffers need not coexist
+    size_ = 0;
+    data_.reset(new (std::nothrow) char[size]);
+    if (!data_) {
+      ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+      return false;
+    }
+    size_ = size;
+    return true;
+  }
+
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0;
 };
 
 }  // namespace mailslot::detail

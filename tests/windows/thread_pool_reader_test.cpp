@@ -1,0 +1,354 @@
+// mailslot::thread_pool_reader: messages delivered on the Windows thread pool.
+// It needs Windows' own (asynchronous) handle, which the tests make as
+// Windows' kernel32 does (tests/support/slot_kinds.hpp): under Wine 10
+// server::create gives a synchronous one, which the reader refuses.
+
+#include <mailslot/thread_pool_reader.hpp>
+
+#include <support/import_patch.hpp>
+#include <support/slot_kinds.hpp>
+#include <support/slot_name.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+using mailslot::errc;
+using mailslot_test::make_server;
+using mailslot_test::nt_create_mailslot;
+using namespace std::chrono_literals;
+
+namespace {
+
+// What a callback received, for a test thread to wait on.
+struct inbox {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> messages;
+  std::vector<std::error_code> errors;
+  std::atomic<int> calls{0};
+  std::atomic<int> concurrent{0};
+  std::atomic<int> most_concurrent{0};
+
+  mailslot::thread_pool_reader::handler handler() {
+    return [this](const std::error_code& ec, std::string_view message) {
+      const int now = ++concurrent;
+      int most = most_concurrent.load();
+      while (now > most && !most_concurrent.compare_exchange_weak(most, now)) {
+      }
+      ++calls;
+      {
+        std::lock_guard<std::mutex> hold(mutex);
+        if (ec) {
+          errors.push_back(ec);
+        } else {
+          messages.emplace_back(message);
+        }
+      }
+      changed.notify_all();
+      --concurrent;
+    };
+  }
+
+  // Waits until `count` messages (or an error) arrived, or 10 s passed.
+  bool wait_for(std::size_t count) {
+    std::unique_lock<std::mutex> hold(mutex);
+    return changed.wait_for(hold, 10s, [&] {
+      return messages.size() >= count || !errors.empty();
+    }) && messages.size() >= count;
+  }
+
+  bool wait_for_error() {
+    std::unique_lock<std::mutex> hold(mutex);
+    return changed.wait_for(hold, 10s, [&] { return !errors.empty(); });
+  }
+
+  std::vector<std::string> taken() {
+    std::lock_guard<std::mutex> hold(mutex);
+    return messages;
+  }
+};
+
+std::string pattern(std::size_t size, unsigned seed) {
+  std::string message(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) {
+    message[i] = static_cast<char>((i * 13 + seed) % 251);
+  }
+  return message;
+}
+
+}  // namespace
+
+TEST_CASE("the thread pool reader delivers whole messages in order, empty ones and large ones",
+          "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool", mailslot::wait_forever);
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  CHECK(reader.running());
+  auto client = mailslot::client::open(server.name());
+  // Larger than the reader's buffer (64 KiB at first) and well beyond it.
+  const std::vector<std::size_t> sizes{5, 0, 70000, 3, std::size_t{3} << 20U, 0, 65536, 1};
+  for (unsigned i = 0; i < sizes.size(); ++i) {
+    client.write(pattern(sizes[i], i));
+  }
+  REQUIRE(box.wait_for(sizes.size()));
+  reader.stop();
+  CHECK_FALSE(reader.running());
+  const auto messages = box.taken();
+  REQUIRE(messages.size() == sizes.size());
+  for (unsigned i = 0; i < sizes.size(); ++i) {
+    CHECK(messages[i] == pattern(sizes[i], i));
+  }
+  CHECK(box.errors.empty());
+  CHECK(box.most_concurrent == 1);  // never on two threads at once
+  CHECK(server.info().message_count == 0);
+}
+
+TEST_CASE("after stop no callback runs, and what was not delivered stays queued",
+          "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-stop", mailslot::wait_forever);
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  auto client = mailslot::client::open(server.name());
+  client.write("one");
+  REQUIRE(box.wait_for(1));
+  reader.stop();
+  const int calls = box.calls;
+  client.write("two");
+  client.write("three");
+  std::this_thread::sleep_for(200ms);
+  CHECK(box.calls == calls);
+  CHECK(server.read_string() == "two");  // the slot reads as before
+  reader.start(server, box.handler());   // and the reader starts again
+  REQUIRE(box.wait_for(2));
+  reader.stop();
+  CHECK(box.taken() == std::vector<std::string>{"one", "three"});
+}
+
+TEST_CASE("stopping from inside the callback makes it the last", "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-stop-inside", mailslot::wait_forever);
+  auto client = mailslot::client::open(server.name());
+  for (int i = 0; i < 10; ++i) {
+    client.write(std::to_string(i));
+  }
+  mailslot::thread_pool_reader reader;
+  std::atomic<int> calls{0};
+  std::atomic<bool> stopped_inside{false};
+  reader.start(server, [&](const std::error_code&, std::string_view) {
+    if (++calls == 5) {
+      reader.stop();
+      stopped_inside = !reader.running();
+    }
+  });
+  for (int i = 0; i < 500 && calls < 5; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  std::this_thread::sleep_for(200ms);  // time for a callback that should not come
+  CHECK(calls == 5);
+  CHECK(stopped_inside);
+  CHECK(server.info().message_count == 5);
+  CHECK(server.read_string() == "5");
+}
+
+TEST_CASE("a reader destroyed inside its callback, or with a read pending, loses nothing",
+          "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-destroy", mailslot::wait_forever);
+  auto client = mailslot::client::open(server.name());
+  std::atomic<int> unexpected{0};
+  {  // a read pending
+    mailslot::thread_pool_reader reader;
+    reader.start(server, [&](const std::error_code&, std::string_view) { ++unexpected; });
+  }
+  client.write("after");
+  CHECK(server.try_read_string(1s) == std::optional<std::string>("after"));
+  CHECK(unexpected == 0);
+
+  // Inside the callback: the reader's state lives until the callback returns.
+  auto reader = std::make_unique<mailslot::thread_pool_reader>();
+  std::atomic<int> calls{0};
+  std::atomic<bool> done{false};
+  client.write("first");
+  client.write("second");
+  reader->start(server, [&](const std::error_code&, std::string_view message) {
+    ++calls;
+    if (message == "first") {
+      reader.reset();
+      done = true;
+    }
+  });
+  for (int i = 0; i < 100 && !done; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  std::this_thread::sleep_for(200ms);
+  CHECK(done);
+  CHECK(calls == 1);
+  CHECK(server.read_string() == "second");
+}
+
+TEST_CASE("the slot's read timeout does not end the listening", "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-timeout", 50ms);
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  std::this_thread::sleep_for(400ms);  // several of the slot's timeouts
+  CHECK(box.calls == 0);
+  CHECK(reader.running());
+  mailslot::client::open(server.name()).write("late");
+  REQUIRE(box.wait_for(1));
+  CHECK(box.taken().front() == "late");
+  CHECK(server.info().read_timeout == 50ms);
+}
+
+TEST_CASE("a synchronous handle, a closed server and a second reader are refused at once",
+          "[pool][wine10]") {
+  mailslot::thread_pool_reader reader;
+  std::error_code ec;
+  std::atomic<int> unexpected{0};
+  const auto never = [&](const std::error_code&, std::string_view) { ++unexpected; };
+
+  // A handle opened for synchronous I/O (what Wine's CreateMailslotW gives).
+  DWORD error = 0;
+  const auto name = mailslot::name::parse(mailslot_test::unique_slot_name("pool-sync"));
+  HANDLE handle = mailslot_test::nt_create_mailslot_handle(name, 0, MAILSLOT_WAIT_FOREVER, nullptr,
+                                                           error, /*synchronous=*/true);
+  REQUIRE(handle != INVALID_HANDLE_VALUE);
+  auto synchronous = mailslot::server::adopt(handle, name);
+  reader.start(synchronous, never, ec);
+  CHECK(ec == errc::synchronous_handle);
+  CHECK_FALSE(reader.running());
+  CHECK_THROWS_AS(reader.start(synchronous, never), std::system_error);
+
+  // server::create: synchronous under Wine, Windows' own kind on Windows.
+  auto created = mailslot_test::make_server<mailslot_test::server_create>("pool-created");
+  reader.start(created, never, ec);
+  CHECK(ec == (mailslot_test::is_asynchronous(created.native_handle())
+                   ? std::error_code()
+                   : mailslot::make_error_code(errc::synchronous_handle)));
+  reader.stop();
+
+  mailslot::server closed;
+  reader.start(closed, never, ec);
+  CHECK(ec == errc::not_open);
+
+  // A handle is bound to the thread pool once: a second reader cannot have it.
+  auto server = make_server<nt_create_mailslot>("pool-bound", mailslot::wait_forever);
+  inbox box;
+  mailslot::thread_pool_reader first;
+  first.start(server, box.handler());
+  reader.start(server, never, ec);
+  CHECK(ec == errc::already_bound);
+  mailslot::client::open(server.name()).write("still the first's");
+  REQUIRE(box.wait_for(1));
+  first.stop();
+
+  // A slot timeout of 0 would make the reader spin; an empty handler and a
+  // start from inside the callback are refused too.
+  auto polling = make_server<nt_create_mailslot>("pool-timeout-0");
+  reader.start(polling, never, ec);
+  CHECK(ec == errc::invalid_timeout);
+  reader.start(server, nullptr, ec);
+  CHECK(ec == std::errc::invalid_argument);
+  std::error_code inside;
+  std::atomic<bool> called{false};
+  reader.start(server, [&](const std::error_code&, std::string_view) {
+    reader.start(server, never, inside);
+    called = true;
+  });
+  mailslot::client::open(server.name()).write("restart?");
+  for (int i = 0; i < 500 && !called; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  reader.stop();
+  CHECK(called);
+  CHECK(inside == std::errc::invalid_argument);
+  CHECK(unexpected == 0);
+}
+
+TEST_CASE("readers come and go on one server, and a re-created server is bound afresh",
+          "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-readers", mailslot::wait_forever);
+  const mailslot::name name = server.name();
+  {
+    inbox box;
+    mailslot::thread_pool_reader first;
+    first.start(server, box.handler());
+    mailslot::client::open(name).write("to the first");
+    REQUIRE(box.wait_for(1));
+  }
+  {
+    inbox box;
+    mailslot::thread_pool_reader second;  // the server kept the binding
+    second.start(server, box.handler());
+    mailslot::client::open(name).write("to the second");
+    REQUIRE(box.wait_for(1));
+    CHECK(box.taken().front() == "to the second");
+  }
+  // The same reader object, a server closed and created again in the same
+  // object: Windows may give the new handle the old one's value.
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  reader.stop();
+  server.close();
+  server = nt_create_mailslot::create(name, mailslot_test::with_timeout(mailslot::wait_forever));
+  reader.start(server, box.handler());
+  mailslot::client::open(name).write("to the new slot");
+  REQUIRE(box.wait_for(1));
+  CHECK(box.taken().front() == "to the new slot");
+}
+
+namespace {
+std::atomic<int> read_file_calls{0};
+decltype(&::ReadFile) real_read_file = nullptr;
+BOOL WINAPI second_read_fails(HANDLE file, LPVOID buffer, DWORD size, LPDWORD read,
+                              LPOVERLAPPED overlapped) {
+  if (++read_file_calls == 2) {
+    ::SetLastError(ERROR_ACCESS_DENIED);
+    return FALSE;
+  }
+  return real_read_file(file, buffer, size, read, overlapped);
+}
+}  // namespace
+
+TEST_CASE("a read that fails ends the listening with the error, and loses nothing",
+          "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-read-fails", mailslot::wait_forever);
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &second_read_fails);
+  REQUIRE(hook.installed());
+  real_read_file = hook.original();
+  read_file_calls = 0;
+  reader.start(server, box.handler());  // the first ReadFile
+  auto client = mailslot::client::open(server.name());
+  client.write("one");  // delivered; the ReadFile after it fails
+  REQUIRE(box.wait_for_error());
+  client.write("two");
+  CHECK(box.taken() == std::vector<std::string>{"one"});
+  CHECK(box.errors ==
+        std::vector<std::error_code>{std::error_code(ERROR_ACCESS_DENIED, std::system_category())});
+  CHECK_FALSE(reader.running());
+  CHECK(server.read_string() == "two");  // the server is free again, the message queued
+}
+
+TEST_CASE("a moved reader keeps reading, and the moved-from one owns nothing", "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-move", mailslot::wait_forever);
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  mailslot::thread_pool_reader moved(std::move(reader));
+  CHECK_FALSE(reader.running());  // NOLINT(bugprone-use-after-move): moved-from state is specified
+  reader.stop();                  // NOLINT(bugprone-use-after-move)
+  CHECK(moved.running());
+  mailslot::client::open(server.name()).write("to the moved one");
+  REQUIRE(box.wait_for(1));
+}
