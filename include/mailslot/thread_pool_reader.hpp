@@ -61,7 +61,9 @@ namespace mailslot {
 /// moving or destroying the server meanwhile is undefined, and debug builds
 /// stop with MAILSLOT_ASSERT. Stop the reader first. One thread uses a
 /// reader object at a time, except that stop() may also come from inside
-/// the callback. Move-only.
+/// the callback. stop() waits for a callback, so it must not run under a
+/// lock that the callback takes, nor under the loader lock (DllMain, or the
+/// destructor of a static reader in a DLL). Move-only.
 class thread_pool_reader {
  public:
   /// What the reader calls with each message or error.
@@ -427,13 +429,15 @@ class thread_pool_reader {
         }
         callback_thread_.store(::GetCurrentThreadId());
       }
-      // An error ends the listening; the callback is told.
+      // An error ends the listening, and then the callback is told: by then
+      // running() is false and the server free (a new start() waits for
+      // this callback to return before it touches the state).
       ::AcquireSRWLockExclusive(&lock_);
       stopping_ = true;
       ::ReleaseSRWLockExclusive(&lock_);
+      end_listening();
       deliver(ec, {});
       forget();
-      end_listening();
       callback_thread_.store(0);
     }
 
