@@ -106,11 +106,7 @@ class server {
 
   /// Closes the slot (CloseHandle), preserving GetLastError().
   ~server() {
-    detail::async_binding* binding = reader_.take_binding();
-    handle_.reset();  // the handle first, then what binds it to a thread pool
-    if (binding != nullptr) {
-      binding->unbind();
-    }
+    close_handle([this] { handle_.reset(); });
   }
 
   // --- creation ------------------------------------------------------------------
@@ -516,12 +512,7 @@ class server {
   /// when CloseHandle reports an error; closing an empty server does nothing.
   void close(std::error_code& ec) noexcept {
     reader_.settle(handle_.get());
-    detail::async_binding* binding = reader_.take_binding();
-    reader_.reset(nullptr);
-    handle_.close(ec);
-    if (binding != nullptr) {  // after the handle (thread pool reader)
-      binding->unbind();
-    }
+    close_handle([&] { handle_.close(ec); });
     name_ = mailslot::name();
   }
 
@@ -587,6 +578,19 @@ class server {
       return false;
     }
     return true;
+  }
+
+  // Closes the handle with `close`, then ends the handle's binding to a
+  // thread pool (thread_pool_reader.hpp), in the order Microsoft's thread pool
+  // documentation asks for.
+  template <class Close>
+  void close_handle(Close close) noexcept {
+    detail::async_binding* binding = reader_.take_binding();
+    reader_.reset(nullptr);
+    close();
+    if (binding != nullptr) {
+      binding->unbind();
+    }
   }
 
   // Checks what a try_ read needs before it starts.

@@ -123,12 +123,7 @@ class thread_pool_reader {
       ec = errc::synchronous_handle;
       return;
     }
-    DWORD timeout = 0;
-    if (::GetMailslotInfo(handle, nullptr, nullptr, nullptr, &timeout) == FALSE) {
-      ec = detail::last_error();
-      return;
-    }
-    if (timeout == 0) {
+    if (state::polls(handle)) {
       ec = errc::invalid_timeout;
       return;
     }
@@ -224,6 +219,14 @@ class thread_pool_reader {
       if (references_.fetch_sub(1) == 1) {
         delete this;
       }
+    }
+
+    // True when the slot's read timeout is 0: a read would end at once,
+    // again and again.
+    static bool polls(HANDLE handle) noexcept {
+      DWORD timeout = 0;
+      return ::GetMailslotInfo(handle, nullptr, nullptr, nullptr, &timeout) != FALSE &&
+             timeout == 0;
     }
 
     [[nodiscard]] bool inside_callback() const noexcept {
@@ -325,14 +328,6 @@ class thread_pool_reader {
       buffer_.free();
     }
 
-    // True when the slot's read timeout is 0: a read would end at once,
-    // again and again.
-    [[nodiscard]] bool slot_polls() const noexcept {
-      DWORD timeout = 0;
-      return ::GetMailslotInfo(handle_, nullptr, nullptr, nullptr, &timeout) != FALSE &&
-             timeout == 0;
-    }
-
     // Starts the next ReadFile unless stopping. Once it is started, the next
     // callback may already run: the caller touches nothing of the state
     // afterwards. A message that does not fit the buffer makes it grow and
@@ -361,7 +356,7 @@ class thread_pool_reader {
         if (started) {
           return true;  // the completion comes to on_completion
         }
-        if (error == ERROR_SEM_TIMEOUT && !slot_polls()) {
+        if (error == ERROR_SEM_TIMEOUT && !polls(handle_)) {
           continue;  // the slot's timeout does not end the listening
         }
         if (error == ERROR_SEM_TIMEOUT) {
@@ -399,7 +394,7 @@ class thread_pool_reader {
           buffer_.relax();
           break;
         case ERROR_SEM_TIMEOUT:  // the slot's timeout: read again, unless it is 0
-          if (slot_polls()) {
+          if (polls(handle_)) {
             ec = errc::invalid_timeout;
           }
           break;

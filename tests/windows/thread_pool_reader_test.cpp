@@ -206,6 +206,14 @@ TEST_CASE("the slot's read timeout does not end the listening", "[pool][wine10]"
   REQUIRE(box.wait_for(1));
   CHECK(box.taken().front() == "late");
   CHECK(server.info().read_timeout == 50ms);
+
+  // A timeout of 0 set while listening would make the reader spin: the
+  // listening ends with errc::invalid_timeout instead.
+  server.set_read_timeout(0ms);
+  REQUIRE(box.wait_for_error());
+  CHECK(box.errors.front() == errc::invalid_timeout);
+  CHECK_FALSE(reader.running());
+  CHECK(box.taken().size() == 1);
 }
 
 TEST_CASE("a synchronous handle, a closed server and a second reader are refused at once",
