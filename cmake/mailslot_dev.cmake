@@ -30,3 +30,32 @@ if(CMAKE_CROSSCOMPILING AND WIN32 AND CMAKE_CROSSCOMPILING_EMULATOR)
     message(STATUS "Windows programs run under ${_mailslot_wine_version}")
   endif()
 endif()
+
+# Asio and Boost for the Asio integration's tests and example: only their
+# headers are put on the include path (links in the build tree), never the
+# whole folder they sit in, so that a cross build does not see the build
+# machine's own C library headers.
+if(WIN32)
+  set(MAILSLOT_ASIO_HEADERS "/usr/include" CACHE PATH
+      "Folder holding asio.hpp, asio/ and boost/ (for the Asio integration's tests)")
+  option(MAILSLOT_REQUIRE_ASIO "Fail when the Asio integration's tests cannot be built" OFF)
+  if(EXISTS "${MAILSLOT_ASIO_HEADERS}/asio.hpp" AND EXISTS "${MAILSLOT_ASIO_HEADERS}/boost/asio.hpp")
+    set(_mailslot_asio_headers "${PROJECT_BINARY_DIR}/asio_headers")
+    file(MAKE_DIRECTORY "${_mailslot_asio_headers}")
+    foreach(_entry IN ITEMS asio.hpp asio boost)
+      file(CREATE_LINK "${MAILSLOT_ASIO_HEADERS}/${_entry}" "${_mailslot_asio_headers}/${_entry}"
+           SYMBOLIC)
+    endforeach()
+    add_library(mailslot_dev_asio INTERFACE)
+    target_include_directories(mailslot_dev_asio SYSTEM INTERFACE "${_mailslot_asio_headers}")
+    target_compile_definitions(mailslot_dev_asio INTERFACE ASIO_NO_DEPRECATED
+                                                           BOOST_ASIO_NO_DEPRECATED)
+    target_link_libraries(mailslot_dev_asio INTERFACE mailslot::asio)
+  elseif(MAILSLOT_REQUIRE_ASIO)
+    message(FATAL_ERROR "Asio and Boost headers not found in ${MAILSLOT_ASIO_HEADERS} "
+                        "(install libasio-dev and libboost-dev, or set MAILSLOT_ASIO_HEADERS)")
+  else()
+    message(STATUS "Asio or Boost headers not found in ${MAILSLOT_ASIO_HEADERS}: "
+                   "the Asio tests and example are skipped")
+  endif()
+endif()

@@ -9,6 +9,7 @@ jobs=${MAILSLOT_DEV_JOBS:-$(nproc)}
 # An optimised build of its own, so that the tests' Debug build is left alone.
 cmake --no-warn-unused-cli -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmake -DMAILSLOT_BUILD_EXAMPLES=OFF \
+  -DMAILSLOT_REQUIRE_ASIO=ON \
   >/dev/null
 cmake --build build/bench -j "$jobs" --target mailslot_bench >/dev/null
 cmake/wine-exec.sh build/bench/bin/mailslot_bench.exe

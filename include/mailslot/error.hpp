@@ -211,8 +211,14 @@ class condition_category_impl final : public std::error_category {
   [[nodiscard]] bool equivalent(const std::error_code& code, int value) const noexcept override {
 #if defined(_WIN32)
     // Win32 codes are compared by value, never through the standard library's
-    // own mapping to std::errc, which differs between MSVC and MinGW.
-    if (code.category() == std::system_category()) {
+    // own mapping to std::errc, which differs between MSVC and MinGW. They
+    // come in the standard library's system category, in Asio's own
+    // ("asio.system", from an I/O completion port) and in Boost's (converted
+    // to std::error_code, a category that is not the standard one but has its
+    // name).
+    const std::string_view category = code.category().name();
+    if (code.category() == std::system_category() || category == "system" ||
+        category == "asio.system") {
       return matches_win32(static_cast<condition>(value), code.value());
     }
 #endif

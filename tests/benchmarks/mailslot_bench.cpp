@@ -22,7 +22,9 @@
 // is header-only, so its calls go through the same table as the baseline's).
 //
 // Then listening: the thread pool reader (mailslot/thread_pool_reader.hpp)
-// against a thread blocked in read_string, on Windows' handle kind, at 16 B,
+// and the Asio server (mailslot/asio.hpp: a callback that starts the next
+// async_read_string, one thread running the io_context) against a thread
+// blocked in read_string, on Windows' handle kind, at 16 B,
 // 424 B and 4 KiB: latency from WriteFile to the message in user code
 // (median, p99; one message at a time), messages per second (a burst), and
 // how many threads the messages arrived on (the pool's workers are shared by
@@ -30,6 +32,13 @@
 //
 //   mailslot_bench [--quick]     (--quick: a few small rounds, for the tests)
 
+#if MAILSLOT_BENCH_ASIO
+#  include <mailslot/asio.hpp>  // (before <windows.h>)
+
+#  include <asio/io_context.hpp>
+#  include <asio/executor_work_guard.hpp>
+#  include <asio/post.hpp>
+#endif
 #include <mailslot/mailslot.hpp>
 #include <mailslot/thread_pool_reader.hpp>
 
@@ -42,6 +51,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -459,12 +469,39 @@ bool bench_listening(std::size_t size, int count, const std::string& pid) {
     server.cancel();
     reader.join();
   }
+#if MAILSLOT_BENCH_ASIO
+  listening_sample through_asio;
+  {
+    ::asio::io_context io;
+    mailslot::asio::server server(io, mailslot_test::nt_create_mailslot::create(slot("asio")));
+    arrivals into;
+    std::function<void()> next;
+    next = [&] {
+      server.async_read_string([&](const std::error_code& ec, std::string message) {
+        if (!ec) {
+          into.take(message, size);
+          next();
+        }
+      });
+    };
+    next();
+    auto work = ::asio::make_work_guard(io);
+    std::thread runner([&] { io.run(); });
+    through_asio = measure_listening(server.next_layer(), size, count, into);
+    work.reset();
+    ::asio::post(io, [&] { server.cancel(); });
+    runner.join();
+  }
+#endif
   const auto print = [&](const char* way, const listening_sample& s) {
     std::printf("%8zu  %-22s %12.0f %10.1f %10.1f %8zu\n", size, way, s.messages_per_second,
                 s.median_us, s.p99_us, s.threads);
     ok &= s.ok;
   };
   print("thread pool reader", pool);
+#if MAILSLOT_BENCH_ASIO
+  print("asio async_read_string", through_asio);
+#endif
   print("thread in read_string", thread);
   return ok;
 }
@@ -496,8 +533,8 @@ int main(int argc, char** argv) {
   }
   const int listened = quick ? 20 : 2000;
   std::printf(
-      "listening on Windows' handle kind: the thread pool reader against a thread blocked in "
-      "read_string;\n%d messages one at a time (latency from WriteFile to the message in user "
+      "listening on Windows' handle kind: the thread pool reader and the asio server against a "
+      "thread blocked in read_string;\n%d messages one at a time (latency from WriteFile to the message in user "
       "code), then %d in a burst (messages/s)\n\n",
       listened, listened);
   std::printf("%8s  %-22s %12s %10s %10s %8s\n", "size", "way", "messages/s", "median us", "p99 us",

@@ -260,3 +260,30 @@ TEST_CASE("service prints the messages of both its slots and stops on Ctrl+C",
   CHECK_THAT(out, ContainsSubstring(b + ": for the second slot"));
   CHECK_THAT(out, ContainsSubstring("service: stopped"));
 }
+
+#if MAILSLOT_TEST_ASIO_SERVICE
+TEST_CASE("asio_service prints both slots' messages and its timer's reports, and stops on Ctrl+C",
+          "[examples][process][asio]") {
+  const std::string a = unique_slot_name("asio-service-a");
+  const std::string b = unique_slot_name("asio-service-b");
+  ::SetConsoleCtrlHandler(nullptr, FALSE);  // an earlier test's "ignore Ctrl+C" would be inherited
+  captured_process service(L"asio_service.exe", {wide(a), wide(b), L"100"}, {}, CREATE_NEW_CONSOLE);
+  REQUIRE(service.started());
+  REQUIRE(wait_for_slot(a));
+  REQUIRE(wait_for_slot(b));
+  mailslot::client::open(a).write("for the first slot");
+  mailslot::client::open(b).write("for the second slot");
+  std::this_thread::sleep_for(2s);  // time to print both, and a report after them
+  ::FreeConsole();
+  REQUIRE(::AttachConsole(service.id()) != FALSE);
+  ::SetConsoleCtrlHandler(nullptr, TRUE);
+  REQUIRE(::GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) != FALSE);
+  CHECK(service.wait() == 0);
+  ::FreeConsole();
+  const std::string out = service.output();
+  CHECK_THAT(out, ContainsSubstring(a + ": for the first slot"));
+  CHECK_THAT(out, ContainsSubstring(b + ": for the second slot"));
+  CHECK_THAT(out, ContainsSubstring("asio_service: 2 message(s) so far"));
+  CHECK_THAT(out, ContainsSubstring("asio_service: stopped after 2 message(s)"));
+}
+#endif

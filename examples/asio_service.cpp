@@ -1,0 +1,161 @@
+// asio_service: two mailslots and a timer served by one Asio io_context on
+// one thread, with C++20 coroutines (mailslot/asio.hpp). Each message is
+// printed as it arrives; the timer reports how many have arrived. Ctrl+C
+// stops it.
+//
+//   asio_service NAME1 NAME2 [REPORT_MS]     (REPORT_MS: the timer's period, default 1000)
+//
+// Windows' CreateMailslotW gives the asynchronous handle that the io_context's
+// completion port needs. Under Wine it gives a synchronous one, refused with
+// errc::synchronous_handle: the service then reads that slot on a thread of
+// its own and hands each message to the io_context (asio::post), and says so.
+
+#include <mailslot/asio.hpp>  // first: Asio must come before <windows.h>
+
+#include <asio/as_tuple.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <mailslot/mailslot.hpp>
+
+#include <windows.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+
+namespace {
+
+asio::io_context* running = nullptr;  // for the console handler
+
+BOOL WINAPI on_console_event(DWORD event) {
+  if (event == CTRL_C_EVENT || event == CTRL_BREAK_EVENT) {
+    running->stop();  // io_context::stop() may come from any thread
+    return TRUE;
+  }
+  return FALSE;
+}
+
+unsigned long received = 0;  // touched only on the io_context's thread
+
+void print(const mailslot::name& slot, std::string_view message) {
+  ++received;
+  std::printf("asio_service: %s: %.*s\n", slot.string().c_str(), static_cast<int>(message.size()),
+              message.data());
+  std::fflush(stdout);
+}
+
+// Reads one slot for as long as the io_context runs.
+asio::awaitable<void> serve(mailslot::asio::server& slot) {
+  for (;;) {
+    auto [ec, message] =
+        co_await slot.async_read_string(asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted) {
+      co_return;
+    }
+    if (ec) {
+      std::fprintf(stderr, "asio_service: %s: %s\n", slot.next_layer().name().string().c_str(),
+                   ec.message().c_str());
+      co_return;
+    }
+    print(slot.next_layer().name(), message);
+  }
+}
+
+// Reports every `period` how many messages have arrived.
+asio::awaitable<void> report(std::chrono::milliseconds period) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    timer.expires_after(period);
+    co_await timer.async_wait(asio::use_awaitable);
+    std::printf("asio_service: %lu message(s) so far\n", received);
+    std::fflush(stdout);
+  }
+}
+
+// Where Asio cannot read a slot (a synchronous handle, as under Wine): a
+// thread reads it and posts each message to the io_context.
+struct fallback {
+  mailslot::server server;
+  std::thread thread;
+
+  void start(asio::io_context& io) {
+    std::printf("asio_service: %s: synchronous handle, reading on a thread\n",
+                server.name().string().c_str());
+    thread = std::thread([this, &io] {
+      std::error_code ec;
+      for (;;) {
+        std::string message = server.read_string(ec);
+        if (ec) {
+          return;  // cancelled by stop()
+        }
+        asio::post(io, [this, message = std::move(message)] { print(server.name(), message); });
+      }
+    });
+  }
+  void stop() {
+    if (thread.joinable()) {
+      server.cancel();
+      thread.join();
+    }
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr, "usage: asio_service NAME1 NAME2 [REPORT_MS]\n");
+    return 2;
+  }
+  const long period = argc == 4 ? std::strtol(argv[3], nullptr, 10) : 1000;
+  if (period < 1 || period > 3'600'000) {
+    std::fprintf(stderr, "asio_service: REPORT_MS takes 1 to 3600000\n");
+    return 2;
+  }
+
+  asio::io_context io;
+  running = &io;
+  ::SetConsoleCtrlHandler(&on_console_event, TRUE);
+  std::array<mailslot::asio::server, 2> slots{mailslot::asio::server(io),
+                                              mailslot::asio::server(io)};
+  std::array<fallback, 2> fallbacks;
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    std::error_code ec;
+    mailslot::server server = mailslot::server::create(std::string_view(argv[i + 1]), {}, ec);
+    if (!ec) {
+      slots[i].assign(std::move(server), ec);
+      if (ec == mailslot::errc::synchronous_handle) {
+        fallbacks[i].server = std::move(server);
+        fallbacks[i].start(io);
+        ec.clear();
+      } else if (!ec) {
+        asio::co_spawn(io, serve(slots[i]), asio::detached);
+      }
+    }
+    if (ec) {
+      std::fprintf(stderr, "asio_service: %s: %s\n", argv[i + 1], ec.message().c_str());
+      return 1;
+    }
+  }
+  asio::co_spawn(io, report(std::chrono::milliseconds(period)), asio::detached);
+
+  std::printf("asio_service: listening on %s and %s (Ctrl+C stops)\n", argv[1], argv[2]);
+  std::fflush(stdout);
+  io.run();  // until Ctrl+C
+
+  for (auto& each : fallbacks) {
+    each.stop();
+  }
+  std::printf("asio_service: stopped after %lu message(s)\n", received);
+  return 0;
+}

@@ -1,0 +1,649 @@
+// The Asio server, written once for standalone Asio and Boost.Asio. No
+// include guard: mailslot/asio.hpp and mailslot/boost_asio.hpp each include
+// it once, with
+//   MAILSLOT_DETAIL_ASIO             the Asio namespace (::asio or ::boost::asio)
+//   MAILSLOT_DETAIL_ASIO_NAMESPACE   the namespace it defines in mailslot (asio or boost_asio)
+//   MAILSLOT_DETAIL_ASIO_ERROR_CODE  that Asio's error_code
+// and undefine them afterwards.
+
+namespace mailslot::MAILSLOT_DETAIL_ASIO_NAMESPACE {
+
+/// The error code this flavour of Asio reports. Library errors
+/// (mailslot::errc) and Win32 errors arrive in it; compare a library error
+/// as `ec == std::error_code(mailslot::errc::not_open)` or with
+/// `mailslot::condition`.
+using error_code = MAILSLOT_DETAIL_ASIO_ERROR_CODE;
+
+namespace detail {
+
+namespace net = MAILSLOT_DETAIL_ASIO;
+using mailslot::detail::port_binding;
+using mailslot::detail::port_registry;
+
+inline error_code from_std(const std::error_code& ec) noexcept { return error_code(ec); }
+
+inline error_code win32_error(DWORD code) noexcept {
+  return {static_cast<int>(code), net::error::get_system_category()};
+}
+
+inline bool is_win32(const error_code& ec, DWORD code) noexcept {
+  return ec.value() == static_cast<int>(code) && ec.category() == net::error::get_system_category();
+}
+
+/// The service each execution context gets: the registry of the handles bound
+/// to its port, whose reads it cancels when the context shuts down.
+class port_service final : public net::execution_context::service {
+ public:
+  using key_type = port_service;
+  static inline net::execution_context::id id;  // NOLINT(readability-identifier-naming)
+
+  explicit port_service(net::execution_context& context)
+      : net::execution_context::service(context) {}
+
+  [[nodiscard]] port_registry& registry() noexcept { return registry_; }
+
+ private:
+  void shutdown() override { registry_.shutdown(); }
+
+  port_registry registry_;
+};
+
+/// Binds `slot`'s handle to the completion port of `executor`'s context, or
+/// finds it bound there already. The association is made through Asio's own
+/// stream handle over a duplicate of the handle (CreateIoCompletionPort
+/// binds the file object, which both handles share), which is closed again.
+template <class Executor>
+port_binding* bind(const Executor& executor, mailslot::server& slot, std::error_code& ec) {
+  ec.clear();
+  if (!slot.is_open()) {
+    ec = errc::not_open;
+    return nullptr;
+  }
+  const HANDLE handle = slot.native_handle();
+  if (mailslot::detail::query_handle_kind(handle) != mailslot::detail::handle_kind::asynchronous) {
+    ec = errc::synchronous_handle;
+    return nullptr;
+  }
+  net::execution_context& context = net::query(executor, net::execution::context);
+  mailslot::detail::read_state& reads = mailslot::detail::server_access::state(slot);
+  bool made = false;
+  port_binding* binding = port_binding::find_or_make(reads, handle, &context, made, ec);
+  if (!made) {
+    return binding;
+  }
+  HANDLE duplicate = nullptr;
+  const HANDLE process = ::GetCurrentProcess();
+  if (::DuplicateHandle(process, handle, process, &duplicate, 0, FALSE, DUPLICATE_SAME_ACCESS) ==
+      FALSE) {
+    ec = mailslot::detail::last_error();
+    binding->release();
+    return nullptr;
+  }
+  net::windows::basic_stream_handle<Executor> associate(executor);
+  error_code associated;
+  associate.assign(duplicate, associated);
+  if (associated) {
+    ::CloseHandle(duplicate);
+    // Bound to another port already (one this library did not make).
+    ec = is_win32(associated, ERROR_INVALID_PARAMETER) ? make_error_code(errc::already_bound)
+                                                       : std::error_code(associated);
+    binding->release();
+    return nullptr;
+  }
+  error_code ignored;
+  associate.close(ignored);  // the duplicate only; the binding stays with the file object
+  binding->commit(reads, net::use_service<port_service>(context).registry());
+  return binding;
+}
+
+/// A reference to a binding, and the slot of the read an operation has in
+/// progress through it. Move-only: it travels with the operation.
+class read_ticket {
+ public:
+  explicit read_ticket(port_binding* binding) noexcept : binding_(binding) {
+    if (binding_ != nullptr) {
+      binding_->acquire();
+    }
+  }
+  read_ticket(read_ticket&& other) noexcept
+      : binding_(std::exchange(other.binding_, nullptr)),
+        slot_(std::exchange(other.slot_, nullptr)) {}
+  read_ticket(const read_ticket&) = delete;
+  read_ticket& operator=(const read_ticket&) = delete;
+  read_ticket& operator=(read_ticket&&) = delete;
+  ~read_ticket() { finish(); }
+
+  [[nodiscard]] port_binding* binding() const noexcept { return binding_; }
+  [[nodiscard]] port_binding::read_slot* slot() const noexcept { return slot_; }
+
+  /// The handle to read, or nullptr (errc::not_open).
+  [[nodiscard]] HANDLE handle() const noexcept {
+    return binding_ == nullptr ? nullptr : binding_->handle();
+  }
+
+  bool take_slot(std::error_code& ec) noexcept {
+    if (slot_ == nullptr) {
+      slot_ = binding_->begin_read(ec);
+    }
+    return slot_ != nullptr;
+  }
+
+  /// The operation is over (before its handler is called).
+  void finish() noexcept {
+    if (slot_ != nullptr) {
+      binding_->end_read(std::exchange(slot_, nullptr));
+    }
+    if (binding_ != nullptr) {
+      std::exchange(binding_, nullptr)->release();
+    }
+  }
+
+ private:
+  port_binding* binding_ = nullptr;
+  port_binding::read_slot* slot_ = nullptr;
+};
+
+/// What a read's cancellation slot holds: a reference to the binding (a
+/// signal emitted after the operation is gone reaches nothing) and which
+/// read of which slot to cancel.
+class cancel_handler {
+ public:
+  cancel_handler(port_binding* binding, port_binding::read_slot* slot) noexcept
+      : binding_(binding), slot_(slot), serial_(slot->serial) {
+    binding_->acquire();
+  }
+  cancel_handler(cancel_handler&& other) noexcept
+      : binding_(std::exchange(other.binding_, nullptr)), slot_(other.slot_),
+        serial_(other.serial_) {}
+  cancel_handler(const cancel_handler&) = delete;
+  cancel_handler& operator=(const cancel_handler&) = delete;
+  cancel_handler& operator=(cancel_handler&&) = delete;
+  ~cancel_handler() {
+    if (binding_ != nullptr) {
+      binding_->release();
+    }
+  }
+
+  void operator()(net::cancellation_type type) const noexcept {
+    if (type != net::cancellation_type::none && binding_ != nullptr) {
+      binding_->cancel(*slot_, serial_);
+    }
+  }
+
+ private:
+  port_binding* binding_;
+  port_binding::read_slot* slot_;
+  unsigned long serial_;
+};
+
+/// Where a read puts its message: the caller's buffer (a message that does
+/// not fit is an error, and stays queued), ...
+class buffer_sink {
+ public:
+  using result_type = std::size_t;
+  static constexpr bool grows = false;
+
+  explicit buffer_sink(net::mutable_buffer buffer) noexcept : buffer_(buffer) {}
+  bool offer(port_binding&, void*& data, std::size_t& size, std::error_code&) noexcept {
+    data = buffer_.data();
+    size = buffer_.size();
+    return true;
+  }
+  bool grow(std::size_t, std::error_code&) noexcept { return false; }
+  result_type take(port_binding&, std::size_t received) noexcept { return received; }
+  static result_type empty() noexcept { return 0; }
+
+ private:
+  net::mutable_buffer buffer_;
+};
+
+/// ... or a container of its own, sized to the message: offered about what
+/// recent messages needed; a message that does not fit stays queued while
+/// the container grows to its size (GetMailslotInfo), and is read again.
+/// The container is boxed: the operation moves while its ReadFile is
+/// outstanding, and a short std::string keeps its bytes inside itself.
+template <class Container>
+class container_sink {
+ public:
+  using result_type = Container;
+  static constexpr bool grows = true;
+
+  bool offer(port_binding& binding, void*& data, std::size_t& size, std::error_code& ec) noexcept {
+    if (!message_ && !allocate(binding, ec)) {
+      return false;
+    }
+    data = message_->data();
+    size = message_->size();
+    return true;
+  }
+
+  /// The next message needs `next` bytes.
+  bool grow(std::size_t next, std::error_code& ec) noexcept {
+    if (next <= message_->size()) {
+      return true;  // (another reader took it; read what comes next)
+    }
+    message_->clear();  // nothing to keep: growing copies nothing
+    return resize(*message_, next, ec);
+  }
+
+  result_type take(port_binding& binding, std::size_t received) noexcept {
+    binding.learn_size(received);
+    message_->resize(received);  // shrinking: no allocation, cannot throw
+    if (received * 2 < message_->capacity()) {
+      trim(*message_);
+    }
+    return std::move(*message_);
+  }
+  static result_type empty() noexcept { return Container(); }
+
+ private:
+  static constexpr std::size_t max_offer = std::size_t{64} << 10U;
+
+  bool allocate(port_binding& binding, std::error_code& ec) noexcept {
+    message_.reset(new (std::nothrow) Container());
+    if (!message_) {
+      ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+      return false;
+    }
+    return resize(*message_, (std::min)(binding.size_hint(), max_offer), ec);
+  }
+
+  static bool resize(Container& message, std::size_t size, std::error_code& ec) noexcept {
+#if MAILSLOT_HAS_EXCEPTIONS
+    try {
+      message.resize(size);
+    } catch (...) {  // std::bad_alloc, std::length_error: nothing was read
+      ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+      return false;
+    }
+#else
+    message.resize(size);
+    (void)ec;
+#endif
+    return true;
+  }
+
+  static void trim(Container& message) noexcept {
+#if MAILSLOT_HAS_EXCEPTIONS
+    try {
+      message.shrink_to_fit();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the message is whole either way
+    }
+#else
+    message.shrink_to_fit();
+#endif
+  }
+
+  std::unique_ptr<Container> message_;
+};
+
+/// One read operation: a ReadFile with its own OVERLAPPED (Asio's
+/// overlapped_ptr, completed through the context's port), started again
+/// when a container has grown, ended by the operation's cancellation slot
+/// or the server's cancel() with CancelIoEx on that OVERLAPPED only. A read
+/// whose message completed while it was being cancelled delivers the
+/// message: no message is ever taken and dropped.
+template <class Sink>
+class read_op {
+ public:
+  read_op(port_binding* binding, Sink sink) noexcept
+      : ticket_(binding), sink_(std::move(sink)) {}
+
+  /// Starts the operation (async_compose calls it first).
+  template <class Self>
+  void operator()(Self& self) {
+    start(self);
+  }
+
+  /// A ReadFile ended (through the port, or posted there when it failed at
+  /// once).
+  template <class Self>
+  void operator()(Self& self, error_code ec, std::size_t received) {
+    self.get_cancellation_state().slot().clear();
+    port_binding* binding = ticket_.binding();
+    if (binding != nullptr && ticket_.slot() != nullptr) {
+      binding->ended(*ticket_.slot());
+    }
+    if (!ec) {
+      auto message = sink_.take(*binding, received);
+      ticket_.finish();
+      self.complete(ec, std::move(message));
+      return;
+    }
+    if (Sink::grows && binding != nullptr && ticket_.slot() != nullptr &&
+        (is_win32(ec, ERROR_INSUFFICIENT_BUFFER) || is_win32(ec, ERROR_MORE_DATA)) &&
+        !binding->cancelled(*ticket_.slot())) {
+      std::error_code grown;
+      if (grow(grown)) {
+        start(self);
+        return;
+      }
+      ec = from_std(grown);
+    }
+    fail(self, ec);
+  }
+
+ private:
+  template <class Self>
+  void start(Self& self) {
+    std::error_code ec;
+    const HANDLE handle = ticket_.handle();
+    void* data = nullptr;
+    std::size_t size = 0;
+    if (handle == nullptr) {
+      ec = errc::not_open;
+    } else if (ticket_.take_slot(ec)) {
+      (void)sink_.offer(*ticket_.binding(), data, size, ec);
+    }
+    port_binding* binding = ticket_.binding();
+    port_binding::read_slot* slot = ticket_.slot();
+    if (!ec) {
+      auto cancellation = self.get_cancellation_state().slot();
+      if (cancellation.is_connected()) {
+        cancellation.template emplace<cancel_handler>(binding, slot);
+      }
+    }
+    if (ec) {  // completes through the executor, never inside the initiating call
+      net::post(net::append(std::move(self), from_std(ec), std::size_t{0}));
+      return;
+    }
+    // From here the operation lives in the OVERLAPPED's handler: touch only
+    // the locals. (Only Win32 codes go through the port, which keeps an
+    // error's category and value, not a library error_code as Boost holds it.)
+    const auto executor = self.get_io_executor();
+    net::windows::overlapped_ptr read(executor, std::move(self));
+    if (!binding->starting(*slot, read.get())) {
+      read.complete(win32_error(ERROR_OPERATION_ABORTED), 0);
+      return;
+    }
+    // A message is at most 2^32 - 1 bytes; a larger buffer is not needed.
+    const auto capacity = static_cast<DWORD>((std::min)(size, std::size_t{MAXDWORD}));
+    if (::ReadFile(handle, data, capacity, nullptr, read.get()) == FALSE) {
+      const DWORD error = ::GetLastError();
+      if (error != ERROR_IO_PENDING) {
+        binding->ended(*slot);
+        read.complete(win32_error(error), 0);  // no packet comes for an immediate failure
+        return;
+      }
+    }
+    read.release();  // the packet comes, also for an immediate success
+  }
+
+  // The next message did not fit: grow to its size; it stays queued.
+  bool grow(std::error_code& ec) noexcept {
+    DWORD next = 0;
+    const HANDLE handle = ticket_.handle();
+    if (handle == nullptr) {
+      ec = errc::not_open;
+      return false;
+    }
+    if (::GetMailslotInfo(handle, nullptr, &next, nullptr, nullptr) == FALSE) {
+      ec = mailslot::detail::last_error();
+      return false;
+    }
+    return next == MAILSLOT_NO_MESSAGE || sink_.grow(next, ec);
+  }
+
+  template <class Self>
+  void fail(Self& self, error_code ec) {
+    ticket_.finish();
+    self.complete(ec, Sink::empty());
+  }
+
+  read_ticket ticket_;
+  Sink sink_;
+};
+
+}  // namespace detail
+
+/// A mailslot server read through an Asio execution context: each message
+/// arrives whole, exactly sized, through the context's I/O completion port,
+/// and completes an Asio operation, so callbacks, futures, `deferred` and
+/// C++20 coroutines (`use_awaitable`) all read it.
+///
+///   mailslot::asio::server slot(io, mailslot::server::create(name));
+///   std::string message = co_await slot.async_read_string(asio::use_awaitable);
+///
+/// The server adopts a mailslot::server whose handle is asynchronous (the
+/// one Windows' CreateMailslotW makes; Wine's is synchronous and refused with
+/// errc::synchronous_handle) and binds that handle to the context's port for
+/// the handle's life: a handle read here cannot later be read by a
+/// thread_pool_reader or through another context (errc::already_bound); it
+/// can be given back (release()) and adopted again on the same context.
+///
+/// Every read is one ReadFile with its own OVERLAPPED; messages are never
+/// joined or split. Several reads may be outstanding; Windows hands messages
+/// to them in the order they were started, but their handlers may run in
+/// any order on a context run by several threads. The slot's read timeout
+/// applies to each read as to server::read (ERROR_SEM_TIMEOUT,
+/// mailslot::condition::timed_out); a slot made to wait forever waits until
+/// a message comes or the read is cancelled.
+///
+/// Cancellation: per operation through its cancellation slot (terminal,
+/// partial and total alike: a cancelled read has taken nothing), or all at
+/// once with cancel(). A cancelled read completes with
+/// `asio::error::operation_aborted`; one whose message arrived first
+/// completes with the message. When the context shuts down (is destroyed)
+/// with reads outstanding, they are cancelled, so that messages written
+/// afterwards stay queued; a message that a read had already taken when the
+/// context stopped running is delivered if the context runs again, and is
+/// dropped with its handler, as Asio drops any handler, if the context is
+/// destroyed instead. To keep every message, cancel and run the context
+/// until the reads are done.
+///
+/// Thread safety: as Asio's I/O objects, distinct objects may be used
+/// concurrently; one object only from one thread (or strand) at a time.
+/// The object may outlive its context; it can then only be closed, released
+/// or destroyed.
+template <class Executor = detail::net::any_io_executor>
+class basic_server {
+ public:
+  /// The executor the server's operations complete on by default.
+  using executor_type = Executor;
+
+  /// The same server type on another executor.
+  template <class OtherExecutor>
+  struct rebind_executor {
+    /// The rebound type.
+    using other = basic_server<OtherExecutor>;
+  };
+
+  /// A server that reads nothing yet (see assign()).
+  explicit basic_server(const executor_type& executor) noexcept : executor_(executor) {}
+
+  /// A server that reads nothing yet, on `context`'s executor.
+  template <class ExecutionContext,
+            std::enable_if_t<std::is_convertible_v<ExecutionContext&,
+                                                   detail::net::execution_context&>,
+                             int> = 0>
+  explicit basic_server(ExecutionContext& context) : executor_(context.get_executor()) {}
+
+#if MAILSLOT_HAS_EXCEPTIONS
+  /// Adopts `slot` (see assign()); throws std::system_error.
+  basic_server(const executor_type& executor, mailslot::server slot) : executor_(executor) {
+    assign(std::move(slot));
+  }
+
+  /// Adopts `slot` on `context`'s executor (see assign()); throws std::system_error.
+  template <class ExecutionContext,
+            std::enable_if_t<std::is_convertible_v<ExecutionContext&,
+                                                   detail::net::execution_context&>,
+                             int> = 0>
+  basic_server(ExecutionContext& context, mailslot::server slot) : executor_(context.get_executor()) {
+    assign(std::move(slot));
+  }
+#endif
+
+  basic_server(const basic_server&) = delete;
+  basic_server& operator=(const basic_server&) = delete;
+
+  /// Takes `other`'s slot and outstanding reads; `other` is left not open.
+  basic_server(basic_server&& other) noexcept
+      : executor_(other.executor_),
+        slot_(std::move(other.slot_)),
+        binding_(std::exchange(other.binding_, nullptr)) {}
+
+  /// Closes this server (see close()), then takes `other`'s slot.
+  basic_server& operator=(basic_server&& other) noexcept {
+    if (this != &other) {
+      std::error_code ignored;
+      close(ignored);
+      executor_ = other.executor_;
+      slot_ = std::move(other.slot_);
+      binding_ = std::exchange(other.binding_, nullptr);
+    }
+    return *this;
+  }
+
+  /// Cancels the outstanding reads and closes the slot (see close()).
+  ~basic_server() {
+    std::error_code ignored;
+    close(ignored);
+  }
+
+  /// The executor the server's operations complete on by default.
+  [[nodiscard]] executor_type get_executor() const noexcept { return executor_; }
+
+  /// Adopts `slot` and binds its handle to the context's completion port
+  /// (CreateIoCompletionPort, once for the handle's life). A server already
+  /// open is closed first. On failure `slot` is left with the caller.
+  /// \param slot  an open server with an asynchronous handle
+  /// \param ec    cleared on success; otherwise errc::not_open,
+  ///              errc::synchronous_handle, errc::already_bound (the handle
+  ///              is bound to a thread pool reader, another context, or a
+  ///              context that no longer exists), or the Win32 error
+  void assign(mailslot::server&& slot, std::error_code& ec) noexcept {
+    std::error_code ignored;
+    close(ignored);
+    binding_ = detail::bind(executor_, slot, ec);
+    if (!ec) {
+      slot_ = std::move(slot);
+    }
+  }
+
+#if MAILSLOT_HAS_EXCEPTIONS
+  /// assign(); throws std::system_error naming the slot.
+  void assign(mailslot::server&& slot) {
+    std::error_code ec;
+    assign(std::move(slot), ec);
+    mailslot::detail::throw_if(ec, "read mailslot through asio", slot.name().string());
+  }
+#endif
+
+  /// True if the server has a slot to read.
+  [[nodiscard]] bool is_open() const noexcept { return slot_.is_open(); }
+
+  /// The adopted mailslot::server: for info(), name(), set_read_timeout(),
+  /// and for synchronous reads, which wait on an event of their own and
+  /// never take a message through the port. Close, release or move the
+  /// asio server, not this one.
+  [[nodiscard]] mailslot::server& next_layer() noexcept { return slot_; }
+  /// The adopted mailslot::server.
+  [[nodiscard]] const mailslot::server& next_layer() const noexcept { return slot_; }
+
+  /// Reads the next message into `buffer` (ReadFile). Completes with
+  /// `(error_code, std::size_t bytes)`. A message larger than the buffer is
+  /// not read: the operation fails with ERROR_INSUFFICIENT_BUFFER
+  /// (mailslot::condition::buffer_too_small) and the message stays queued.
+  /// The buffer must stay valid until the operation completes.
+  /// \param buffer  where the message goes
+  /// \param token   the completion token (a handler, `use_future`,
+  ///                `deferred`, `use_awaitable`, ...)
+  /// \return what the token makes of the operation
+  template <class CompletionToken = detail::net::default_completion_token_t<executor_type>>
+  auto async_read(detail::net::mutable_buffer buffer,
+                  CompletionToken&& token = detail::net::default_completion_token_t<executor_type>()) {
+    return start<void(error_code, std::size_t)>(detail::buffer_sink(buffer),
+                                                 std::forward<CompletionToken>(token));
+  }
+
+  /// Reads the next message into a new std::string of exactly its size.
+  /// Completes with `(error_code, std::string)`; nothing is lost when the
+  /// string has to grow (the message stays queued meanwhile), or when an
+  /// allocation fails (ERROR_NOT_ENOUGH_MEMORY).
+  /// \param token  the completion token
+  /// \return what the token makes of the operation
+  template <class CompletionToken = detail::net::default_completion_token_t<executor_type>>
+  auto async_read_string(
+      CompletionToken&& token = detail::net::default_completion_token_t<executor_type>()) {
+    return start<void(error_code, std::string)>(detail::container_sink<std::string>(),
+                                                std::forward<CompletionToken>(token));
+  }
+
+  /// Reads the next message into a new std::vector<std::byte> of exactly its
+  /// size; as async_read_string().
+  /// \param token  the completion token
+  /// \return what the token makes of the operation
+  template <class CompletionToken = detail::net::default_completion_token_t<executor_type>>
+  auto async_read_bytes(
+      CompletionToken&& token = detail::net::default_completion_token_t<executor_type>()) {
+    return start<void(error_code, std::vector<std::byte>)>(
+        detail::container_sink<std::vector<std::byte>>(), std::forward<CompletionToken>(token));
+  }
+
+  /// Cancels every outstanding read of this server (CancelIoEx on each
+  /// read's own OVERLAPPED); they complete with
+  /// `asio::error::operation_aborted`, or with the message that arrived
+  /// first. Reads started afterwards are not affected.
+  void cancel() noexcept {
+    if (binding_ != nullptr) {
+      binding_->cancel_all();
+    }
+  }
+
+  /// Cancels the outstanding reads, then closes the slot (CloseHandle; the
+  /// handle's binding ends with it). The reads complete afterwards, through
+  /// the context. Final: the server is not open afterwards, even on error.
+  /// \param ec  cleared on success; otherwise the Win32 error of CloseHandle
+  void close(std::error_code& ec) noexcept {
+    ec.clear();
+    cancel();
+    if (slot_.is_open()) {
+      slot_.close(ec);
+    }
+    drop_binding();
+  }
+
+#if MAILSLOT_HAS_EXCEPTIONS
+  /// close(); throws std::system_error.
+  void close() {
+    const mailslot::name name = slot_.name();
+    std::error_code ec;
+    close(ec);
+    mailslot::detail::throw_if(ec, "close mailslot", name.string());
+  }
+#endif
+
+  /// Cancels the outstanding reads and gives the slot back; this server is
+  /// not open afterwards. The handle stays bound to this context's port (as
+  /// Windows has it): read it synchronously (its reads wait on an event of
+  /// their own, never on the port), or adopt it again on this context.
+  /// \return the slot
+  [[nodiscard]] mailslot::server release() noexcept {
+    cancel();
+    drop_binding();
+    return std::move(slot_);
+  }
+
+ private:
+  template <class Signature, class Sink, class CompletionToken>
+  auto start(Sink sink, CompletionToken&& token) {
+    return detail::net::async_compose<CompletionToken, Signature>(
+        detail::read_op<Sink>(binding_, std::move(sink)), token, executor_);
+  }
+
+  void drop_binding() noexcept {
+    if (binding_ != nullptr) {
+      std::exchange(binding_, nullptr)->release();
+    }
+  }
+
+  executor_type executor_;
+  mailslot::server slot_;
+  detail::port_binding* binding_ = nullptr;  // this object's reference
+};
+
+/// A server on Asio's polymorphic I/O executor.
+using server = basic_server<>;
+
+}  // namespace mailslot::MAILSLOT_DETAIL_ASIO_NAMESPACE

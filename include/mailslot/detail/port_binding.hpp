@@ -1,0 +1,325 @@
+#ifndef MAILSLOT_DETAIL_PORT_BINDING_HPP
+#define MAILSLOT_DETAIL_PORT_BINDING_HPP
+
+// What an I/O completion port reader (mailslot/asio.hpp, mailslot/boost_asio.hpp)
+// keeps of a server's handle, free of any Asio type: which execution context's
+// port the handle is bound to, the reads outstanding through it (so that they
+// can be cancelled one by one, all at once, or when the context goes), and the
+// registry through which a context finds its bindings when it shuts down.
+//
+// Windows binds a handle to one completion port for the handle's life (and
+// Wine cannot undo it either: FileReplaceCompletionInformation is not
+// implemented), so the binding belongs to the handle: the server keeps it
+// (read_state::bind) until the handle closes, whatever object reads it.
+
+#include <mailslot/detail/read.hpp>
+#include <mailslot/detail/windows.hpp>
+#include <mailslot/error.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <new>
+#include <system_error>
+#include <utility>
+
+namespace mailslot::detail {
+
+class port_binding;
+
+/// The bindings made for one execution context (its Asio service holds
+/// one). When the context shuts down, every read outstanding through its
+/// port is cancelled, so that the context's drain ends and no later message
+/// is taken by a read whose handler will never run.
+class port_registry {
+ public:
+  port_registry() noexcept = default;
+  port_registry(const port_registry&) = delete;
+  port_registry& operator=(const port_registry&) = delete;
+  ~port_registry() { shutdown(); }
+
+  /// The context is going: cancel what is outstanding, forget every binding.
+  inline void shutdown() noexcept;
+
+ private:
+  friend class port_binding;
+  // One lock for every registry: a binding may outlive its context, and
+  // then must not reach for the registry's own lock.
+  static SRWLOCK& lock() noexcept {
+    static SRWLOCK instance = SRWLOCK_INIT;
+    return instance;
+  }
+  port_binding* first_ = nullptr;
+};
+
+/// A handle's binding to the completion port of one execution context.
+/// Kept alive by the server (until its handle closes), by each reader object
+/// that adopted the server, and by each operation in progress.
+class port_binding final : public async_binding {
+ public:
+  /// One outstanding read (a ReadFile with its OVERLAPPED), as cancel() sees
+  /// it. Slots are reused: in steady state a read allocates none.
+  struct read_slot {
+    OVERLAPPED* overlapped = nullptr;  // while the ReadFile is outstanding
+    bool cancelled = false;            // cancel() came for this read
+    unsigned long serial = 0;          // which read it is (slots are reused)
+    read_slot* next = nullptr;         // in the active or the free list
+    read_slot* previous = nullptr;     // in the active list
+  };
+
+  /// The binding of `handle` to `context`'s port: the server's existing one
+  /// (another reference), or a new one that the caller associates with the
+  /// port and then commits. errc::already_bound if the handle is bound
+  /// elsewhere (a thread pool reader, another context, or a context that no
+  /// longer exists).
+  static port_binding* find_or_make(read_state& reads, HANDLE handle, const void* context,
+                                    bool& made, std::error_code& ec) noexcept {
+    made = false;
+    if (async_binding* existing = reads.binding()) {
+      auto* bound = existing->is(&tag) ? static_cast<port_binding*>(existing) : nullptr;
+      if (bound == nullptr || !bound->bound_to(context)) {
+        ec = errc::already_bound;
+        return nullptr;
+      }
+      bound->acquire();
+      return bound;
+    }
+    auto* binding = new (std::nothrow) port_binding(handle, context);
+    if (binding == nullptr) {
+      ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+      return nullptr;
+    }
+    made = true;
+    return binding;
+  }
+
+  /// After the handle was associated with the port: the server keeps the
+  /// binding, and the context's registry learns of it.
+  void commit(read_state& reads, port_registry& registry) noexcept {
+    acquire();  // the server's reference
+    reads.bind(this);
+    ::AcquireSRWLockExclusive(&port_registry::lock());
+    registry_ = &registry;
+    next_bound_ = registry.first_;
+    if (next_bound_ != nullptr) {
+      next_bound_->previous_bound_ = this;
+    }
+    registry.first_ = this;
+    ::ReleaseSRWLockExclusive(&port_registry::lock());
+  }
+
+  void acquire() noexcept { references_.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (references_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      delete this;
+    }
+  }
+
+  /// The handle is closed (or the server gave it away): no read starts any
+  /// more, and the server's reference goes.
+  void unbind() noexcept override {
+    ::AcquireSRWLockExclusive(&lock_);
+    handle_ = nullptr;
+    ::ReleaseSRWLockExclusive(&lock_);
+    release();
+  }
+
+  /// The handle to read, or nullptr once it is closed.
+  [[nodiscard]] HANDLE handle() const noexcept {
+    ::AcquireSRWLockShared(&lock_);
+    const HANDLE handle = handle_;
+    ::ReleaseSRWLockShared(&lock_);
+    return handle;
+  }
+
+  /// A slot for a read about to start; nullptr (and `ec`) if none could be
+  /// allocated.
+  read_slot* begin_read(std::error_code& ec) noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    read_slot* slot = free_;
+    if (slot != nullptr) {
+      free_ = slot->next;
+    }
+    ::ReleaseSRWLockExclusive(&lock_);
+    if (slot == nullptr) {
+      slot = new (std::nothrow) read_slot;
+      if (slot == nullptr) {
+        ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+        return nullptr;
+      }
+    }
+    *slot = read_slot{};
+    ::AcquireSRWLockExclusive(&lock_);
+    slot->serial = ++serial_;
+    slot->next = active_;
+    if (active_ != nullptr) {
+      active_->previous = slot;
+    }
+    active_ = slot;
+    ::ReleaseSRWLockExclusive(&lock_);
+    return slot;
+  }
+
+  /// Just before ReadFile: the read's OVERLAPPED, for cancel(). False if the
+  /// read was cancelled before it could start (between two ReadFiles of one
+  /// operation): then it must not start.
+  [[nodiscard]] bool starting(read_slot& slot, OVERLAPPED* overlapped) noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    const bool go = !slot.cancelled;
+    slot.overlapped = go ? overlapped : nullptr;
+    ::ReleaseSRWLockExclusive(&lock_);
+    return go;
+  }
+
+  /// The ReadFile has ended (its completion is being handled, or it failed
+  /// at once): cancel() no longer reaches for its OVERLAPPED.
+  void ended(read_slot& slot) noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    slot.overlapped = nullptr;
+    ::ReleaseSRWLockExclusive(&lock_);
+  }
+
+  /// True if cancel() came for this read.
+  [[nodiscard]] bool cancelled(const read_slot& slot) const noexcept {
+    ::AcquireSRWLockShared(&lock_);
+    const bool result = slot.cancelled;
+    ::ReleaseSRWLockShared(&lock_);
+    return result;
+  }
+
+  /// The operation is over: its slot goes back to the free list.
+  void end_read(read_slot* slot) noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    unlink(slot);
+    slot->serial = 0;
+    slot->next = free_;
+    free_ = slot;
+    ::ReleaseSRWLockExclusive(&lock_);
+  }
+
+  /// Cancels one read (`serial`: the read the slot held when the
+  /// cancellation was set up; a later one is left alone): its ReadFile in
+  /// progress (CancelIoEx with its own OVERLAPPED, so no other read of the
+  /// handle is touched), or the next one it would start.
+  void cancel(read_slot& slot, unsigned long serial) noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    if (slot.serial == serial) {
+      cancel_locked(slot);
+    }
+    ::ReleaseSRWLockExclusive(&lock_);
+  }
+
+  /// Cancels every read in progress through this binding.
+  void cancel_all() noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    for (read_slot* slot = active_; slot != nullptr; slot = slot->next) {
+      cancel_locked(*slot);
+    }
+    ::ReleaseSRWLockExclusive(&lock_);
+  }
+
+  /// Recent message sizes, for the first offer of an owned read.
+  [[nodiscard]] std::size_t size_hint() const noexcept {
+    return size_hint_.load(std::memory_order_relaxed);
+  }
+  void learn_size(std::size_t received) noexcept {
+    const std::size_t hint = size_hint();
+    size_hint_.store((std::max)(received, hint - hint / 8), std::memory_order_relaxed);
+  }
+
+ private:
+  friend class port_registry;
+  static constexpr char tag = 0;  // what is(&tag) recognises
+
+  port_binding(HANDLE handle, const void* context) noexcept
+      : async_binding(&tag), handle_(handle), context_(context) {}
+  ~port_binding() {
+    ::AcquireSRWLockExclusive(&port_registry::lock());
+    if (registry_ != nullptr) {
+      unregister_locked();
+    }
+    ::ReleaseSRWLockExclusive(&port_registry::lock());
+    while (free_ != nullptr) {
+      delete std::exchange(free_, free_->next);
+    }
+    // (No read is active: each holds a reference.)
+  }
+
+  [[nodiscard]] bool bound_to(const void* context) const noexcept {
+    ::AcquireSRWLockShared(&lock_);
+    const bool same = context_ != nullptr && context_ == context;
+    ::ReleaseSRWLockShared(&lock_);
+    return same;
+  }
+
+  void cancel_locked(read_slot& slot) noexcept {
+    slot.cancelled = true;
+    if (slot.overlapped != nullptr && handle_ != nullptr) {
+      ::CancelIoEx(handle_, slot.overlapped);  // may have completed meanwhile: then it is delivered
+    }
+  }
+
+  void unlink(read_slot* slot) noexcept {
+    if (slot->previous != nullptr) {
+      slot->previous->next = slot->next;
+    } else {
+      active_ = slot->next;
+    }
+    if (slot->next != nullptr) {
+      slot->next->previous = slot->previous;
+    }
+  }
+
+  // Under the registry lock.
+  void unregister_locked() noexcept {
+    if (previous_bound_ != nullptr) {
+      previous_bound_->next_bound_ = next_bound_;
+    } else {
+      registry_->first_ = next_bound_;
+    }
+    if (next_bound_ != nullptr) {
+      next_bound_->previous_bound_ = previous_bound_;
+    }
+    registry_ = nullptr;
+    next_bound_ = previous_bound_ = nullptr;
+  }
+
+  // The context is going (under the registry lock): its port with it. The
+  // handle stays bound to that dead port, so no context can bind it again.
+  void context_gone() noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    context_ = nullptr;
+    for (read_slot* slot = active_; slot != nullptr; slot = slot->next) {
+      cancel_locked(*slot);
+    }
+    ::ReleaseSRWLockExclusive(&lock_);
+    unregister_locked();
+  }
+
+  std::atomic<long> references_{1};  // the creator's
+  mutable SRWLOCK lock_ = SRWLOCK_INIT;
+  // Under lock_:
+  HANDLE handle_;
+  const void* context_;  // the execution context whose port it is; nullptr once it is gone
+  read_slot* active_ = nullptr;
+  read_slot* free_ = nullptr;
+  unsigned long serial_ = 0;
+  // Under the registry lock:
+  port_registry* registry_ = nullptr;
+  port_binding* next_bound_ = nullptr;
+  port_binding* previous_bound_ = nullptr;
+
+  std::atomic<std::size_t> size_hint_{4096};
+};
+
+inline void port_registry::shutdown() noexcept {
+  ::AcquireSRWLockExclusive(&lock());
+  while (first_ != nullptr) {
+    first_->context_gone();
+  }
+  ::ReleaseSRWLockExclusive(&lock());
+}
+
+}  // namespace mailslot::detail
+
+#endif

@@ -1,0 +1,677 @@
+// The Asio integration, with standalone Asio and with Boost.Asio: every
+// completion token, cancellation, the context going with reads outstanding,
+// and what is refused. The slots are Windows' kind (asynchronous; see
+// support/slot_kinds.hpp): Wine's CreateMailslotW handle is refused.
+
+#include <mailslot/asio.hpp>        // (Asio before <windows.h>)
+#include <mailslot/boost_asio.hpp>  // both in one program
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/deferred.hpp>
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/use_future.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_future.hpp>
+#if defined(__cpp_impl_coroutine)
+#  include <asio/awaitable.hpp>
+#  include <asio/co_spawn.hpp>
+#  include <asio/detached.hpp>
+#  include <asio/use_awaitable.hpp>
+#  include <boost/asio/awaitable.hpp>
+#  include <boost/asio/co_spawn.hpp>
+#  include <boost/asio/detached.hpp>
+#  include <boost/asio/use_awaitable.hpp>
+#endif
+
+#include <mailslot/mailslot.hpp>
+#include <mailslot/thread_pool_reader.hpp>
+
+#include <support/slot_kinds.hpp>
+
+#include <catch2/catch_template_test_macros.hpp>
+#include <catch2/catch_test_macros.hpp>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <future>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+using namespace std::chrono_literals;
+using mailslot_test::nt_create_mailslot;
+using mailslot_test::unique_slot_name;
+using mailslot_test::with_timeout;
+
+namespace {
+
+// What the tests need of each flavour of Asio.
+struct standalone {
+  using io_context = ::asio::io_context;
+  using server = mailslot::asio::server;
+  using error_code = std::error_code;
+  using cancellation_signal = ::asio::cancellation_signal;
+  using cancellation_type = ::asio::cancellation_type;
+  static constexpr const auto& use_future = ::asio::use_future;
+  static constexpr const auto& deferred = ::asio::deferred;
+  static ::asio::mutable_buffer buffer(void* data, std::size_t size) {
+    return ::asio::buffer(data, size);
+  }
+  template <class Token>
+  static auto with_slot(cancellation_signal& signal, Token&& token) {
+    return ::asio::bind_cancellation_slot(signal.slot(), std::forward<Token>(token));
+  }
+  static error_code aborted() { return ::asio::error::operation_aborted; }
+  template <class Handler>
+  static void post(io_context& io, Handler&& handler) {
+    ::asio::post(io, std::forward<Handler>(handler));
+  }
+#if defined(__cpp_impl_coroutine)
+  template <class T>
+  using awaitable = ::asio::awaitable<T>;
+  static constexpr const auto& use_awaitable = ::asio::use_awaitable;
+  template <class Awaitable, class Token>
+  static void co_spawn(io_context& io, Awaitable&& work, Token&& token) {
+    ::asio::co_spawn(io, std::forward<Awaitable>(work), std::forward<Token>(token));
+  }
+#endif
+};
+
+struct boost_flavour {
+  using io_context = ::boost::asio::io_context;
+  using server = mailslot::boost_asio::server;
+  using error_code = ::boost::system::error_code;
+  using cancellation_signal = ::boost::asio::cancellation_signal;
+  using cancellation_type = ::boost::asio::cancellation_type;
+  static constexpr const auto& use_future = ::boost::asio::use_future;
+  static constexpr const auto& deferred = ::boost::asio::deferred;
+  static ::boost::asio::mutable_buffer buffer(void* data, std::size_t size) {
+    return ::boost::asio::buffer(data, size);
+  }
+  template <class Token>
+  static auto with_slot(cancellation_signal& signal, Token&& token) {
+    return ::boost::asio::bind_cancellation_slot(signal.slot(), std::forward<Token>(token));
+  }
+  static error_code aborted() { return ::boost::asio::error::operation_aborted; }
+  template <class Handler>
+  static void post(io_context& io, Handler&& handler) {
+    ::boost::asio::post(io, std::forward<Handler>(handler));
+  }
+#if defined(__cpp_impl_coroutine)
+  template <class T>
+  using awaitable = ::boost::asio::awaitable<T>;
+  static constexpr const auto& use_awaitable = ::boost::asio::use_awaitable;
+  template <class Awaitable, class Token>
+  static void co_spawn(io_context& io, Awaitable&& work, Token&& token) {
+    ::boost::asio::co_spawn(io, std::forward<Awaitable>(work), std::forward<Token>(token));
+  }
+#endif
+};
+
+#define MAILSLOT_TEST_ASIO_FLAVOURS standalone, boost_flavour
+
+// A Windows-kind slot for a fresh name, waiting forever unless told.
+mailslot::server windows_kind_slot(const std::string& name,
+                                   std::chrono::milliseconds timeout = mailslot::wait_forever) {
+  return nt_create_mailslot::create(name, with_timeout(timeout));
+}
+
+std::string pattern(std::size_t size, unsigned seed) {
+  std::string text(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) {
+    text[i] = static_cast<char>('a' + (i * 7 + seed) % 26);
+  }
+  return text;
+}
+
+// Runs `io` until `done` or 10 s have passed (a hang fails the test, not the run).
+template <class IoContext, class Done>
+void run_until(IoContext& io, Done done) {
+  const auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (!done() && std::chrono::steady_clock::now() < give_up) {
+    io.run_one_for(50ms);
+  }
+  REQUIRE(done());
+}
+
+// The messages still queued in `slot`, read synchronously.
+std::vector<std::string> drain(mailslot::server& slot) {
+  std::vector<std::string> messages;
+  while (auto message = slot.try_read_string(0ms)) {
+    messages.push_back(*message);
+  }
+  return messages;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("an asio server reads whole messages through callbacks, exactly sized",
+                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-callbacks");
+  typename F::server slot(io, windows_kind_slot(name));
+  REQUIRE(slot.is_open());
+  mailslot::client writer = mailslot::client::open(name);
+
+  const std::vector<std::string> sent = {"first", "", pattern(100'000, 3), pattern(424, 1)};
+  for (const auto& message : sent) {
+    writer.write(message);
+  }
+
+  std::vector<std::string> strings;
+  std::vector<std::vector<std::byte>> bytes;
+  std::array<char, 16> buffer{};
+  std::size_t into_buffer = 0;
+  int done = 0;
+  slot.async_read(F::buffer(buffer.data(), buffer.size()),
+                  [&](const typename F::error_code& ec, std::size_t size) {
+                    CHECK_FALSE(ec);
+                    into_buffer = size;
+                    ++done;
+                  });
+  CHECK(done == 0);  // never inside the initiating call, even with a message waiting
+  run_until(io, [&] { return done == 1; });
+  slot.async_read_bytes([&](const typename F::error_code& ec, std::vector<std::byte> message) {
+    CHECK_FALSE(ec);
+    bytes.push_back(std::move(message));
+    ++done;
+  });
+  run_until(io, [&] { return done == 2; });
+  for (int i = 0; i < 2; ++i) {
+    slot.async_read_string([&](const typename F::error_code& ec, std::string message) {
+      CHECK_FALSE(ec);
+      strings.push_back(std::move(message));
+      ++done;
+    });
+    run_until(io, [&, i] { return done == 3 + i; });
+  }
+
+  CHECK(std::string(buffer.data(), into_buffer) == sent[0]);
+  REQUIRE(bytes.size() == 1);
+  CHECK(bytes[0].empty());
+  REQUIRE(strings.size() == 2);
+  CHECK(strings[0] == sent[2]);  // grown from the first offer; nothing lost
+  CHECK(strings[1] == sent[3]);
+  CHECK(strings[1].capacity() < 2 * strings[1].size() + 32);  // exactly sized, not 100 KB
+}
+
+TEMPLATE_TEST_CASE("an asio read into a buffer too small fails and leaves the message queued",
+                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-small");
+  typename F::server slot(io, windows_kind_slot(name));
+  mailslot::client::open(name).write("twelve bytes");
+
+  std::array<char, 4> small{};
+  std::optional<typename F::error_code> result;
+  slot.async_read(F::buffer(small.data(), small.size()),
+                  [&](const typename F::error_code& ec, std::size_t) { result = ec; });
+  run_until(io, [&] { return result.has_value(); });
+  CHECK(std::error_code(*result) == mailslot::condition::buffer_too_small);
+
+  std::optional<std::string> message;
+  slot.async_read_string(
+      [&](const typename F::error_code& ec, std::string m) { message = ec ? "error" : m; });
+  run_until(io, [&] { return message.has_value(); });
+  CHECK(*message == "twelve bytes");
+}
+
+TEMPLATE_TEST_CASE("asio reads complete through futures and deferred operations", "[asio]",
+                   MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-future");
+  typename F::server slot(io, windows_kind_slot(name));
+  mailslot::client writer = mailslot::client::open(name);
+
+  std::future<std::string> future = slot.async_read_string(F::use_future);
+  std::thread runner([&] { io.run_for(10s); });
+  writer.write("by future");
+  REQUIRE(future.wait_for(10s) == std::future_status::ready);
+  CHECK(future.get() == "by future");
+  io.stop();
+  runner.join();
+  io.restart();
+
+  auto operation = slot.async_read_bytes(F::deferred);  // nothing starts yet
+  writer.write("deferred");
+  writer.write("after");
+  std::optional<std::string> got;
+  std::move(operation)([&](const typename F::error_code& ec, std::vector<std::byte> message) {
+    CHECK_FALSE(ec);
+    got = std::string(reinterpret_cast<const char*>(message.data()), message.size());
+  });
+  run_until(io, [&] { return got.has_value(); });
+  CHECK(*got == "deferred");
+  CHECK(drain(slot.next_layer()) == std::vector<std::string>{"after"});
+}
+
+#if defined(__cpp_impl_coroutine)
+namespace {
+template <class F>
+typename F::template awaitable<void> read_all(typename F::server& slot, std::size_t count,
+                                              std::vector<std::string>& received) {
+  while (received.size() < count) {
+    received.push_back(co_await slot.async_read_string(F::use_awaitable));
+  }
+}
+}  // namespace
+
+// The README's example, as shown (its slot made the way Windows' CreateMailslotW
+// makes it, so that it runs under Wine too).
+namespace readme {
+std::vector<std::string> handled;
+void handle(const std::string& message) { handled.push_back(message); }
+
+asio::awaitable<void> serve(mailslot::asio::server& slot) {
+  for (;;) {
+    std::string message = co_await slot.async_read_string(asio::use_awaitable);
+    handle(message);
+  }
+}
+}  // namespace readme
+
+TEST_CASE("the README's Asio example serves a slot from a coroutine", "[asio][coroutine][readme]") {
+  const std::string name = unique_slot_name("asio-readme");
+  asio::io_context io;
+  mailslot::asio::server slot(io, windows_kind_slot(name));
+  asio::co_spawn(io, readme::serve(slot), asio::detached);
+  mailslot::client writer = mailslot::client::open(name);
+  writer.write("first");
+  writer.write("second");
+  run_until(io, [] { return readme::handled.size() == 2; });
+  CHECK(readme::handled == std::vector<std::string>{"first", "second"});
+  slot.cancel();  // the coroutine ends with the exception operation_aborted makes
+  io.run_for(1s);
+}
+
+// 4 writers x 10,000 messages through standalone Asio; Boost.Asio runs the
+// same code with a tenth of the load.
+TEMPLATE_TEST_CASE(
+    "a coroutine reads 4 writers x 10,000 messages in each writer's order, every byte intact",
+    "[asio][coroutine]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  constexpr int writers = 4;
+  constexpr int per_writer = std::is_same_v<F, standalone> ? 10'000 : 1'000;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-coroutine");
+  typename F::server slot(io, windows_kind_slot(name));
+
+  std::vector<std::string> received;
+  received.reserve(writers * per_writer);
+  bool finished = false;
+  F::co_spawn(io, read_all<F>(slot, writers * per_writer, received),
+              [&](const std::exception_ptr& failure) {
+                CHECK_FALSE(failure);
+                finished = true;
+              });
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&name, w] {
+      mailslot::client writer = mailslot::client::open(name);
+      for (int i = 0; i < per_writer; ++i) {
+        // Sizes vary (1 to ~5 KiB) so that the string grows and shrinks.
+        const std::string body =
+            pattern(static_cast<std::size_t>((i * 131) % 5000), static_cast<unsigned>(w + i));
+        writer.write(std::to_string(w) + ":" + std::to_string(i) + ":" + body);
+      }
+    });
+  }
+  const auto give_up = std::chrono::steady_clock::now() + 600s;
+  while (!finished && std::chrono::steady_clock::now() < give_up) {
+    io.run_for(100ms);
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  INFO("received " << received.size() << " messages");
+  REQUIRE(finished);
+  REQUIRE(received.size() == writers * per_writer);
+  std::array<int, writers> next{};
+  int bad = 0;
+  for (const std::string& message : received) {
+    const auto first = message.find(':');
+    const auto second = message.find(':', first + 1);
+    const int w = std::stoi(message.substr(0, first));
+    const int i = std::stoi(message.substr(first + 1, second - first - 1));
+    const std::string body =
+        pattern(static_cast<std::size_t>((i * 131) % 5000), static_cast<unsigned>(w + i));
+    const auto writer = static_cast<std::size_t>(w);
+    if (i != next[writer] || message.substr(second + 1) != body) {
+      ++bad;
+    }
+    next[writer] = i + 1;
+  }
+  CHECK(bad == 0);
+  CHECK(next == std::array<int, writers>{per_writer, per_writer, per_writer, per_writer});
+}
+#endif
+
+TEMPLATE_TEST_CASE("a read cancelled through its slot completes aborted and takes no message",
+                   "[asio][cancel]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-cancel");
+  typename F::server slot(io, windows_kind_slot(name));
+  mailslot::client writer = mailslot::client::open(name);
+
+  typename F::cancellation_signal signal;
+  std::optional<typename F::error_code> result;
+  slot.async_read_string(F::with_slot(signal, [&](const typename F::error_code& ec, std::string) {
+    result = ec;
+  }));
+  io.poll();
+  CHECK_FALSE(result.has_value());  // pending: the slot is empty
+  signal.emit(F::cancellation_type::terminal);
+  run_until(io, [&] { return result.has_value(); });
+  CHECK(*result == F::aborted());
+
+  writer.write("after the cancel");
+  auto& plain = slot.next_layer();
+  CHECK(drain(plain) == std::vector<std::string>{"after the cancel"});
+}
+
+TEMPLATE_TEST_CASE("cancelling reads as messages arrive loses none: each is delivered or queued",
+                   "[asio][cancel]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-cancel-race");
+  typename F::server slot(io, windows_kind_slot(name));
+  mailslot::client writer = mailslot::client::open(name);
+  auto& plain = slot.next_layer();
+
+  constexpr int rounds = 200;
+  int delivered = 0;
+  int aborted = 0;
+  std::vector<std::string> seen;
+  for (int round = 0; round < rounds; ++round) {
+    typename F::cancellation_signal signal;
+    std::optional<typename F::error_code> result;
+    std::string message;
+    slot.async_read_string(
+        F::with_slot(signal, [&](const typename F::error_code& ec, std::string m) {
+          result = ec;
+          message = std::move(m);
+        }));
+    io.poll();
+    std::thread write([&] { writer.write("m" + std::to_string(round)); });
+    if (round % 2 == 0) {
+      signal.emit(F::cancellation_type::total);
+      write.join();
+    } else {
+      write.join();
+      signal.emit(F::cancellation_type::partial);
+    }
+    run_until(io, [&] { return result.has_value(); });
+    if (!*result) {
+      ++delivered;
+      seen.push_back(message);
+    } else {
+      CHECK(*result == F::aborted());
+      ++aborted;
+      for (const auto& queued : drain(plain)) {
+        seen.push_back(queued);
+      }
+    }
+    for (const auto& queued : drain(plain)) {
+      seen.push_back(queued);
+    }
+  }
+  std::vector<std::string> expected;
+  for (int round = 0; round < rounds; ++round) {
+    expected.push_back("m" + std::to_string(round));
+  }
+  CHECK(seen == expected);
+  CHECK(delivered + aborted == rounds);
+  UNSCOPED_INFO("delivered " << delivered << ", cancelled " << aborted);
+}
+
+TEMPLATE_TEST_CASE("cancel() ends every outstanding read of the server, and later reads go on",
+                   "[asio][cancel]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-cancel-all");
+  typename F::server slot(io, windows_kind_slot(name));
+
+  std::vector<typename F::error_code> results;
+  std::array<char, 64> buffer{};
+  for (int i = 0; i < 3; ++i) {
+    slot.async_read_string(
+        [&](const typename F::error_code& ec, std::string) { results.push_back(ec); });
+  }
+  slot.async_read(F::buffer(buffer.data(), buffer.size()),
+                  [&](const typename F::error_code& ec, std::size_t) { results.push_back(ec); });
+  io.poll();
+  CHECK(results.empty());
+  slot.cancel();
+  run_until(io, [&] { return results.size() == 4; });
+  for (const auto& ec : results) {
+    CHECK(ec == F::aborted());
+  }
+
+  mailslot::client::open(name).write("still reading");
+  std::optional<std::string> message;
+  slot.async_read_string([&](const typename F::error_code& ec, std::string m) {
+    message = ec ? "error" : m;
+  });
+  run_until(io, [&] { return message.has_value(); });
+  CHECK(*message == "still reading");
+}
+
+TEMPLATE_TEST_CASE("a context destroyed with reads pending leaves later messages queued",
+                   "[asio][lifetime]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  const std::string name = unique_slot_name("asio-context-gone");
+  mailslot::server plain;
+  bool handler_ran = false;
+  {
+    std::optional<typename F::io_context> io;
+    io.emplace();
+    typename F::server slot(*io, windows_kind_slot(name));
+    for (int i = 0; i < 3; ++i) {
+      slot.async_read_string([&](const typename F::error_code&, std::string) {
+        handler_ran = true;
+      });
+    }
+    io->poll();
+    io->stop();
+    io.reset();  // the context goes first: its reads are cancelled, their handlers dropped
+    plain = slot.release();
+  }
+  CHECK_FALSE(handler_ran);
+  REQUIRE(plain.is_open());
+  mailslot::client writer = mailslot::client::open(name);
+  writer.write("one");
+  writer.write("two");
+  CHECK(drain(plain) == std::vector<std::string>{"one", "two"});
+
+  // The handle stays bound to the dead context's port: another context is refused.
+  typename F::io_context other;
+  typename F::server again(other);
+  std::error_code ec;
+  again.assign(std::move(plain), ec);
+  CHECK(ec == mailslot::errc::already_bound);
+  CHECK(plain.is_open());  // left with the caller
+
+  plain.close();
+  writer.close();
+  CHECK(mailslot::server::create(name).is_open());  // every handle is closed
+}
+
+TEMPLATE_TEST_CASE("a server destroyed with reads pending, then its context, frees everything",
+                   "[asio][lifetime]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  const std::string name = unique_slot_name("asio-server-gone");
+  std::vector<typename F::error_code> results;
+  {
+    typename F::io_context io;
+    {
+      typename F::server slot(io, windows_kind_slot(name));
+      for (int i = 0; i < 3; ++i) {
+        slot.async_read_bytes([&](const typename F::error_code& ec, std::vector<std::byte>) {
+          results.push_back(ec);
+        });
+      }
+      io.poll();
+    }  // cancels and closes; the reads complete through the context
+    run_until(io, [&] { return results.size() == 3; });
+    for (const auto& ec : results) {
+      CHECK(ec == F::aborted());
+    }
+  }
+  CHECK(mailslot::server::create(name).is_open());
+}
+
+TEMPLATE_TEST_CASE("a stopped context loses nothing: running it again delivers what arrived",
+                   "[asio][lifetime]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-restart");
+  typename F::server slot(io, windows_kind_slot(name));
+  mailslot::client writer = mailslot::client::open(name);
+
+  std::vector<std::string> received;
+  for (int i = 0; i < 2; ++i) {
+    slot.async_read_string([&](const typename F::error_code& ec, std::string m) {
+      CHECK_FALSE(ec);
+      received.push_back(std::move(m));
+    });
+  }
+  io.poll();
+  io.stop();
+  writer.write("while");
+  writer.write("stopped");
+  writer.write("queued");
+  io.restart();
+  run_until(io, [&] { return received.size() == 2; });
+  CHECK(received == std::vector<std::string>{"while", "stopped"});
+  auto& plain = slot.next_layer();
+  CHECK(drain(plain) == std::vector<std::string>{"queued"});
+}
+
+TEMPLATE_TEST_CASE("an asio server refuses a synchronous handle and leaves it with the caller",
+                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-synchronous");
+  mailslot::server plain = nt_create_mailslot::create(name, with_timeout(0ms));
+  // A synchronous handle, as Wine's CreateMailslotW makes.
+  DWORD error = 0;
+  const std::string sync_name = unique_slot_name("asio-synchronous-handle");
+  mailslot::server synchronous = mailslot::server::adopt(
+      mailslot_test::nt_create_mailslot_handle(mailslot::name::parse(sync_name), 0, 0, nullptr,
+                                               error, true),
+      mailslot::name::parse(sync_name));
+  REQUIRE(synchronous.is_open());
+
+  typename F::server slot(io);
+  std::error_code ec;
+  slot.assign(std::move(synchronous), ec);
+  CHECK(ec == mailslot::errc::synchronous_handle);
+  CHECK(synchronous.is_open());
+  CHECK_FALSE(slot.is_open());
+  CHECK_THROWS_AS(typename F::server(io, std::move(synchronous)), std::system_error);
+
+  // Reading a server that is not open completes with not_open, through the context.
+  std::optional<typename F::error_code> result;
+  slot.async_read_string([&](const typename F::error_code& e, std::string) { result = e; });
+  CHECK_FALSE(result.has_value());
+  run_until(io, [&] { return result.has_value(); });
+  CHECK(std::error_code(*result) == mailslot::errc::not_open);
+
+  slot.assign(std::move(plain), ec);
+  CHECK_FALSE(ec);
+  CHECK(slot.is_open());
+}
+
+TEMPLATE_TEST_CASE("a handle binds to one context's port: released, it is adopted there again",
+                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-rebind");
+  typename F::server first(io, windows_kind_slot(name));
+  mailslot::server plain = first.release();
+  CHECK_FALSE(first.is_open());
+
+  typename F::io_context other;
+  typename F::server elsewhere(other);
+  std::error_code ec;
+  elsewhere.assign(std::move(plain), ec);
+  CHECK(ec == mailslot::errc::already_bound);
+
+  mailslot::thread_pool_reader pool;
+  pool.start(plain, [](const std::error_code&, std::string_view) {}, ec);
+  CHECK(ec == mailslot::errc::already_bound);
+
+  typename F::server second(io, std::move(plain));
+  mailslot::client::open(name).write("again");
+  std::optional<std::string> message;
+  second.async_read_string([&](const typename F::error_code& e, std::string m) {
+    message = e ? "error" : m;
+  });
+  run_until(io, [&] { return message.has_value(); });
+  CHECK(*message == "again");
+}
+
+TEST_CASE("a handle read by a thread pool reader is refused by an asio server", "[asio]") {
+  ::asio::io_context io;
+  const std::string name = unique_slot_name("asio-after-pool");
+  mailslot::server plain = windows_kind_slot(name);
+  {
+    mailslot::thread_pool_reader pool;
+    pool.start(plain, [](const std::error_code&, std::string_view) {});
+  }
+  mailslot::asio::server slot(io);
+  std::error_code ec;
+  slot.assign(std::move(plain), ec);
+  CHECK(ec == mailslot::errc::already_bound);
+  CHECK(plain.is_open());
+}
+
+TEMPLATE_TEST_CASE("an asio read ends with the slot's read timeout, as server::read does",
+                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  typename F::server slot(io, windows_kind_slot(unique_slot_name("asio-timeout"), 50ms));
+  std::optional<typename F::error_code> result;
+  slot.async_read_string([&](const typename F::error_code& ec, std::string) { result = ec; });
+  run_until(io, [&] { return result.has_value(); });
+  CHECK(std::error_code(*result) == mailslot::condition::timed_out);
+}
+
+TEMPLATE_TEST_CASE("moving an asio server moves its slot and outstanding reads", "[asio]",
+                   MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-move");
+  typename F::server first(io, windows_kind_slot(name));
+  std::optional<std::string> message;
+  first.async_read_string([&](const typename F::error_code& ec, std::string m) {
+    message = ec ? "error" : m;
+  });
+  io.poll();
+  typename F::server second(std::move(first));
+  CHECK_FALSE(first.is_open());
+  CHECK(second.is_open());
+  mailslot::client::open(name).write("moved");
+  run_until(io, [&] { return message.has_value(); });
+  CHECK(*message == "moved");
+
+  typename F::server third(io);
+  third = std::move(second);
+  CHECK(third.is_open());
+  CHECK(third.next_layer().name().string() == mailslot::name::parse(name).string());
+}
