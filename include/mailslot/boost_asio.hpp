@@ -44,7 +44,8 @@
 #include <vector>
 
 #if !defined(BOOST_ASIO_HAS_IOCP)
-#  error "mailslot/boost_asio.hpp needs Boost.Asio's I/O completion port backend (BOOST_ASIO_DISABLE_IOCP is defined)"
+#  error \
+      "mailslot/boost_asio.hpp needs Boost.Asio's I/O completion port backend (BOOST_ASIO_DISABLE_IOCP is defined)"
 #endif
 
 #define MAILSLOT_DETAIL_ASIO ::boost::asio

@@ -156,8 +156,8 @@ std::vector<std::string> drain(mailslot::server& slot) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("an asio server reads whole messages through callbacks, exactly sized",
-                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+TEMPLATE_TEST_CASE("an asio server reads whole messages through callbacks, exactly sized", "[asio]",
+                   MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;
   typename F::io_context io;
   const std::string name = unique_slot_name("asio-callbacks");
@@ -370,9 +370,8 @@ TEMPLATE_TEST_CASE("a read cancelled through its slot completes aborted and take
 
   typename F::cancellation_signal signal;
   std::optional<typename F::error_code> result;
-  slot.async_read_string(F::with_slot(signal, [&](const typename F::error_code& ec, std::string) {
-    result = ec;
-  }));
+  slot.async_read_string(
+      F::with_slot(signal, [&](const typename F::error_code& ec, std::string) { result = ec; }));
   io.poll();
   CHECK_FALSE(result.has_value());  // pending: the slot is empty
   signal.emit(F::cancellation_type::terminal);
@@ -464,9 +463,8 @@ TEMPLATE_TEST_CASE("cancel() ends every outstanding read of the server, and late
 
   mailslot::client::open(name).write("still reading");
   std::optional<std::string> message;
-  slot.async_read_string([&](const typename F::error_code& ec, std::string m) {
-    message = ec ? "error" : m;
-  });
+  slot.async_read_string(
+      [&](const typename F::error_code& ec, std::string m) { message = ec ? "error" : m; });
   run_until(io, [&] { return message.has_value(); });
   CHECK(*message == "still reading");
 }
@@ -482,9 +480,8 @@ TEMPLATE_TEST_CASE("a context destroyed with reads pending leaves later messages
     io.emplace();
     typename F::server slot(*io, windows_kind_slot(name));
     for (int i = 0; i < 3; ++i) {
-      slot.async_read_string([&](const typename F::error_code&, std::string) {
-        handler_ran = true;
-      });
+      slot.async_read_string(
+          [&](const typename F::error_code&, std::string) { handler_ran = true; });
     }
     io->poll();
     io->stop();
@@ -571,10 +568,10 @@ TEMPLATE_TEST_CASE("an asio server refuses a synchronous handle and leaves it wi
   // A synchronous handle, as Wine's CreateMailslotW makes.
   DWORD error = 0;
   const std::string sync_name = unique_slot_name("asio-synchronous-handle");
-  mailslot::server synchronous = mailslot::server::adopt(
-      mailslot_test::nt_create_mailslot_handle(mailslot::name::parse(sync_name), 0, 0, nullptr,
-                                               error, true),
-      mailslot::name::parse(sync_name));
+  mailslot::server synchronous =
+      mailslot::server::adopt(mailslot_test::nt_create_mailslot_handle(
+                                  mailslot::name::parse(sync_name), 0, 0, nullptr, error, true),
+                              mailslot::name::parse(sync_name));
   REQUIRE(synchronous.is_open());
 
   typename F::server slot(io);
@@ -619,9 +616,8 @@ TEMPLATE_TEST_CASE("a handle binds to one context's port: released, it is adopte
   typename F::server second(io, std::move(plain));
   mailslot::client::open(name).write("again");
   std::optional<std::string> message;
-  second.async_read_string([&](const typename F::error_code& e, std::string m) {
-    message = e ? "error" : m;
-  });
+  second.async_read_string(
+      [&](const typename F::error_code& e, std::string m) { message = e ? "error" : m; });
   run_until(io, [&] { return message.has_value(); });
   CHECK(*message == "again");
 }
@@ -641,8 +637,8 @@ TEST_CASE("a handle read by a thread pool reader is refused by an asio server", 
   CHECK(plain.is_open());
 }
 
-TEMPLATE_TEST_CASE("an asio read ends with the slot's read timeout, as server::read does",
-                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+TEMPLATE_TEST_CASE("an asio read ends with the slot's read timeout, as server::read does", "[asio]",
+                   MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;
   typename F::io_context io;
   typename F::server slot(io, windows_kind_slot(unique_slot_name("asio-timeout"), 50ms));
@@ -659,9 +655,8 @@ TEMPLATE_TEST_CASE("moving an asio server moves its slot and outstanding reads",
   const std::string name = unique_slot_name("asio-move");
   typename F::server first(io, windows_kind_slot(name));
   std::optional<std::string> message;
-  first.async_read_string([&](const typename F::error_code& ec, std::string m) {
-    message = ec ? "error" : m;
-  });
+  first.async_read_string(
+      [&](const typename F::error_code& ec, std::string m) { message = ec ? "error" : m; });
   io.poll();
   typename F::server second(std::move(first));
   CHECK_FALSE(first.is_open());

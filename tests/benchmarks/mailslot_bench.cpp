@@ -35,8 +35,8 @@
 #if MAILSLOT_BENCH_ASIO
 #  include <mailslot/asio.hpp>  // (before <windows.h>)
 
-#  include <asio/io_context.hpp>
 #  include <asio/executor_work_guard.hpp>
+#  include <asio/io_context.hpp>
 #  include <asio/post.hpp>
 #endif
 #include <mailslot/mailslot.hpp>
@@ -534,7 +534,8 @@ int main(int argc, char** argv) {
   const int listened = quick ? 20 : 2000;
   std::printf(
       "listening on Windows' handle kind: the thread pool reader and the asio server against a "
-      "thread blocked in read_string;\n%d messages one at a time (latency from WriteFile to the message in user "
+      "thread blocked in read_string;\n%d messages one at a time (latency from WriteFile to the "
+      "message in user "
       "code), then %d in a burst (messages/s)\n\n",
       listened, listened);
   std::printf("%8s  %-22s %12s %10s %10s %8s\n", "size", "way", "messages/s", "median us", "p99 us",
