@@ -12,7 +12,7 @@ cmake --no-warn-unused-cli -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Relea
   -DMAILSLOT_REQUIRE_ASIO=ON \
   >/dev/null
 cmake --build build/bench -j "$jobs" --target mailslot_bench >/dev/null
-cmake/wine-exec.sh build/bench/bin/mailslot_bench.exe
+cmake/wine-exec.sh build/bench/bin/mailslot_bench.exe "$@"
 
 echo
 echo "compile cost (MinGW g++ -std=c++17 -fsyntax-only, median of 7 runs):"

@@ -30,7 +30,8 @@
 // how many threads the messages arrived on (the pool's workers are shared by
 // every reader of the process; the blocking way owns its one thread).
 //
-//   mailslot_bench [--quick]     (--quick: a few small rounds, for the tests)
+//   mailslot_bench [--quick | --listening]   (--quick: a few small rounds, for the
+//                                             tests; --listening: that part only)
 
 #if MAILSLOT_BENCH_ASIO
 #  include <mailslot/asio.hpp>  // (before <windows.h>)
@@ -510,6 +511,7 @@ bool bench_listening(std::size_t size, int count, const std::string& pid) {
 
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  const bool listening_only = argc > 1 && std::strcmp(argv[1], "--listening") == 0;
   if (!install_counters()) {
     std::fprintf(stderr, "mailslot_bench: could not patch the import table\n");
     return 1;
@@ -528,6 +530,9 @@ int main(int argc, char** argv) {
               "WaitForMultipleObjects CancelIoEx)");
   bool all_ok = true;
   for (const std::size_t size : sizes) {
+    if (listening_only) {
+      break;
+    }
     all_ok &= bench<mailslot_test::server_create>(size, rounds, quick, pid);
     all_ok &= bench<mailslot_test::nt_create_mailslot>(size, rounds, quick, pid);
   }

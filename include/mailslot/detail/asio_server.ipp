@@ -20,7 +20,7 @@ namespace net = MAILSLOT_DETAIL_ASIO;
 using mailslot::detail::port_binding;
 using mailslot::detail::port_registry;
 
-inline error_code from_std(const std::error_code& ec) noexcept { return error_code(ec); }
+inline error_code from_std(const std::error_code& ec) noexcept { return {ec}; }
 
 inline error_code win32_error(DWORD code) noexcept {
   return {static_cast<int>(code), net::error::get_system_category()};
@@ -526,6 +526,7 @@ class basic_server {
   void assign(mailslot::server&& slot) {
     std::error_code ec;
     assign(std::move(slot), ec);
+    // NOLINTNEXTLINE(bugprone-use-after-move): on failure assign() leaves `slot` with the caller
     mailslot::detail::throw_if(ec, "read mailslot through asio", slot.name().string());
   }
 #endif
