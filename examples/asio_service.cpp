@@ -107,6 +107,11 @@ struct fallback {
       thread.join();
     }
   }
+
+  fallback() = default;
+  fallback(fallback&&) = delete;
+  fallback& operator=(fallback&&) = delete;
+  ~fallback() { stop(); }
 };
 
 }  // namespace
@@ -155,6 +160,8 @@ int main(int argc, char** argv) {
   for (auto& each : fallbacks) {
     each.stop();
   }
+  io.restart();
+  io.poll();  // the messages the fallback threads posted meanwhile
   std::printf("asio_service: stopped after %lu message(s)\n", received);
   return 0;
 }

@@ -26,6 +26,15 @@ inline error_code win32_error(DWORD code) noexcept {
   return {static_cast<int>(code), net::error::get_system_category()};
 }
 
+/// A library or Win32 error as this flavour reports it: Win32 codes in Asio's
+/// system category, where Asio's own (operation_aborted, ...) are.
+inline error_code to_flavour(const std::error_code& ec) noexcept {
+  if (ec.category() == std::system_category()) {
+    return win32_error(static_cast<DWORD>(ec.value()));
+  }
+  return from_std(ec);
+}
+
 inline bool is_win32(const error_code& ec, DWORD code) noexcept {
   return ec.value() == static_cast<int>(code) && ec.category() == net::error::get_system_category();
 }
@@ -292,6 +301,10 @@ class read_op {
   /// Starts the operation (async_compose calls it first).
   template <class Self>
   void operator()(Self& self) {
+    // A cancelled read has taken nothing, so every kind of cancellation
+    // (terminal, partial, total) is honoured, not only async_compose's
+    // default terminal one.
+    self.reset_cancellation_state(net::enable_total_cancellation());
     start(self);
   }
 
@@ -311,14 +324,17 @@ class read_op {
       return;
     }
     if (Sink::grows && binding != nullptr && ticket_.slot() != nullptr &&
-        (is_win32(ec, ERROR_INSUFFICIENT_BUFFER) || is_win32(ec, ERROR_MORE_DATA)) &&
-        !binding->cancelled(*ticket_.slot())) {
-      std::error_code grown;
-      if (grow(grown)) {
-        start(self);
-        return;
+        (is_win32(ec, ERROR_INSUFFICIENT_BUFFER) || is_win32(ec, ERROR_MORE_DATA))) {
+      if (binding->cancelled(*ticket_.slot())) {
+        ec = win32_error(ERROR_OPERATION_ABORTED);  // the message stays queued
+      } else {
+        std::error_code grown;
+        if (grow(grown)) {
+          start(self);
+          return;
+        }
+        ec = to_flavour(grown);
       }
-      ec = from_std(grown);
     }
     fail(self, ec);
   }
@@ -344,7 +360,7 @@ class read_op {
       }
     }
     if (ec) {  // completes through the executor, never inside the initiating call
-      net::post(net::append(std::move(self), from_std(ec), std::size_t{0}));
+      net::post(net::append(std::move(self), to_flavour(ec), std::size_t{0}));
       return;
     }
     // From here the operation lives in the OVERLAPPED's handler: touch only
@@ -352,19 +368,12 @@ class read_op {
     // error's category and value, not a library error_code as Boost holds it.)
     const auto executor = self.get_io_executor();
     net::windows::overlapped_ptr read(executor, std::move(self));
-    if (!binding->starting(*slot, read.get())) {
-      read.complete(win32_error(ERROR_OPERATION_ABORTED), 0);
-      return;
-    }
     // A message is at most 2^32 - 1 bytes; a larger buffer is not needed.
     const auto capacity = static_cast<DWORD>((std::min)(size, std::size_t{MAXDWORD}));
-    if (::ReadFile(handle, data, capacity, nullptr, read.get()) == FALSE) {
-      const DWORD error = ::GetLastError();
-      if (error != ERROR_IO_PENDING) {
-        binding->ended(*slot);
-        read.complete(win32_error(error), 0);  // no packet comes for an immediate failure
-        return;
-      }
+    const DWORD error = binding->start_read(*slot, read.get(), data, capacity);
+    if (error != ERROR_SUCCESS && error != ERROR_IO_PENDING && error != ERROR_MORE_DATA) {
+      read.complete(win32_error(error), 0);  // no packet comes for an immediate failure
+      return;
     }
     read.release();  // the packet comes, also for an immediate success
   }
@@ -413,8 +422,9 @@ class read_op {
 ///
 /// Every read is one ReadFile with its own OVERLAPPED; messages are never
 /// joined or split. Several reads may be outstanding; Windows hands messages
-/// to them in the order they were started, but their handlers may run in
-/// any order on a context run by several threads. The slot's read timeout
+/// to their ReadFiles in the order those were issued (a read that grew its
+/// container issues a new one, behind the others), and their handlers may
+/// run in any order on a context run by several threads. The slot's read timeout
 /// applies to each read as to server::read (ERROR_SEM_TIMEOUT,
 /// mailslot::condition::timed_out); a slot made to wait forever waits until
 /// a message comes or the read is cancelled.
@@ -599,6 +609,9 @@ class basic_server {
   void close(std::error_code& ec) noexcept {
     ec.clear();
     cancel();
+    if (binding_ != nullptr) {
+      binding_->detach();  // no read may start on the handle while it closes
+    }
     if (slot_.is_open()) {
       slot_.close(ec);
     }

@@ -118,9 +118,7 @@ class port_binding final : public async_binding {
   /// The handle is closed (or the server gave it away): no read starts any
   /// more, and the server's reference goes.
   void unbind() noexcept override {
-    ::AcquireSRWLockExclusive(&lock_);
-    handle_ = nullptr;
-    ::ReleaseSRWLockExclusive(&lock_);
+    detach();
     release();
   }
 
@@ -160,15 +158,42 @@ class port_binding final : public async_binding {
     return slot;
   }
 
-  /// Just before ReadFile: the read's OVERLAPPED, for cancel(). False if the
-  /// read was cancelled before it could start (between two ReadFiles of one
-  /// operation): then it must not start.
-  [[nodiscard]] bool starting(read_slot& slot, OVERLAPPED* overlapped) noexcept {
+  /// Starts the read's ReadFile into `data` with `overlapped`, under the
+  /// lock that cancel() and detach() take, so that neither can fall between
+  /// the checks and the call: a read cancelled before it could start (between
+  /// two ReadFiles of one operation) does not start (ERROR_OPERATION_ABORTED),
+  /// nor one whose handle is going (ERROR_INVALID_HANDLE). Returns
+  /// ERROR_SUCCESS or ERROR_IO_PENDING when a completion will come through the
+  /// port (ERROR_MORE_DATA too: a warning status, whose packet comes as
+  /// well), otherwise the error of a read that failed at once, for which no
+  /// packet comes. (ReadFile on an asynchronous handle does not block.)
+  [[nodiscard]] DWORD start_read(read_slot& slot, OVERLAPPED* overlapped, void* data,
+                                 DWORD size) noexcept {
     ::AcquireSRWLockExclusive(&lock_);
-    const bool go = !slot.cancelled;
-    slot.overlapped = go ? overlapped : nullptr;
+    DWORD error = ERROR_SUCCESS;
+    if (slot.cancelled) {
+      error = ERROR_OPERATION_ABORTED;
+    } else if (handle_ == nullptr) {
+      error = ERROR_INVALID_HANDLE;
+    } else {
+      slot.overlapped = overlapped;
+      if (::ReadFile(handle_, data, size, nullptr, overlapped) == FALSE) {
+        error = ::GetLastError();
+      }
+      if (error != ERROR_SUCCESS && error != ERROR_IO_PENDING && error != ERROR_MORE_DATA) {
+        slot.overlapped = nullptr;
+      }
+    }
     ::ReleaseSRWLockExclusive(&lock_);
-    return go;
+    return error;
+  }
+
+  /// The handle is about to close: no read starts on it any more, and
+  /// cancel() no longer touches it.
+  void detach() noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    handle_ = nullptr;
+    ::ReleaseSRWLockExclusive(&lock_);
   }
 
   /// The ReadFile has ended (its completion is being handled, or it failed
