@@ -220,9 +220,8 @@ int listen(const std::vector<std::string>& args) {
       hex = true;
       continue;
     }
-    const auto* option =
-        std::find_if(std::begin(numeric_options), std::end(numeric_options),
-                     [&](const numeric_option& o) { return o.flag == flag; });
+    const auto* option = std::find_if(std::begin(numeric_options), std::end(numeric_options),
+                                      [&](const numeric_option& o) { return o.flag == flag; });
     if (option == std::end(numeric_options)) {
       return usage("unknown option " + flag);
     }
@@ -341,8 +340,9 @@ int send(const std::vector<std::string>& args) {
     ok = send_one(args[i]);
   }
   if (!ok) {
-    return report(client ? "cannot send message " + std::to_string(sent + 1) + " to " + name.string()
-                         : "cannot open " + name.string(),
+    return report(client
+                      ? "cannot send message " + std::to_string(sent + 1) + " to " + name.string()
+                      : "cannot open " + name.string(),
                   ec, name);
   }
   std::printf("sent %lu message(s) to %s\n", sent, name.string().c_str());

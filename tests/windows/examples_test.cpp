@@ -217,7 +217,8 @@ TEST_CASE("mailslot checks the range of every number and says what it is",
           "[cli][process][wine10]") {
   const std::string quiet = unique_slot_name("cli-range");
   const std::vector<std::pair<std::vector<std::wstring>, std::string>> refused = {
-      {{L"--timeout", L"-5"}, R"(--timeout needs a number from 0 to 4294967294 (milliseconds), not "-5")"},
+      {{L"--timeout", L"-5"},
+       R"(--timeout needs a number from 0 to 4294967294 (milliseconds), not "-5")"},
       {{L"--timeout", L"4294967295"}, R"(from 0 to 4294967294 (milliseconds), not "4294967295")"},
       {{L"--timeout", L"4294967296"}, R"(from 0 to 4294967294 (milliseconds), not "4294967296")"},
       {{L"--timeout", L" 5"}, R"(not " 5")"},
