@@ -30,7 +30,11 @@
 /// - mailslot::thread_pool_reader delivers a server's messages on the
 ///   Windows thread pool (`<mailslot/thread_pool_reader.hpp>`).
 ///
-/// `#include <mailslot/mailslot.hpp>` includes all of these.
+/// `#include <mailslot/mailslot.hpp>` includes all of these. Apart, with the
+/// `mailslot::asio` CMake target: mailslot::asio::server reads a server
+/// through standalone Asio (`<mailslot/asio.hpp>`), and
+/// `mailslot::boost_asio::server` through Boost.Asio
+/// (`<mailslot/boost_asio.hpp>`).
 ///
 /// Every operation that can fail comes twice: `op(args..., std::error_code& ec)`
 /// reports the error in `ec` (cleared on success), and `op(args...)` throws
