@@ -14,5 +14,12 @@ endif()
 set(CMAKE_C_COMPILER_TARGET ${MAILSLOT_MINGW_PREFIX})
 set(CMAKE_CXX_COMPILER_TARGET ${MAILSLOT_MINGW_PREFIX})
 
+# GCC's libstdc++ for MinGW-w64 keeps its thread-local variables in emulated
+# TLS (__emutls_v.*, such as std::call_once's); code that reaches them from
+# the headers (std::call_once, std::future) must use emulated TLS as well, or
+# it does not link.
+set(CMAKE_C_FLAGS_INIT "-femulated-tls")
+set(CMAKE_CXX_FLAGS_INIT "-femulated-tls")
+
 # Static runtime (no DLLs for Wine to find); libgcc's emutls needs winpthread.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -pthread -fuse-ld=lld")

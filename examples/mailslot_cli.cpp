@@ -7,8 +7,12 @@
 // (bytes that are not printable UTF-8 shown as \xNN) or, with --hex, as a hex
 // dump. It stops after --count messages, when no message arrives within
 // --timeout milliseconds, or on Ctrl+C / Ctrl+Break.
+// The numbers are whole and decimal: --timeout 0 to 4294967294 (without it:
+// wait forever), --max-size 0 (any size) to 4294967295, --count 0 to
+// 4294967295.
 // send writes each MESSAGE as one message; with "-", each line of standard
-// input is one message.
+// input is one message. A message too large for the name (over 424 bytes to
+// a name that leaves the computer) is refused before the slot is opened.
 //
 // Exit codes: 0 done, 1 other failure, 2 usage, 3 no such slot, 4 timeout,
 // 5 invalid name, 6 message too large, 7 remote mailslots disabled,
@@ -18,11 +22,16 @@
 
 #include <shellapi.h>
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -55,14 +64,21 @@ int usage(const std::string& problem) {
   return usage_error;
 }
 
-// The exit code and a hint for an error, by what it means rather than its value.
-int report(const std::string& what, const std::error_code& ec) {
+// The exit code and a hint for an error about the slot `slot`, by what the
+// error means rather than its value.
+int report(const std::string& what, const std::error_code& ec, const mailslot::name& slot) {
   using mailslot::condition;
   struct outcome {
     int code;
     const char* hint;
   };
-  const outcome o = ec == condition::not_found ? outcome{no_such_slot, " (is a listener running?)"}
+  // A name that leaves the computer is not found when nothing answers for it
+  // on the network: no listener is involved.
+  const char* const not_found_hint =
+      slot.is_local() ? " (is a listener running?)"
+                      : " (the name leaves this computer: remote mailslots are disabled, or the "
+                        "destination cannot be reached)";
+  const outcome o = ec == condition::not_found      ? outcome{no_such_slot, not_found_hint}
                     : ec == condition::timed_out    ? outcome{timed_out, ""}
                     : ec == condition::invalid_name ? outcome{invalid_name, ""}
                     : ec == condition::message_too_large
@@ -78,18 +94,46 @@ int report(const std::string& what, const std::error_code& ec) {
   return o.code;
 }
 
-std::optional<unsigned long> parse_number(std::string_view text) {
-  if (text.empty() || text.size() > 10) {
+// The options that take a number, and the range each accepts.
+struct numeric_option {
+  std::string_view flag;
+  const char* unit;
+  std::uint64_t max;  // the least is 0 for each
+};
+constexpr numeric_option numeric_options[] = {
+    // MAILSLOT_WAIT_FOREVER itself is the default (no --timeout).
+    {"--timeout", "milliseconds", std::uint64_t{MAILSLOT_WAIT_FOREVER} - 1},
+    {"--max-size", "bytes; 0: any size",
+     (std::numeric_limits<decltype(mailslot::server_options::max_message_size)>::max)()},
+    {"--count", "messages", (std::numeric_limits<unsigned long>::max)()},
+};
+
+// `text` as a number from 0 to `max`: decimal digits only, no sign or spaces.
+std::optional<std::uint64_t> parse_number(std::string_view text, std::uint64_t max) {
+  std::uint64_t value = 0;
+  const char* const end = text.data() + text.size();
+  if (text.empty() || text.front() < '0' || text.front() > '9') {
     return std::nullopt;
   }
-  unsigned long value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    value = value * 10 + static_cast<unsigned long>(c - '0');
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc() || stop != end || value > max) {
+    return std::nullopt;
   }
   return value;
+}
+
+// Whether `message`, the `number`th, fits what `slot` accepts; says why not
+// if it does not.
+bool fits(const mailslot::name& slot, const std::string& message, unsigned long number) {
+  const std::optional<std::size_t> limit = mailslot::message_size_limit(slot);
+  if (limit && message.size() > *limit) {
+    std::fprintf(stderr,
+                 "mailslot: message %lu is %zu bytes; at most %zu bytes go to %s (a name that "
+                 "leaves this computer)\n",
+                 number, message.size(), *limit, slot.string().c_str());
+    return false;
+  }
+  return true;
 }
 
 bool is_printable_utf8(const std::string& message) {
@@ -176,12 +220,16 @@ int listen(const std::vector<std::string>& args) {
       hex = true;
       continue;
     }
-    if (flag != "--timeout" && flag != "--max-size" && flag != "--count") {
+    const auto* option = std::find_if(std::begin(numeric_options), std::end(numeric_options),
+                                      [&](const numeric_option& o) { return o.flag == flag; });
+    if (option == std::end(numeric_options)) {
       return usage("unknown option " + flag);
     }
-    const auto value = i + 1 < args.size() ? parse_number(args[i + 1]) : std::nullopt;
+    const auto value = i + 1 < args.size() ? parse_number(args[i + 1], option->max) : std::nullopt;
     if (!value) {
-      return usage(flag + " needs a number");
+      return usage(flag + " needs a number from 0 to " + std::to_string(option->max) + " (" +
+                   option->unit + ")" +
+                   (i + 1 < args.size() ? ", not \"" + args[i + 1] + "\"" : std::string()));
     }
     ++i;
     if (flag == "--timeout") {
@@ -189,7 +237,7 @@ int listen(const std::vector<std::string>& args) {
     } else if (flag == "--max-size") {
       options.max_message_size = static_cast<std::uint32_t>(*value);
     } else {
-      count = *value;
+      count = static_cast<unsigned long>(*value);
     }
   }
 
@@ -204,7 +252,7 @@ int listen(const std::vector<std::string>& args) {
   ::SetConsoleCtrlHandler(on_console_signal, TRUE);
   auto server = mailslot::server::create(name, options, ec);
   if (ec) {
-    return report("cannot listen on " + name.string(), ec);
+    return report("cannot listen on " + name.string(), ec, name);
   }
   set_listening(&server);
   if (interrupt_requested) {
@@ -225,7 +273,7 @@ int listen(const std::vector<std::string>& args) {
       result = report(ec == mailslot::condition::timed_out
                           ? "no message on " + name.string() + " within the timeout"
                           : "cannot read from " + name.string(),
-                      ec);
+                      ec, name);
       break;
     }
     if (hex) {
@@ -250,10 +298,22 @@ int send(const std::vector<std::string>& args) {
     std::fprintf(stderr, "mailslot: %s\n", mailslot::name::explain(args[0]).c_str());
     return invalid_name;
   }
-  auto client = mailslot::client::open(name, ec);
-  if (ec) {
-    return report("cannot open " + name.string(), ec);
+  // Messages too large for the destination are refused before the slot is
+  // opened: all of the arguments up front; each line of standard input as it
+  // comes, the slot being opened once the first one is ready.
+  const bool from_input = args.size() == 2 && args[1] == "-";
+  for (std::size_t i = 1; !from_input && i < args.size(); ++i) {
+    if (!fits(name, args[i], static_cast<unsigned long>(i))) {
+      return too_large;
+    }
   }
+  mailslot::client client;
+  const auto open = [&] {
+    if (!client) {
+      client = mailslot::client::open(name, ec);
+    }
+    return client.is_open();
+  };
   unsigned long sent = 0;
   const auto send_one = [&](const std::string& message) {
     client.write(message, ec);
@@ -263,21 +323,27 @@ int send(const std::vector<std::string>& args) {
     return !ec;
   };
   bool ok = true;
-  if (args.size() == 2 && args[1] == "-") {
+  if (from_input) {
     std::string line;
     while (ok && std::getline(std::cin, line)) {
       if (!line.empty() && line.back() == '\r') {
         line.pop_back();
       }
-      ok = send_one(line);
-    }
-  } else {
-    for (std::size_t i = 1; ok && i < args.size(); ++i) {
-      ok = send_one(args[i]);
+      if (!fits(name, line, sent + 1)) {
+        return too_large;
+      }
+      ok = open() && send_one(line);
     }
   }
+  ok = ok && open();  // also when there is nothing to send: the slot must exist
+  for (std::size_t i = 1; ok && !from_input && i < args.size(); ++i) {
+    ok = send_one(args[i]);
+  }
   if (!ok) {
-    return report("cannot send message " + std::to_string(sent + 1) + " to " + name.string(), ec);
+    return report(client
+                      ? "cannot send message " + std::to_string(sent + 1) + " to " + name.string()
+                      : "cannot open " + name.string(),
+                  ec, name);
   }
   std::printf("sent %lu message(s) to %s\n", sent, name.string().c_str());
   return done;

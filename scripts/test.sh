@@ -2,10 +2,12 @@
 # Builds and runs every test, stopping at the first failure:
 #   1. the platform-independent parts natively: GCC, then Clang with the name
 #      fuzzer, both with ASan + UBSan;
-#   2. formatting (clang-format) and clang-tidy on the headers;
-#   3. the Windows builds under Wine: Clang C++17 and C++20, MinGW GCC C++20
-#      (each without the reliability suite and the packaging tests), and last
-#      MinGW GCC C++17 with everything.
+#   2. formatting (clang-format), clang-tidy on the headers, and the API
+#      reference (Doxygen; any warning fails);
+#   3. the Windows builds under Wine: Clang C++17 (with the MSVC-mode check,
+#      clang-cl over the headers, examples and README code) and C++20, MinGW
+#      GCC C++20 (each without the reliability suite and the packaging tests),
+#      and last MinGW GCC C++17 with everything.
 # Runs inside the toolchain that scripts/dev provides.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +31,9 @@ step "formatting and clang-tidy"
 bash scripts/format.sh --check
 cmake --preset wine-clang >/dev/null
 bash scripts/tidy.sh
+
+step "API reference (Doxygen, warnings are errors)"
+bash scripts/docs.sh
 
 for preset in wine-clang wine-clang-cxx20 wine-cxx20; do
   step "Windows, $preset, under Wine (without the reliability suite and packaging)"

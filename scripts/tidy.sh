@@ -8,16 +8,25 @@ build=build/wine-clang
 [ -f "$build/compile_commands.json" ] || cmake --preset wine-clang >/dev/null
 mapfile -t units < <(find "$build/tests/header_check" -name '*.cpp' | sort)
 [ "${#units[@]}" -gt 0 ] || { echo "tidy: no header units in $build" >&2; exit 1; }
+jobs=${MAILSLOT_DEV_JOBS:-$(nproc)}
 core=() asio=()
 for unit in "${units[@]}"; do
   case "$unit" in *asio*) asio+=("$unit") ;; *) core+=("$unit") ;; esac
 done
-clang-tidy --quiet -p "$build" "${core[@]}" 2> >(grep -v "warnings generated" >&2)
+# tidy CHECKS UNIT...: one unit per clang-tidy, as many at once as there are
+# jobs, with CHECKS added to .clang-tidy's if given; fails if any unit fails.
+tidy() {
+  local checks=$1
+  shift
+  printf '%s\0' "$@" |
+    xargs -0 -n 1 -P "$jobs" clang-tidy --quiet -p "$build" ${checks:+"--checks=$checks"} \
+      2> >(grep -v "warnings generated" >&2)
+}
+tidy "" "${core[@]}"
 # Asio's own headers pass MinGW's __MSABI_LONG(n) (n##l) through their
 # macros; a literal made by token pasting has no location, so it escapes the
 # filter that drops findings in system headers. That one check is off there.
 if [ "${#asio[@]}" -gt 0 ]; then
-  clang-tidy --quiet -p "$build" --checks=-readability-uppercase-literal-suffix "${asio[@]}" \
-    2> >(grep -v "warnings generated" >&2)
+  tidy -readability-uppercase-literal-suffix "${asio[@]}"
 fi
 echo "clang-tidy: ${#units[@]} header units clean"

@@ -1,6 +1,15 @@
 #ifndef MAILSLOT_ASIO_HPP
 #define MAILSLOT_ASIO_HPP
 
+/// @file
+/// mailslot::asio::server, a mailslot server read through standalone Asio.
+
+/// @namespace mailslot::asio
+/// A mailslot server read through standalone Asio (mailslot/asio.hpp).
+/// mailslot::boost_asio (mailslot/boost_asio.hpp) is the same for
+/// Boost.Asio: the same classes over `boost::asio`, reporting
+/// `boost::system::error_code`.
+
 // mailslot::asio::server: a mailslot server read through standalone Asio
 // (https://think-async.com/Asio), with every completion token: callbacks,
 // use_future, deferred, use_awaitable. Link the mailslot::asio CMake target.

@@ -1,6 +1,10 @@
 #ifndef MAILSLOT_BOOST_ASIO_HPP
 #define MAILSLOT_BOOST_ASIO_HPP
 
+/// @file
+/// mailslot::boost_asio::server, a mailslot server read through Boost.Asio:
+/// the classes of mailslot::asio (see there) over `boost::asio`.
+
 // mailslot::boost_asio::server: a mailslot server read through Boost.Asio
 // (Boost 1.80 or later), with every completion token: callbacks,
 // use_future, deferred, use_awaitable. Link the mailslot::asio CMake target.

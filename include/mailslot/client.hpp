@@ -1,6 +1,9 @@
 #ifndef MAILSLOT_CLIENT_HPP
 #define MAILSLOT_CLIENT_HPP
 
+/// @file
+/// mailslot::client, the writing end of a mailslot.
+
 #include <mailslot/detail/config.hpp>
 #include <mailslot/detail/unique_handle.hpp>
 #include <mailslot/detail/windows.hpp>
@@ -38,7 +41,12 @@ class client {
   client(const client&) = delete;
   client& operator=(const client&) = delete;
   /// Takes over `other`'s handle; `other` is left owning none.
+  /// @param other  the client to move from
   client(client&& other) noexcept { swap(other); }
+  /// Closes this client's handle, then takes over `other`'s; `other` is left
+  /// owning none. Moving a client onto itself changes nothing.
+  /// @param other  the client to move from
+  /// @return `*this`
   client& operator=(client&& other) noexcept {
     if (this != &other) {
       client(std::move(other)).swap(*this);
@@ -55,7 +63,7 @@ class client {
   ///              slot exists (condition::not_found),
   ///              ERROR_REMOTE_MAILSLOTS_DEPRECATED when remote mailslots are
   ///              disabled (condition::remote_mailslots_disabled), ...
-  /// @return the client, or an empty one on failure
+  /// @return the open client, or an empty one on failure
   [[nodiscard]] static client open(const mailslot::name& slot, std::error_code& ec) {
     ec.clear();
     client result;
@@ -77,12 +85,20 @@ class client {
   }
 
   /// Parses `slot` (UTF-8) as a mailslot::name and opens it; see above.
+  /// @param slot  the name in UTF-8
+  /// @param ec    cleared on success; otherwise the error of name::parse() or
+  ///              of opening
+  /// @return the open client, or an empty one on failure
   [[nodiscard]] static client open(std::string_view slot, std::error_code& ec) {
     const auto parsed = mailslot::name::parse(slot, ec);
     return ec ? client() : open(parsed, ec);
   }
 
   /// Parses `slot` (UTF-16) as a mailslot::name and opens it; see above.
+  /// @param slot  the name in UTF-16
+  /// @param ec    cleared on success; otherwise the error of name::parse() or
+  ///              of opening
+  /// @return the open client, or an empty one on failure
   [[nodiscard]] static client open(std::wstring_view slot, std::error_code& ec) {
     const auto parsed = mailslot::name::parse(slot, ec);
     return ec ? client() : open(parsed, ec);
@@ -90,6 +106,9 @@ class client {
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// Opens the mailslot `slot`; throws std::system_error naming the slot.
+  /// @param slot  a local, remote, domain or primary-domain name
+  /// @return the open client
+  /// @throws std::system_error  with the error the std::error_code form reports
   [[nodiscard]] static client open(const mailslot::name& slot) {
     std::error_code ec;
     client result = open(slot, ec);
@@ -99,11 +118,17 @@ class client {
 
   /// Parses and opens the mailslot `slot`; throws std::system_error (for an
   /// invalid name, saying what is wrong with it and where).
+  /// @param slot  the name in UTF-8
+  /// @return the open client
+  /// @throws std::system_error  with the error the std::error_code form reports
   [[nodiscard]] static client open(std::string_view slot) {
     return open(mailslot::name::parse(slot));
   }
 
   /// Parses and opens the mailslot `slot`; throws std::system_error.
+  /// @param slot  the name in UTF-16
+  /// @return the open client
+  /// @throws std::system_error  with the error the std::error_code form reports
   [[nodiscard]] static client open(std::wstring_view slot) {
     return open(mailslot::name::parse(slot));
   }
@@ -111,9 +136,14 @@ class client {
 
   /// Takes ownership of `handle`, a write handle to the mailslot `destination`
   /// obtained elsewhere (inherited, duplicated, or from CreateFileW without
-  /// FILE_FLAG_OVERLAPPED: write() is synchronous). `destination` decides the
+  /// FILE_FLAG_OVERLAPPED: write() is synchronous).
+  ///
+  /// `destination` decides the
   /// size limit write() enforces (424 bytes unless it is local) and names the
   /// slot in error messages. NULL and INVALID_HANDLE_VALUE give an empty client.
+  /// @param handle       the handle, owned by the client from now on
+  /// @param destination  the name of the slot the handle writes to
+  /// @return the client owning `handle`
   [[nodiscard]] static client adopt(HANDLE handle, mailslot::name destination) noexcept {
     client result;
     result.handle_.reset(handle);
@@ -125,6 +155,8 @@ class client {
 
   /// Writes `size` bytes from `data` as one message (one WriteFile): never
   /// split, never partial. A zero-length write sends an empty message.
+  /// @param data  the message's first byte (may be null when `size` is 0)
+  /// @param size  the message's size in bytes
   /// @param ec  cleared on success; otherwise errc::message_too_large (over
   ///            424 bytes to a name that leaves the computer, refused before
   ///            Windows is called; or over 2^32 - 1 bytes), the Win32 error,
@@ -156,12 +188,16 @@ class client {
   }
 
   /// Writes `message` as one message; see the byte overload.
+  /// @param message  the message's bytes
+  /// @param ec       as for the byte overload
   void write(std::string_view message, std::error_code& ec) noexcept {
     write(message.data(), message.size(), ec);
   }
 
 #if MAILSLOT_HAS_SPAN
   /// Writes the bytes of `message` as one message (C++20); see the byte overload.
+  /// @param message  the message's bytes
+  /// @param ec       as for the byte overload
   void write(std::span<const std::byte> message, std::error_code& ec) noexcept {
     write(message.data(), message.size(), ec);
   }
@@ -169,6 +205,9 @@ class client {
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// Writes one message; throws std::system_error naming the slot.
+  /// @param data  the message's first byte (may be null when `size` is 0)
+  /// @param size  the message's size in bytes
+  /// @throws std::system_error  with the error the std::error_code form reports
   void write(const void* data, std::size_t size) {
     std::error_code ec;
     write(data, size, ec);
@@ -178,15 +217,20 @@ class client {
   }
 
   /// Writes one message; throws std::system_error naming the slot.
+  /// @param message  the message's bytes
+  /// @throws std::system_error  with the error the std::error_code form reports
   void write(std::string_view message) { write(message.data(), message.size()); }
 #  if MAILSLOT_HAS_SPAN
   /// Writes the bytes of `message` as one message; throws std::system_error.
+  /// @param message  the message's bytes
+  /// @throws std::system_error  with the error the std::error_code form reports
   void write(std::span<const std::byte> message) { write(message.data(), message.size()); }
 #  endif
 #endif
 
   /// Makes the handle inheritable by child processes created with handle
   /// inheritance, or not (SetHandleInformation).
+  /// @param inheritable  whether child processes inherit the handle
   /// @param ec  cleared on success; otherwise errc::not_open or the Win32 error
   void set_inheritable(bool inheritable, std::error_code& ec) noexcept {
     handle_.set_inheritable(inheritable, ec);
@@ -194,6 +238,8 @@ class client {
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// set_inheritable(); throws std::system_error.
+  /// @param inheritable  whether child processes inherit the handle
+  /// @throws std::system_error  with the error the std::error_code form reports
   void set_inheritable(bool inheritable) {
     std::error_code ec;
     set_inheritable(inheritable, ec);
@@ -203,6 +249,7 @@ class client {
 
   /// Closes the handle. The client owns no handle afterwards, even when
   /// CloseHandle reports an error; closing an empty client does nothing.
+  /// @param ec  cleared on success; otherwise the Win32 error of CloseHandle
   void close(std::error_code& ec) noexcept {
     handle_.close(ec);
     name_ = mailslot::name();
@@ -211,6 +258,7 @@ class client {
 #if MAILSLOT_HAS_EXCEPTIONS
   /// Closes the handle; throws std::system_error if CloseHandle fails (the
   /// client is closed either way).
+  /// @throws std::system_error  with the Win32 error of CloseHandle
   void close() {
     std::error_code ec;
     const std::string slot = name_.string();
@@ -221,23 +269,28 @@ class client {
 
   /// Gives up ownership of the handle without closing it; the client is empty
   /// afterwards. The caller must close the handle.
+  /// @return the handle; NULL if the client owned none
   [[nodiscard]] HANDLE release() noexcept {
     name_ = mailslot::name();
     return handle_.release();
   }
 
-  /// True if the client owns a handle.
+  /// Whether the client owns a handle.
+  /// @return true if it does
   [[nodiscard]] bool is_open() const noexcept { return handle_.valid(); }
   /// Same as is_open().
   explicit operator bool() const noexcept { return is_open(); }
 
-  /// The handle, still owned by the client; NULL when not open.
+  /// The handle, for Win32 calls the client does not wrap.
+  /// @return the handle, still owned by the client; NULL when not open
   [[nodiscard]] HANDLE native_handle() const noexcept { return handle_.get(); }
 
-  /// The name the client was opened with; empty when not open.
+  /// The name the client was opened with.
+  /// @return the name; empty when not open
   [[nodiscard]] const mailslot::name& name() const noexcept { return name_; }
 
   /// Exchanges the slots (and all state) of two clients.
+  /// @param other  the client to exchange with
   void swap(client& other) noexcept {
     handle_.swap(other.handle_);
     std::swap(name_, other.name_);

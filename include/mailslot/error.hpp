@@ -1,13 +1,15 @@
 #ifndef MAILSLOT_ERROR_HPP
 #define MAILSLOT_ERROR_HPP
 
-// Errors. Two kinds of std::error_code come out of the library:
-//  - mailslot::errc, in the "mailslot" category: what the library detects
-//    itself, before or instead of calling Windows;
-//  - Win32 error codes in std::system_category(): what Windows reported,
-//    unchanged.
-// mailslot::condition answers the questions callers ask of either kind
-// ("was this a timeout?") the same way with every standard library.
+/// @file
+/// Errors. Two kinds of std::error_code come out of the library:
+///  - mailslot::errc, in the "mailslot" category: what the library detects
+///    itself, before or instead of calling Windows;
+///  - Win32 error codes in std::system_category(): what Windows reported,
+///    unchanged.
+///
+/// mailslot::condition answers the questions callers ask of either kind
+/// ("was this a timeout?") the same way with every standard library.
 
 #include <mailslot/detail/config.hpp>
 
@@ -48,7 +50,9 @@ enum class errc {
 };
 
 /// Questions about an error, answered for both the library's codes and the
-/// Win32 codes Windows reports. Compare: `if (ec == mailslot::condition::timed_out)`.
+/// Win32 codes Windows reports.
+///
+/// Compare: `if (ec == mailslot::condition::timed_out)`.
 enum class condition {
   /// No message arrived within the read timeout (ERROR_SEM_TIMEOUT,
   /// WAIT_TIMEOUT, ERROR_TIMEOUT).
@@ -168,12 +172,16 @@ class error_category_impl final : public std::error_category {
 /// One object per module: on Windows, a DLL and the program that loads it
 /// each have their own, and std::error_code compares categories by address.
 /// mailslot::condition comparisons also match by name and work across them.
+/// @return the category object of this module
 [[nodiscard]] inline const std::error_category& error_category() noexcept {
   static const detail::error_category_impl category;
   return category;
 }
 
-/// Makes a std::error_code in mailslot::error_category().
+/// Makes a std::error_code in mailslot::error_category(). (std::error_code
+/// finds it by argument-dependent lookup, so an errc converts implicitly.)
+/// @param e  the error
+/// @return the error code
 [[nodiscard]] inline std::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), error_category()};
 }
@@ -274,13 +282,17 @@ class condition_category_impl final : public std::error_category {
 
 }  // namespace detail
 
-/// The category of mailslot::condition values.
+/// The category of mailslot::condition values; its name() is "mailslot.condition".
+/// @return the category object of this module
 [[nodiscard]] inline const std::error_category& condition_category() noexcept {
   static const detail::condition_category_impl category;
   return category;
 }
 
-/// Makes a std::error_condition in mailslot::condition_category().
+/// Makes a std::error_condition in mailslot::condition_category(). (Found by
+/// argument-dependent lookup, so `ec == mailslot::condition::timed_out` works.)
+/// @param c  the condition
+/// @return the error condition
 [[nodiscard]] inline std::error_condition make_error_condition(condition c) noexcept {
   return {static_cast<int>(c), condition_category()};
 }

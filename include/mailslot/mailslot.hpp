@@ -1,8 +1,45 @@
 #ifndef MAILSLOT_MAILSLOT_HPP
 #define MAILSLOT_MAILSLOT_HPP
 
-// Everything of the library. On platforms other than Windows only the
-// portable parts (version, errors, names) are available.
+/// @file
+/// Everything of the library's core: the version, errors and names, and on
+/// Windows the server, the client and the thread pool reader. On other
+/// platforms only the portable parts (version, errors, names) are available.
+
+/// @namespace mailslot
+/// The library. Its internals live in mailslot::detail, which is not part of
+/// the API.
+
+/// @mainpage mailslot
+///
+/// Windows mailslots behind small, safe, modern C++ types: move-only objects
+/// that own their handles, every failure reported as a `std::error_code`
+/// (with throwing twins), strict names, messages never lost, truncated or
+/// split. Header-only, C++17 and later.
+///
+/// Where to start:
+/// - mailslot::server creates `\\.\mailslot\[path\]name` and reads whole
+///   messages from it (`<mailslot/server.hpp>`).
+/// - mailslot::client opens a slot by name, on this computer, another one or
+///   every computer of a domain, and writes messages to it
+///   (`<mailslot/client.hpp>`).
+/// - mailslot::name is a validated name: its grammar, how names compare, and
+///   mailslot::message_size_limit() (`<mailslot/name.hpp>`).
+/// - mailslot::errc and mailslot::condition say what went wrong and what it
+///   means (`<mailslot/error.hpp>`).
+/// - mailslot::thread_pool_reader delivers a server's messages on the
+///   Windows thread pool (`<mailslot/thread_pool_reader.hpp>`).
+///
+/// `#include <mailslot/mailslot.hpp>` includes all of these. Apart, with the
+/// `mailslot::asio` CMake target: mailslot::asio::server reads a server
+/// through standalone Asio (`<mailslot/asio.hpp>`), and
+/// `mailslot::boost_asio::server` through Boost.Asio
+/// (`<mailslot/boost_asio.hpp>`).
+///
+/// Every operation that can fail comes twice: `op(args..., std::error_code& ec)`
+/// reports the error in `ec` (cleared on success), and `op(args...)` throws
+/// `std::system_error` naming the operation and the slot. Without exceptions
+/// (#MAILSLOT_HAS_EXCEPTIONS is 0) only the first form exists.
 
 #include <mailslot/error.hpp>
 #include <mailslot/name.hpp>

@@ -1,6 +1,11 @@
 #ifndef MAILSLOT_NAME_HPP
 #define MAILSLOT_NAME_HPP
 
+/// @file
+/// mailslot::name, a validated mailslot name, and
+/// mailslot::message_size_limit(). Portable: nothing here needs Windows. The
+/// grammar of names is in the comment at the top of this header.
+
 // mailslot::name: a validated mailslot name. Portable: parsing, formatting and
 // comparison need no Windows API.
 //
@@ -395,7 +400,10 @@ std::basic_string<Wide> convert_utf16(std::basic_string_view<utf16_unit> in) {
 /// refuse it with errc::invalid_name.
 class name {
  public:
+  /// The code unit of the native form: `wchar_t` on Windows (what the W
+  /// functions take), `char16_t` elsewhere.
   using value_type = detail::utf16_unit;
+  /// The native form's string type (native()).
   using string_type = std::basic_string<value_type>;
 
   /// The empty name.
@@ -404,13 +412,17 @@ class name {
   /// Copies are equal to the original.
   name(const name&) = default;
   /// Copies are equal to the original.
+  /// @return `*this`
   name& operator=(const name&) = default;
   /// Moving leaves `other` empty.
+  /// @param other  the name to move from
   name(name&& other) noexcept
       : text_(std::move(other.text_)), host_size_(other.host_size_), scope_(other.scope_) {
     other.clear();
   }
   /// Moving leaves `other` empty.
+  /// @param other  the name to move from
+  /// @return `*this`
   name& operator=(name&& other) noexcept {
     if (this != &other) {
       text_ = std::move(other.text_);
@@ -423,6 +435,7 @@ class name {
   ~name() = default;
 
   /// Parses a name given in UTF-8.
+  /// @param text  the name in UTF-8
   /// @param ec  cleared on success; otherwise errc::invalid_name or
   ///            errc::name_too_long (explain() says what is wrong and where)
   /// @return the name, or the empty name on error
@@ -430,30 +443,51 @@ class name {
     return parse_any(text, ec);
   }
   /// Parses a name given in UTF-16.
+  /// @param text  the name in UTF-16
+  /// @param ec    as for the UTF-8 form
+  /// @return the name, or the empty name on error
   [[nodiscard]] static name parse(std::u16string_view text, std::error_code& ec) {
     return parse_any(text, ec);
   }
   /// Parses a name given as wchar_t: UTF-16 on Windows, UTF-32 where wchar_t has 32 bits.
+  /// @param text  the name as wchar_t
+  /// @param ec    as for the UTF-8 form
+  /// @return the name, or the empty name on error
   [[nodiscard]] static name parse(std::wstring_view text, std::error_code& ec) {
     return parse_any(text, ec);
   }
 
   /// Why `text` is not a valid name, as a sentence that quotes it and gives the
   /// index of the problem; empty if it is valid.
+  /// @param text  the name in UTF-8; indices count bytes
+  /// @return the explanation (UTF-8), or an empty string
   [[nodiscard]] static std::string explain(std::string_view text) { return explain_any(text); }
-  /// explain() for a UTF-16 name; indices count UTF-16 code units.
+  /// explain() for a UTF-16 name.
+  /// @param text  the name in UTF-16; indices count UTF-16 code units
+  /// @return the explanation (UTF-8), or an empty string
   [[nodiscard]] static std::string explain(std::u16string_view text) { return explain_any(text); }
-  /// explain() for a wchar_t name; indices count wchar_t units.
+  /// explain() for a wchar_t name.
+  /// @param text  the name as wchar_t; indices count wchar_t units
+  /// @return the explanation (UTF-8), or an empty string
   [[nodiscard]] static std::string explain(std::wstring_view text) { return explain_any(text); }
 
   /// The local name `\\.\mailslot\<path>`, for example local("app\\events").
+  /// @param path  the slot path after `\mailslot\` (UTF-8)
+  /// @param ec    as for parse(); indices refer to the composed name
+  /// @return the name, or the empty name on error
   [[nodiscard]] static name local(std::string_view path, std::error_code& ec) {
     return parse(R"(\\.\mailslot\)" + std::string(path), ec);
   }
   /// The name `\\<host>\mailslot\<path>` on the computer or domain `host`.
+  ///
   /// `host` must be a computer or domain name: "." and "*" are invalid here
   /// (use local() and primary_domain()), as are '\' and '/'. The builders'
   /// error indices refer to the composed name.
+  /// @param host  the computer or domain name
+  /// @param path  the slot path after `\mailslot\` (UTF-8)
+  /// @param ec    as for parse(); errc::invalid_name for a host that is not
+  ///              a computer or domain name
+  /// @return the name, or the empty name on error
   [[nodiscard]] static name remote(std::string_view host, std::string_view path,
                                    std::error_code& ec) {
     if (!is_remote_host(host)) {
@@ -463,6 +497,9 @@ class name {
     return parse(remote_text(host, path), ec);
   }
   /// The name `\\*\mailslot\<path>`: every computer of the primary domain.
+  /// @param path  the slot path after `\mailslot\` (UTF-8)
+  /// @param ec    as for parse(); indices refer to the composed name
+  /// @return the name, or the empty name on error
   [[nodiscard]] static name primary_domain(std::string_view path, std::error_code& ec) {
     return parse(R"(\\*\mailslot\)" + std::string(path), ec);
   }
@@ -470,17 +507,33 @@ class name {
 #if MAILSLOT_HAS_EXCEPTIONS
   /// Parses a name; throws std::system_error whose what() quotes the name and
   /// says what is wrong with it and where.
+  /// @param text  the name in UTF-8
+  /// @return the name
+  /// @throws std::system_error  whose what() quotes the name and says what is wrong and where
   [[nodiscard]] static name parse(std::string_view text) { return parse_or_throw(text); }
   /// Parses a UTF-16 name; throws std::system_error like the UTF-8 form.
+  /// @param text  the name in UTF-16
+  /// @return the name
+  /// @throws std::system_error  whose what() quotes the name and says what is wrong and where
   [[nodiscard]] static name parse(std::u16string_view text) { return parse_or_throw(text); }
   /// Parses a wchar_t name; throws std::system_error like the UTF-8 form.
+  /// @param text  the name as wchar_t
+  /// @return the name
+  /// @throws std::system_error  whose what() quotes the name and says what is wrong and where
   [[nodiscard]] static name parse(std::wstring_view text) { return parse_or_throw(text); }
 
   /// local(), throwing std::system_error that explains an invalid path.
+  /// @param path  the slot path after `\mailslot\` (UTF-8)
+  /// @return the name
+  /// @throws std::system_error  whose what() quotes the name and says what is wrong and where
   [[nodiscard]] static name local(std::string_view path) {
     return parse_or_throw(std::string_view(R"(\\.\mailslot\)" + std::string(path)));
   }
   /// remote(), throwing std::system_error that explains an invalid host or path.
+  /// @param host  the computer or domain name
+  /// @param path  the slot path after `\mailslot\` (UTF-8)
+  /// @return the name
+  /// @throws std::system_error  whose what() says what is wrong with the host or the name
   [[nodiscard]] static name remote(std::string_view host, std::string_view path) {
     if (!is_remote_host(host)) {
       throw std::system_error(make_error_code(errc::invalid_name),
@@ -492,41 +545,56 @@ class name {
     return parse_or_throw(std::string_view(remote_text(host, path)));
   }
   /// primary_domain(), throwing std::system_error that explains an invalid path.
+  /// @param path  the slot path after `\mailslot\` (UTF-8)
+  /// @return the name
+  /// @throws std::system_error  whose what() quotes the name and says what is wrong and where
   [[nodiscard]] static name primary_domain(std::string_view path) {
     return parse_or_throw(std::string_view(R"(\\*\mailslot\)" + std::string(path)));
   }
 #endif
 
-  /// True for the default-constructed name.
+  /// Whether this is the empty name.
+  /// @return true for the default-constructed (or moved-from) name
   [[nodiscard]] bool empty() const noexcept { return text_.empty(); }
 
   /// Where the name points.
+  /// @return local, remote or primary_domain (local for the empty name)
   [[nodiscard]] mailslot::scope scope() const noexcept { return scope_; }
-  /// True for `\\.\mailslot\...`.
+  /// Whether the name is on this computer.
+  /// @return true for `\\.\mailslot\...`
   [[nodiscard]] bool is_local() const noexcept { return !empty() && scope_ == scope::local; }
 
-  /// The target: ".", "*" or the computer or domain name (UTF-8).
+  /// The target.
+  /// @return ".", "*" or the computer or domain name (UTF-8)
   [[nodiscard]] std::string host() const { return to_utf8(native_host()); }
-  /// The slot path after `\mailslot\`, such as `app\events` (UTF-8).
+  /// The slot path.
+  /// @return the path after `\mailslot\`, such as `app\events` (UTF-8)
   [[nodiscard]] std::string path() const { return to_utf8(native_path()); }
 
-  /// The whole name (UTF-8).
+  /// The whole name in UTF-8.
+  /// @return the name, such as `\\.\mailslot\app\events`
   [[nodiscard]] std::string string() const { return to_utf8(text_); }
-  /// The whole name (UTF-16).
+  /// The whole name in UTF-16.
+  /// @return the name
   [[nodiscard]] std::u16string u16string() const { return detail::convert_utf16<char16_t>(text_); }
   /// The whole name as wchar_t: UTF-16 on Windows, UTF-32 where wchar_t has 32 bits.
+  /// @return the name
   [[nodiscard]] std::wstring wstring() const { return detail::convert_utf16<wchar_t>(text_); }
 
   /// The whole name in UTF-16, as the Win32 W functions take it.
+  /// @return the name, without copying
   [[nodiscard]] const string_type& native() const noexcept { return text_; }
   /// The whole name in UTF-16, NUL-terminated (for CreateMailslotW, CreateFileW).
+  /// @return the name, valid as long as this object is unchanged
   [[nodiscard]] const value_type* c_str() const noexcept { return text_.c_str(); }
   /// host() in UTF-16, without copying.
+  /// @return a view of the host; empty for the empty name
   [[nodiscard]] std::basic_string_view<value_type> native_host() const noexcept {
     return empty() ? std::basic_string_view<value_type>()
                    : std::basic_string_view<value_type>(text_).substr(2, host_size_);
   }
   /// path() in UTF-16, without copying.
+  /// @return a view of the path; empty for the empty name
   [[nodiscard]] std::basic_string_view<value_type> native_path() const noexcept {
     return empty() ? std::basic_string_view<value_type>()
                    : std::basic_string_view<value_type>(text_).substr(host_size_ + 12);
@@ -534,11 +602,13 @@ class name {
 
   /// Equal when Windows would take both for the same slot (case-insensitive).
   friend bool operator==(const name& a, const name& b) noexcept { return compare(a, b) == 0; }
+  /// Different when Windows would take them for different slots.
   friend bool operator!=(const name& a, const name& b) noexcept { return compare(a, b) != 0; }
   /// An order consistent with ==: code units compared after upper-casing.
   friend bool operator<(const name& a, const name& b) noexcept { return compare(a, b) < 0; }
 
   /// A hash consistent with ==.
+  /// @return the same value for names that compare equal
   [[nodiscard]] std::size_t hash() const noexcept {
     std::uint64_t h = 14695981039346656037ULL;  // FNV-1a
     for (const value_type unit : text_) {
@@ -628,6 +698,8 @@ class name {
 
 /// The largest message a client may write to `destination`: none for a local
 /// name, max_remote_message_size (424) for anything that leaves the computer.
+/// @param destination  the name a client writes to
+/// @return the limit in bytes; empty when there is none (a local or empty name)
 [[nodiscard]] inline std::optional<std::size_t> message_size_limit(
     const name& destination) noexcept {
   if (destination.empty() || destination.is_local()) {

@@ -1,6 +1,10 @@
 #ifndef MAILSLOT_SERVER_HPP
 #define MAILSLOT_SERVER_HPP
 
+/// @file
+/// mailslot::server, the reading end of a mailslot, and how one is created
+/// (mailslot::server_options) and what it reports (mailslot::server_info).
+
 #include <mailslot/detail/config.hpp>
 #include <mailslot/detail/read.hpp>
 #include <mailslot/detail/security.hpp>
@@ -96,7 +100,13 @@ class server {
 
   /// Takes over `other`'s slot; `other` is left owning none. No thread may be
   /// reading from either server.
+  /// @param other  the server to move from
   server(server&& other) noexcept { swap(other); }
+  /// Closes this server's slot, then takes over `other`'s; `other` is left
+  /// owning none. Moving a server onto itself changes nothing. No thread may
+  /// be reading from either server.
+  /// @param other  the server to move from
+  /// @return `*this`
   server& operator=(server&& other) noexcept {
     if (this != &other) {
       server(std::move(other)).swap(*this);
@@ -118,7 +128,7 @@ class server {
   ///                 errc::invalid_name (the empty name), errc::invalid_timeout,
   ///                 errc::invalid_security_descriptor, or the Win32 error
   ///                 (ERROR_ALREADY_EXISTS when the name is taken, ...)
-  /// @return the server, or an empty one on failure
+  /// @return the server owning the new slot, or an empty one on failure
   [[nodiscard]] static server create(const mailslot::name& slot, const server_options& options,
                                      std::error_code& ec) {
     ec.clear();
@@ -163,6 +173,11 @@ class server {
   }
 
   /// Parses `slot` (UTF-8) as a mailslot::name and creates it; see above.
+  /// @param slot     the local name in UTF-8
+  /// @param options  maximum message size, read timeout, inheritance, security
+  /// @param ec       cleared on success; otherwise the error of name::parse()
+  ///                 or of creating
+  /// @return the server owning the new slot, or an empty one on failure
   [[nodiscard]] static server create(std::string_view slot, const server_options& options,
                                      std::error_code& ec) {
     const auto parsed = mailslot::name::parse(slot, ec);
@@ -170,6 +185,11 @@ class server {
   }
 
   /// Parses `slot` (UTF-16) as a mailslot::name and creates it; see above.
+  /// @param slot     the local name in UTF-16
+  /// @param options  maximum message size, read timeout, inheritance, security
+  /// @param ec       cleared on success; otherwise the error of name::parse()
+  ///                 or of creating
+  /// @return the server owning the new slot, or an empty one on failure
   [[nodiscard]] static server create(std::wstring_view slot, const server_options& options,
                                      std::error_code& ec) {
     const auto parsed = mailslot::name::parse(slot, ec);
@@ -178,6 +198,10 @@ class server {
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// Creates the mailslot `slot`; throws std::system_error naming the slot.
+  /// @param slot     a local name (`\\.\mailslot\[path\]name`)
+  /// @param options  maximum message size, read timeout, inheritance, security
+  /// @return the server owning the new slot
+  /// @throws std::system_error  with the error the std::error_code form reports
   [[nodiscard]] static server create(const mailslot::name& slot,
                                      const server_options& options = {}) {
     std::error_code ec;
@@ -193,11 +217,19 @@ class server {
 
   /// Parses and creates the mailslot `slot`; throws std::system_error (for an
   /// invalid name, saying what is wrong with it and where).
+  /// @param slot     the local name in UTF-8
+  /// @param options  maximum message size, read timeout, inheritance, security
+  /// @return the server owning the new slot
+  /// @throws std::system_error  with the error the std::error_code form reports
   [[nodiscard]] static server create(std::string_view slot, const server_options& options = {}) {
     return create(mailslot::name::parse(slot), options);
   }
 
   /// Parses and creates the mailslot `slot`; throws std::system_error.
+  /// @param slot     the local name in UTF-16
+  /// @param options  maximum message size, read timeout, inheritance, security
+  /// @return the server owning the new slot
+  /// @throws std::system_error  with the error the std::error_code form reports
   [[nodiscard]] static server create(std::wstring_view slot, const server_options& options = {}) {
     return create(mailslot::name::parse(slot), options);
   }
@@ -205,8 +237,13 @@ class server {
 
   /// Takes ownership of `handle`, a mailslot server handle obtained elsewhere
   /// (inherited, duplicated, from CreateMailslotW or NtCreateMailslotFile),
-  /// synchronous or asynchronous (asked of Windows here, once). `slot` names
+  /// synchronous or asynchronous (asked of Windows here, once).
+  ///
+  /// `slot` names
   /// it in error messages. NULL and INVALID_HANDLE_VALUE give an empty server.
+  /// @param handle  the handle, owned by the server from now on
+  /// @param slot    the slot's name; may be empty
+  /// @return the server owning `handle`
   [[nodiscard]] static server adopt(HANDLE handle, mailslot::name slot = {}) noexcept {
     server result;
     result.handle_.reset(handle);
@@ -222,6 +259,7 @@ class server {
   /// What GetMailslotInfo reports: maximum message size, next message size,
   /// message count and the slot's read timeout.
   /// @param ec  cleared on success; otherwise errc::not_open or the Win32 error
+  /// @return what Windows reports; all zero (and no next message) on error
   [[nodiscard]] server_info info(std::error_code& ec) const noexcept {
     ec.clear();
     server_info result;
@@ -267,6 +305,7 @@ class server {
 
   /// Makes the handle inheritable by child processes created with handle
   /// inheritance, or not (SetHandleInformation).
+  /// @param inheritable  whether child processes inherit the handle
   /// @param ec  cleared on success; otherwise errc::not_open or the Win32 error
   void set_inheritable(bool inheritable, std::error_code& ec) noexcept {
     handle_.set_inheritable(inheritable, ec);
@@ -276,12 +315,14 @@ class server {
 
   /// Reads the next message into `buffer` (one ReadFile), waiting up to the
   /// slot's read timeout for one to arrive.
-  /// @return the message size (0 for an empty message, and on error)
+  /// @param buffer  where the message goes
+  /// @param size    the buffer's size in bytes
   /// @param ec  cleared on success; otherwise ERROR_SEM_TIMEOUT
   ///            (condition::timed_out) when no message arrived in time,
   ///            ERROR_INSUFFICIENT_BUFFER (condition::buffer_too_small) when
   ///            the next message is larger than `size` (it stays queued),
   ///            errc::cancelled, errc::not_open, or another Win32 error
+  /// @return the message size (0 for an empty message, and on error)
   std::size_t read(void* buffer, std::size_t size, std::error_code& ec) noexcept {
     return is_open(ec) ? reader_.read(handle_.get(), buffer, size, detail::deadline::slot(), ec)
                        : 0;
@@ -294,9 +335,13 @@ class server {
   /// ReadFile, no allocation and no copy; a message larger than it stays
   /// queued while it grows (GetMailslotInfo), so nothing is lost if that
   /// allocation throws. On failure `message` is empty.
-  /// @return the message size
+  /// @tparam Container  a contiguous container with data(), resize(),
+  ///                    capacity() and clear(), of one-byte trivially
+  ///                    copyable elements
+  /// @param message  the container that receives the message
   /// @param ec  as for read(void*, std::size_t, std::error_code&), but never
   ///            buffer_too_small
+  /// @return the message size
   template <class Container, detail::if_byte_container<Container> = 0>
   std::size_t read(Container& message, std::error_code& ec) {
     if (!is_open(ec)) {
@@ -309,10 +354,17 @@ class server {
 
 #if MAILSLOT_HAS_SPAN
   /// read() into a span of bytes (C++20).
+  /// @param buffer  where the message goes; its size is the limit
+  /// @param ec      as for read(void*, std::size_t, std::error_code&)
+  /// @return the message size
   std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
     return read(buffer.data(), buffer.size(), ec);
   }
   /// try_read() into a span of bytes (C++20).
+  /// @param buffer   where the message goes; its size is the limit
+  /// @param timeout  how long to wait for a message (see try_read())
+  /// @param ec       as for try_read()
+  /// @return the message size, or an empty optional when no message arrived
   std::optional<std::size_t> try_read(std::span<std::byte> buffer,
                                       std::chrono::milliseconds timeout,
                                       std::error_code& ec) noexcept {
@@ -322,19 +374,27 @@ class server {
 
   /// Reads the next message as a std::string of exactly its size (ReadFile
   /// straight into the string, sized from recent messages; see
-  /// read(Container&)). If allocating the string throws, the message stays
+  /// read(Container&)).
+  ///
+  /// If allocating the string throws, the message stays
   /// queued.
+  /// @param ec  as for read(Container&, std::error_code&)
+  /// @return the message; empty on error
   [[nodiscard]] std::string read_string(std::error_code& ec) {
     return read_owned<std::string>(detail::deadline::slot(), ec);
   }
 
   /// Reads the next message as bytes of exactly its size; see read_string().
+  /// @param ec  as for read(Container&, std::error_code&)
+  /// @return the message; empty on error
   [[nodiscard]] std::vector<std::byte> read_bytes(std::error_code& ec) {
     return read_owned<std::vector<std::byte>>(detail::deadline::slot(), ec);
   }
 
   /// Reads the next message into `buffer` if one arrives within `timeout`
-  /// (0: only if one is waiting now; `wait_forever`: until one does). No
+  /// (0: only if one is waiting now; `wait_forever`: until one does).
+  ///
+  /// No
   /// message in time is not an error: the result is empty and `ec` is clear.
   ///
   /// On an asynchronous handle (Windows' own) the call keeps its own
@@ -346,8 +406,12 @@ class server {
   /// handles to the slot see meanwhile; if putting it back fails after a
   /// message was taken, the message is returned and the next call puts it
   /// back.
+  /// @param buffer   where the message goes
+  /// @param size     the buffer's size in bytes
+  /// @param timeout  how long to wait: 0, up to 2^32 - 2 ms, or `wait_forever`
+  /// @param ec  cleared unless a real error occurred: those of read(), or
+  ///            errc::invalid_timeout
   /// @return the message size, or an empty optional when no message arrived
-  /// @param ec  cleared unless a real error occurred (see read())
   std::optional<std::size_t> try_read(void* buffer, std::size_t size,
                                       std::chrono::milliseconds timeout,
                                       std::error_code& ec) noexcept {
@@ -359,6 +423,11 @@ class server {
   }
 
   /// try_read() into a reusable container; see read(Container&).
+  /// @tparam Container  as for read(Container&, std::error_code&)
+  /// @param message  the container that receives the message; empty when
+  ///                 none arrived
+  /// @param timeout  how long to wait (see try_read())
+  /// @param ec       as for try_read()
   /// @return the message size, or an empty optional when no message arrived
   template <class Container, detail::if_byte_container<Container> = 0>
   std::optional<std::size_t> try_read(Container& message, std::chrono::milliseconds timeout,
@@ -374,19 +443,27 @@ class server {
   }
 
   /// try_read() returning a std::string of exactly the message's size.
+  /// @param timeout  how long to wait (see try_read())
+  /// @param ec       as for try_read()
+  /// @return the message, or an empty optional when none arrived
   [[nodiscard]] std::optional<std::string> try_read_string(std::chrono::milliseconds timeout,
                                                            std::error_code& ec) {
     return try_read_owned<std::string>(timeout, ec);
   }
 
   /// try_read() returning bytes of exactly the message's size.
+  /// @param timeout  how long to wait (see try_read())
+  /// @param ec       as for try_read()
+  /// @return the message, or an empty optional when none arrived
   [[nodiscard]] std::optional<std::vector<std::byte>> try_read_bytes(
       std::chrono::milliseconds timeout, std::error_code& ec) {
     return try_read_owned<std::vector<std::byte>>(timeout, ec);
   }
 
   /// Cancels reading: the read in progress (if any) and every later read
-  /// return errc::cancelled, until resume(). A cancelled read leaves its
+  /// return errc::cancelled, until resume().
+  ///
+  /// A cancelled read leaves its
   /// message queued; a message that completed while it was being cancelled
   /// is returned. Safe to call from any thread while another reads; this is
   /// how a listening thread is stopped: the listener loops on
@@ -410,12 +487,17 @@ class server {
   /// Ends the cancelled state: reads wait for messages again.
   void resume() noexcept { reader_.resume(); }
 
-  /// True between cancel() and resume().
+  /// Whether reads are cancelled.
+  /// @return true between cancel() and resume()
   [[nodiscard]] bool is_cancelled() const noexcept { return reader_.cancelled(); }
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// Reads the next message into `buffer`; throws std::system_error (a
   /// timeout included) naming the slot.
+  /// @param buffer  where the message goes
+  /// @param size    the buffer's size in bytes
+  /// @return the message size
+  /// @throws std::system_error  with the error the std::error_code form reports
   std::size_t read(void* buffer, std::size_t size) {
     std::error_code ec;
     const std::size_t received = read(buffer, size, ec);
@@ -423,6 +505,10 @@ class server {
     return received;
   }
   /// Reads the next message into a reusable container; throws std::system_error.
+  /// @tparam Container  as for read(Container&, std::error_code&)
+  /// @param message  the container that receives the message
+  /// @return the message size
+  /// @throws std::system_error  with the error the std::error_code form reports
   template <class Container, detail::if_byte_container<Container> = 0>
   std::size_t read(Container& message) {
     std::error_code ec;
@@ -431,6 +517,8 @@ class server {
     return received;
   }
   /// Reads the next message as a std::string; throws std::system_error.
+  /// @return the message
+  /// @throws std::system_error  with the error the std::error_code form reports
   [[nodiscard]] std::string read_string() {
     std::error_code ec;
     std::string message = read_string(ec);
@@ -438,6 +526,8 @@ class server {
     return message;
   }
   /// Reads the next message as bytes; throws std::system_error.
+  /// @return the message
+  /// @throws std::system_error  with the error the std::error_code form reports
   [[nodiscard]] std::vector<std::byte> read_bytes() {
     std::error_code ec;
     std::vector<std::byte> message = read_bytes(ec);
@@ -445,6 +535,11 @@ class server {
     return message;
   }
   /// try_read(); throws std::system_error on errors other than the timeout.
+  /// @param buffer   where the message goes
+  /// @param size     the buffer's size in bytes
+  /// @param timeout  how long to wait; by default only for a message already waiting
+  /// @return the message size, or an empty optional when no message arrived
+  /// @throws std::system_error  with the error the std::error_code form reports
   std::optional<std::size_t> try_read(void* buffer, std::size_t size,
                                       std::chrono::milliseconds timeout = {}) {
     std::error_code ec;
@@ -454,6 +549,11 @@ class server {
   }
   /// try_read() into a reusable container; throws std::system_error on
   /// errors other than the timeout.
+  /// @tparam Container  as for read(Container&, std::error_code&)
+  /// @param message  the container that receives the message
+  /// @param timeout  how long to wait; by default only for a message already waiting
+  /// @return the message size, or an empty optional when no message arrived
+  /// @throws std::system_error  with the error the std::error_code form reports
   template <class Container, detail::if_byte_container<Container> = 0>
   std::optional<std::size_t> try_read(Container& message, std::chrono::milliseconds timeout = {}) {
     std::error_code ec;
@@ -463,14 +563,24 @@ class server {
   }
 #  if MAILSLOT_HAS_SPAN
   /// read() into a span of bytes; throws std::system_error.
+  /// @param buffer  where the message goes; its size is the limit
+  /// @return the message size
+  /// @throws std::system_error  with the error the std::error_code form reports
   std::size_t read(std::span<std::byte> buffer) { return read(buffer.data(), buffer.size()); }
   /// try_read() into a span of bytes; throws std::system_error on errors other than the timeout.
+  /// @param buffer   where the message goes; its size is the limit
+  /// @param timeout  how long to wait; by default only for a message already waiting
+  /// @return the message size, or an empty optional when no message arrived
+  /// @throws std::system_error  with the error the std::error_code form reports
   std::optional<std::size_t> try_read(std::span<std::byte> buffer,
                                       std::chrono::milliseconds timeout = {}) {
     return try_read(buffer.data(), buffer.size(), timeout);
   }
 #  endif
   /// try_read_string(); throws std::system_error on errors other than the timeout.
+  /// @param timeout  how long to wait; by default only for a message already waiting
+  /// @return the message, or an empty optional when none arrived
+  /// @throws std::system_error  with the error the std::error_code form reports
   [[nodiscard]] std::optional<std::string> try_read_string(std::chrono::milliseconds timeout = {}) {
     std::error_code ec;
     auto message = try_read_string(timeout, ec);
@@ -478,6 +588,9 @@ class server {
     return message;
   }
   /// try_read_bytes(); throws std::system_error on errors other than the timeout.
+  /// @param timeout  how long to wait; by default only for a message already waiting
+  /// @return the message, or an empty optional when none arrived
+  /// @throws std::system_error  with the error the std::error_code form reports
   [[nodiscard]] std::optional<std::vector<std::byte>> try_read_bytes(
       std::chrono::milliseconds timeout = {}) {
     std::error_code ec;
@@ -486,6 +599,8 @@ class server {
     return message;
   }
   /// info(); throws std::system_error.
+  /// @return what GetMailslotInfo reports
+  /// @throws std::system_error  with the error the std::error_code form reports
   [[nodiscard]] server_info info() const {
     std::error_code ec;
     server_info result = info(ec);
@@ -493,12 +608,16 @@ class server {
     return result;
   }
   /// set_read_timeout(); throws std::system_error.
+  /// @param timeout  `wait_forever`, or 0 to 2^32 - 2 ms
+  /// @throws std::system_error  with the error the std::error_code form reports
   void set_read_timeout(std::chrono::milliseconds timeout) {
     std::error_code ec;
     set_read_timeout(timeout, ec);
     throw_if(ec, "set the read timeout of mailslot");
   }
   /// set_inheritable(); throws std::system_error.
+  /// @param inheritable  whether child processes inherit the handle
+  /// @throws std::system_error  with the error the std::error_code form reports
   void set_inheritable(bool inheritable) {
     std::error_code ec;
     set_inheritable(inheritable, ec);
@@ -510,6 +629,7 @@ class server {
 
   /// Closes the slot (CloseHandle). The server owns no handle afterwards, even
   /// when CloseHandle reports an error; closing an empty server does nothing.
+  /// @param ec  cleared on success; otherwise the Win32 error of CloseHandle
   void close(std::error_code& ec) noexcept {
     reader_.settle(handle_.get());
     close_handle([&] { handle_.close(ec); });
@@ -519,6 +639,7 @@ class server {
 #if MAILSLOT_HAS_EXCEPTIONS
   /// Closes the slot; throws std::system_error if CloseHandle fails (the
   /// server is closed either way).
+  /// @throws std::system_error  with the Win32 error of CloseHandle
   void close() {
     std::error_code ec;
     mailslot::name slot = name_;
@@ -528,11 +649,14 @@ class server {
 #endif
 
   /// Gives up ownership of the handle without closing it; the server is empty
-  /// afterwards. The caller must close the handle. A handle a
+  /// afterwards. The caller must close the handle.
+  ///
+  /// A handle a
   /// thread_pool_reader has read stays bound to the thread pool for its
   /// life, as Windows has it (the binding's small state is kept, not freed):
   /// give it only to code that reads with an event in each OVERLAPPED, as
   /// this library does, never through a completion port.
+  /// @return the handle; NULL if the server owned none
   [[nodiscard]] HANDLE release() noexcept {
     reader_.settle(handle_.get());
     (void)reader_.take_binding();  // kept: the handle may still complete through it
@@ -541,19 +665,23 @@ class server {
     return handle_.release();
   }
 
-  /// True if the server owns a mailslot handle.
+  /// Whether the server owns a mailslot handle.
+  /// @return true if it does
   [[nodiscard]] bool is_open() const noexcept { return handle_.valid(); }
   /// Same as is_open().
   explicit operator bool() const noexcept { return is_open(); }
 
-  /// The mailslot handle, still owned by the server; NULL when not open.
+  /// The mailslot handle, for Win32 calls the server does not wrap.
+  /// @return the handle, still owned by the server; NULL when not open
   [[nodiscard]] HANDLE native_handle() const noexcept { return handle_.get(); }
 
-  /// The name the server was created with; empty when not open (and for an
-  /// adopted handle given no name).
+  /// The name the server was created with.
+  /// @return the name; empty when not open (and for an adopted handle given
+  ///         no name)
   [[nodiscard]] const mailslot::name& name() const noexcept { return name_; }
 
   /// Exchanges the slots (and all state) of two servers.
+  /// @param other  the server to exchange with
   void swap(server& other) noexcept {
     reader_.swap(other.reader_);
     handle_.swap(other.handle_);

@@ -1,18 +1,21 @@
 #ifndef MAILSLOT_THREAD_POOL_READER_HPP
 #define MAILSLOT_THREAD_POOL_READER_HPP
 
-// mailslot::thread_pool_reader: a server's messages delivered to a callback
-// on the Windows thread pool, without a thread of the program's own.
-//
-//   mailslot::thread_pool_reader reader;
-//   reader.start(server, [](const std::error_code& ec, std::string_view message) {
-//     if (!ec) handle(message);
-//   });
-//   ...
-//   reader.stop();   // or let the reader's destructor stop it
-//
-// Needs Windows' own, asynchronous mailslot handle (CreateMailslotW's on
-// Windows); see start().
+/// @file
+/// mailslot::thread_pool_reader: a server's messages delivered to a callback
+/// on the Windows thread pool, without a thread of the program's own.
+///
+/// @code
+///   mailslot::thread_pool_reader reader;
+///   reader.start(server, [](const std::error_code& ec, std::string_view message) {
+///     if (!ec) handle(message);
+///   });
+///   ...
+///   reader.stop();   // or let the reader's destructor stop it
+/// @endcode
+///
+/// Needs Windows' own, asynchronous mailslot handle (CreateMailslotW's on
+/// Windows); see start().
 
 #include <mailslot/detail/config.hpp>
 #include <mailslot/detail/read.hpp>
@@ -73,7 +76,14 @@ class thread_pool_reader {
   thread_pool_reader() noexcept = default;
   thread_pool_reader(const thread_pool_reader&) = delete;
   thread_pool_reader& operator=(const thread_pool_reader&) = delete;
+  /// Takes over `other`'s reading; `other` is left reading nothing.
+  /// @param other  the reader to move from
   thread_pool_reader(thread_pool_reader&& other) noexcept { swap(other); }
+  /// Stops this reader (see stop()), then takes over `other`'s reading;
+  /// `other` is left reading nothing. Moving a reader onto itself changes
+  /// nothing.
+  /// @param other  the reader to move from
+  /// @return `*this`
   thread_pool_reader& operator=(thread_pool_reader&& other) noexcept {
     if (this != &other) {
       thread_pool_reader(std::move(other)).swap(*this);
@@ -88,6 +98,8 @@ class thread_pool_reader {
     }
   }
 
+  /// Exchanges what two readers read.
+  /// @param other  the reader to exchange with
   void swap(thread_pool_reader& other) noexcept {
     std::swap(state_, other.state_);
     std::swap(generation_, other.generation_);
@@ -96,7 +108,13 @@ class thread_pool_reader {
   /// Starts reading `slot`'s messages into `on_message`: binds the handle to
   /// the thread pool the first time (CreateThreadpoolIo; the server keeps the
   /// binding until its handle closes), then StartThreadpoolIo and ReadFile
-  /// for each message. A running reader is stopped first.
+  /// for each message.
+  ///
+  /// A running reader is stopped first.
+  /// @param slot        the server whose messages to read; it must outlive
+  ///                    the reading (stop the reader first)
+  /// @param on_message  called with each message, or with the error that
+  ///                    ends the reading
   /// @param ec  cleared on success; otherwise errc::not_open,
   ///            errc::synchronous_handle, errc::already_bound,
   ///            errc::invalid_timeout (the slot's read timeout is 0, which
@@ -157,6 +175,10 @@ class thread_pool_reader {
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// start(); throws std::system_error naming the slot.
+  /// @param slot        the server whose messages to read
+  /// @param on_message  called with each message, or with the error that
+  ///                    ends the reading
+  /// @throws std::system_error  with the error the std::error_code form reports
   void start(server& slot, handler on_message) {
     std::error_code ec;
     start(slot, std::move(on_message), ec);
@@ -166,7 +188,9 @@ class thread_pool_reader {
 
   /// Stops reading: the outstanding read is cancelled (CancelIoEx with its
   /// OVERLAPPED) and its callback awaited (WaitForThreadpoolIoCallbacks);
-  /// after stop() returns no callback runs. A message whose read completed
+  /// after stop() returns no callback runs.
+  ///
+  /// A message whose read completed
   /// meanwhile is delivered before stop() returns; every other message stays
   /// queued for a later read. From inside the callback, stop() does not wait:
   /// that callback is the last.
@@ -176,8 +200,8 @@ class thread_pool_reader {
     }
   }
 
-  /// True while messages are being delivered: from start() until stop(), or
-  /// until an error was delivered.
+  /// Whether messages are being delivered.
+  /// @return true from start() until stop(), or until an error was delivered
   [[nodiscard]] bool running() const noexcept {
     return state_ != nullptr && generation_ != 0 && state_->listening(generation_);
   }
@@ -467,6 +491,8 @@ class thread_pool_reader {
 };
 
 /// Exchanges two readers.
+/// @param a  one reader
+/// @param b  the other
 inline void swap(thread_pool_reader& a, thread_pool_reader& b) noexcept { a.swap(b); }
 
 }  // namespace mailslot

@@ -1,9 +1,15 @@
 #ifndef MAILSLOT_VERSION_HPP
 #define MAILSLOT_VERSION_HPP
 
-// The one place the version lives; CMakeLists.txt reads these lines.
+/// @file
+/// The library's version. (The one place it lives: CMakeLists.txt reads
+/// these lines.)
+
+/// The major version: changes break compatibility.
 #define MAILSLOT_VERSION_MAJOR 0
+/// The minor version: additions that keep compatibility.
 #define MAILSLOT_VERSION_MINOR 1
+/// The patch version: corrections.
 #define MAILSLOT_VERSION_PATCH 0
 
 /// The version as one number: major * 10000 + minor * 100 + patch.

@@ -13,6 +13,8 @@
 #include <regex>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 using Catch::Matchers::ContainsSubstring;
 using Catch::Matchers::Matches;
@@ -201,12 +203,88 @@ TEST_CASE("mailslot exit codes tell usage errors, missing slots, timeouts and ba
        0,
        "listening on " + quiet},
       {{L"listen", wide(quiet), L"--max-size", L"lots"}, 2, "--max-size needs a number"},
+      {{L"send", wide(missing), L"x"}, 3, "(is a listener running?)"},
   };
   for (const auto& c : cases) {
     captured_process program(L"mailslot.exe", c.args);
     INFO(program.output());
     CHECK(program.wait() == c.exit_code);
     CHECK_THAT(program.output(), ContainsSubstring(c.says));
+  }
+}
+
+TEST_CASE("mailslot checks the range of every number and says what it is",
+          "[cli][process][wine10]") {
+  const std::string quiet = unique_slot_name("cli-range");
+  const std::vector<std::pair<std::vector<std::wstring>, std::string>> refused = {
+      {{L"--timeout", L"-5"},
+       R"(--timeout needs a number from 0 to 4294967294 (milliseconds), not "-5")"},
+      {{L"--timeout", L"4294967295"}, R"(from 0 to 4294967294 (milliseconds), not "4294967295")"},
+      {{L"--timeout", L"4294967296"}, R"(from 0 to 4294967294 (milliseconds), not "4294967296")"},
+      {{L"--timeout", L" 5"}, R"(not " 5")"},
+      {{L"--timeout", L"5ms"}, R"(not "5ms")"},
+      {{L"--max-size", L"4294967296"},
+       R"(--max-size needs a number from 0 to 4294967295 (bytes; 0: any size), not "4294967296")"},
+      {{L"--count", L"+1"}, R"(--count needs a number from 0 to 4294967295 (messages), not "+1")"},
+      {{L"--count", L"18446744073709551616"}, R"(not "18446744073709551616")"},
+      {{L"--count"}, "--count needs a number from 0 to 4294967295 (messages)\n"},
+  };
+  for (const auto& [options, says] : refused) {
+    std::vector<std::wstring> args{L"listen", wide(quiet)};
+    args.insert(args.end(), options.begin(), options.end());
+    captured_process program(L"mailslot.exe", args);
+    INFO(program.output());
+    CHECK(program.wait() == 2);
+    CHECK_THAT(program.output(), ContainsSubstring(says));
+  }
+  // The largest of each is accepted.
+  captured_process program(L"mailslot.exe", {L"listen", wide(quiet), L"--timeout", L"4294967294",
+                                             L"--max-size", L"4294967295", L"--count", L"0"});
+  INFO(program.output());
+  CHECK(program.wait() == 0);
+  CHECK_THAT(program.output(), ContainsSubstring("listening on " + quiet));
+}
+
+TEST_CASE("mailslot send refuses a message too large for the name before opening it",
+          "[cli][process][wine10]") {
+  // Under Wine, opening a name that leaves the computer fails (exit code 3):
+  // exit code 6 shows that the message was refused first.
+  const std::wstring too_long(500, L'a');
+  const std::vector<std::pair<std::vector<std::wstring>, std::string>> refused = {
+      {{LR"(\\*\mailslot\x)", too_long},
+       R"(message 1 is 500 bytes; at most 424 bytes go to \\*\mailslot\x (a name that leaves )"
+       R"(this computer))"},
+      {{LR"(\\far\mailslot\x)", L"fits", std::wstring(425, L'b')}, "message 2 is 425 bytes"},
+  };
+  for (const auto& [args, says] : refused) {
+    std::vector<std::wstring> send{L"send"};
+    send.insert(send.end(), args.begin(), args.end());
+    captured_process program(L"mailslot.exe", send);
+    INFO(program.output());
+    CHECK(program.wait() == 6);
+    CHECK_THAT(program.output(), ContainsSubstring(says));
+  }
+  captured_process from_input(L"mailslot.exe", {L"send", LR"(\\*\mailslot\x)", L"-"},
+                              std::string(500, 'c') + "\n");
+  INFO(from_input.output());
+  CHECK(from_input.wait() == 6);
+  CHECK_THAT(from_input.output(), ContainsSubstring("message 1 is 500 bytes"));
+}
+
+TEST_CASE("mailslot send does not suggest a listener for a name that leaves the computer",
+          "[cli][process][wine10]") {
+  captured_process program(L"mailslot.exe", {L"send", LR"(\\far\mailslot\x)", L"hello"});
+  const int exit_code = program.wait();
+  INFO(program.output());
+  CHECK_THAT(program.output(), !ContainsSubstring("listener"));
+  if (mailslot_test::running_under_wine()) {  // Wine cannot reach remote names
+    CHECK(exit_code == 3);
+    CHECK_THAT(program.output(),
+               ContainsSubstring(R"(cannot open \\far\mailslot\x: )") &&
+                   ContainsSubstring("(the name leaves this computer: remote mailslots are "
+                                     "disabled, or the destination cannot be reached)"));
+  } else {
+    WARN("Windows: exit code " << exit_code << ", " << program.output());
   }
 }
 

@@ -459,9 +459,11 @@ class basic_server {
   };
 
   /// A server that reads nothing yet (see assign()).
+  /// \param executor  the executor its operations complete on by default
   explicit basic_server(const executor_type& executor) noexcept : executor_(executor) {}
 
   /// A server that reads nothing yet, on `context`'s executor.
+  /// \param context  the execution context (an `io_context`, ...)
   template <class ExecutionContext,
             std::enable_if_t<std::is_convertible_v<ExecutionContext&,
                                                    detail::net::execution_context&>,
@@ -470,11 +472,17 @@ class basic_server {
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// Adopts `slot` (see assign()); throws std::system_error.
+  /// \param executor  the executor its operations complete on by default
+  /// \param slot      an open server with an asynchronous handle
+  /// \throws std::system_error  with the error assign() reports
   basic_server(const executor_type& executor, mailslot::server slot) : executor_(executor) {
     assign(std::move(slot));
   }
 
   /// Adopts `slot` on `context`'s executor (see assign()); throws std::system_error.
+  /// \param context  the execution context (an `io_context`, ...)
+  /// \param slot     an open server with an asynchronous handle
+  /// \throws std::system_error  with the error assign() reports
   template <class ExecutionContext,
             std::enable_if_t<std::is_convertible_v<ExecutionContext&,
                                                    detail::net::execution_context&>,
@@ -488,12 +496,15 @@ class basic_server {
   basic_server& operator=(const basic_server&) = delete;
 
   /// Takes `other`'s slot and outstanding reads; `other` is left not open.
+  /// \param other  the server to move from
   basic_server(basic_server&& other) noexcept
       : executor_(other.executor_),
         slot_(std::move(other.slot_)),
         binding_(std::exchange(other.binding_, nullptr)) {}
 
   /// Closes this server (see close()), then takes `other`'s slot.
+  /// \param other  the server to move from
+  /// \return `*this`
   basic_server& operator=(basic_server&& other) noexcept {
     if (this != &other) {
       std::error_code ignored;
@@ -512,6 +523,7 @@ class basic_server {
   }
 
   /// The executor the server's operations complete on by default.
+  /// \return a copy of the executor
   [[nodiscard]] executor_type get_executor() const noexcept { return executor_; }
 
   /// Adopts `slot` and binds its handle to the context's completion port
@@ -541,15 +553,18 @@ class basic_server {
   }
 #endif
 
-  /// True if the server has a slot to read.
+  /// Whether the server has a slot to read.
+  /// \return true if it has
   [[nodiscard]] bool is_open() const noexcept { return slot_.is_open(); }
 
   /// The adopted mailslot::server: for info(), name(), set_read_timeout(),
   /// and for synchronous reads, which wait on an event of their own and
   /// never take a message through the port. Close, release or move the
   /// asio server, not this one.
+  /// \return the adopted server (not open when this one is not)
   [[nodiscard]] mailslot::server& next_layer() noexcept { return slot_; }
   /// The adopted mailslot::server.
+  /// \return the adopted server (not open when this one is not)
   [[nodiscard]] const mailslot::server& next_layer() const noexcept { return slot_; }
 
   /// Reads the next message into `buffer` (ReadFile). Completes with

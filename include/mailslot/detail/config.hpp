@@ -1,9 +1,13 @@
 #ifndef MAILSLOT_DETAIL_CONFIG_HPP
 #define MAILSLOT_DETAIL_CONFIG_HPP
 
-// MAILSLOT_HAS_EXCEPTIONS: 1 when the throwing overloads are available. Builds
-// without exceptions (-fno-exceptions, MSVC without /EHsc) keep the
-// std::error_code overloads only.
+/// @file
+/// The library's configuration macros. Every public header includes this one.
+
+/// @def MAILSLOT_HAS_EXCEPTIONS
+/// 1 when the throwing overloads are available. Builds without exceptions
+/// (-fno-exceptions, MSVC without /EHsc) keep the std::error_code overloads
+/// only.
 #ifndef MAILSLOT_HAS_EXCEPTIONS
 #  if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #    define MAILSLOT_HAS_EXCEPTIONS 1
@@ -12,8 +16,9 @@
 #  endif
 #endif
 
-// MAILSLOT_HAS_SPAN: 1 when std::span is available (C++20), which adds
-// std::span overloads of the reads and writes.
+/// @def MAILSLOT_HAS_SPAN
+/// 1 when std::span is available (C++20), which adds std::span overloads of
+/// the reads and writes.
 #if defined(__has_include)
 #  if __has_include(<version>)
 #    include <version>
@@ -27,10 +32,11 @@
 #  endif
 #endif
 
-// MAILSLOT_ASSERT(condition, message): checks a precondition the library can
-// detect but not recover from (a server closed while another thread reads
-// from it). By default it is assert(), so NDEBUG turns it off; define it
-// before including the library to route it elsewhere.
+/// @def MAILSLOT_ASSERT(condition, message)
+/// Checks a precondition the library can detect but not recover from (a
+/// server closed while another thread reads from it). By default it is
+/// assert(), so NDEBUG turns it off; define it before including the library
+/// to route it elsewhere.
 #ifndef MAILSLOT_ASSERT
 #  include <cassert>
 #  define MAILSLOT_ASSERT(condition, message) assert((condition) && (message))
