@@ -2,8 +2,9 @@
 #define MAILSLOT_MAILSLOT_HPP
 
 // Everything of the library. On platforms other than Windows only the
-// portable parts (version, errors, names) are available.
+// portable parts (version, errors, names, accounts) are available.
 
+#include <mailslot/account.hpp>
 #include <mailslot/error.hpp>
 #include <mailslot/name.hpp>
 #include <mailslot/version.hpp>
