@@ -109,7 +109,8 @@ class client {
     }
     // FILE_SHARE_READ is what the documentation requires; FILE_SHARE_WRITE
     // lets several clients hold the slot open at once on every version.
-    result.handle_.reset(::CreateFileW(slot.c_str(), GENERIC_WRITE | (check_owner ? READ_CONTROL : 0),
+    result.handle_.reset(::CreateFileW(slot.c_str(),
+                                       GENERIC_WRITE | (check_owner ? READ_CONTROL : 0),
                                        FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING,
                                        FILE_ATTRIBUTE_NORMAL, nullptr));
     if (!result.handle_) {
@@ -168,12 +169,11 @@ class client {
     client result = open(slot, options, ec);
     if (ec && options.required_owner) {
       const account& owner = *options.required_owner;
-      detail::throw_error(ec,
-                          "open mailslot (owner required: " +
-                              (owner.is_current_user() ? std::string("the current user")
-                                                       : owner.sid()) +
-                              ")",
-                          slot.string());
+      detail::throw_error(
+          ec,
+          "open mailslot (owner required: " +
+              (owner.is_current_user() ? std::string("the current user") : owner.sid()) + ")",
+          slot.string());
     }
     detail::throw_if(ec, "open mailslot", slot.string());
     return result;

@@ -213,8 +213,7 @@ class server {
       throw std::system_error(ec, "create mailslot '" + slot.string() +
                                       "' with security descriptor \"" +
                                       options.security_descriptor + "\" (Windows error " +
-                                      std::to_string(cause.value()) + ": " + cause.message() +
-                                      ")");
+                                      std::to_string(cause.value()) + ": " + cause.message() + ")");
     }
     detail::throw_if(ec, "create mailslot", slot.string());
     return result;

@@ -97,8 +97,8 @@ bool host_allowed(std::u16string_view host) {
       return false;
     }
     for (const char16_t c : host) {
-      if (c < 0x20 || c > 0x7E || std::u16string_view(u"\\/:*?\"<>|[]+=;,").find(c) !=
-                                      std::u16string_view::npos) {
+      if (c < 0x20 || c > 0x7E ||
+          std::u16string_view(u"\\/:*?\"<>|[]+=;,").find(c) != std::u16string_view::npos) {
         return false;
       }
     }
@@ -112,8 +112,8 @@ bool host_allowed(std::u16string_view host) {
       return false;
     }
     for (const char16_t c : label) {
-      const bool alnum = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') ||
-                         (c >= u'0' && c <= u'9');
+      const bool alnum =
+          (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9');
       if (!alnum && c != u'-' && c != u'_') {
         return false;
       }

@@ -249,14 +249,16 @@ TEST_CASE("a NetBIOS name rejects each character either rule set forbids, saying
   CHECK(contains(parse_fails(R"(\\**\mailslot\x)"), "'*'"));
 }
 
-TEST_CASE("a NetBIOS name rejects control characters, outer spaces and non-ASCII",
-          "[name][host]") {
+TEST_CASE("a NetBIOS name rejects control characters, outer spaces and non-ASCII", "[name][host]") {
   for (const char c : {'\x01', '\x09', '\x1F', '\x7F'}) {
     INFO(static_cast<int>(c));
     CHECK(contains(parse_fails("\\\\pc" + std::string(1, c) + "1\\mailslot\\x"),
                    "control character in a NetBIOS name"));
   }
-  CHECK(contains(parse_fails(std::string("\\\\pc\0" "1\\mailslot\\x", 17)), "control character"));
+  CHECK(contains(parse_fails(std::string("\\\\pc\0"
+                                         "1\\mailslot\\x",
+                                         17)),
+                 "control character"));
   CHECK(contains(parse_fails(R"(\\ pc\mailslot\x)"), "starts or ends with a space"));
   CHECK(contains(parse_fails(R"(\\pc \mailslot\x)"), "starts or ends with a space"));
   const std::string why = parse_fails("\\\\h\xC3\xA9\\mailslot\\x");
@@ -264,8 +266,7 @@ TEST_CASE("a NetBIOS name rejects control characters, outer spaces and non-ASCII
   CHECK(contains(why, "U+00E9 at index 3"));
 }
 
-TEST_CASE("a host with a dot is a DNS name: letters, digits, '-', '_' in labels",
-          "[name][host]") {
+TEST_CASE("a host with a dot is a DNS name: letters, digits, '-', '_' in labels", "[name][host]") {
   CHECK(parse_ok(R"(\\corp.example.com\mailslot\x)").host() == "corp.example.com");
   CHECK(parse_ok(R"(\\10.0.0.1\mailslot\x)").host() == "10.0.0.1");
   CHECK(parse_ok(R"(\\a_b.c-d\mailslot\x)").host() == "a_b.c-d");
@@ -276,7 +277,8 @@ TEST_CASE("a host with a dot is a DNS name: letters, digits, '-', '_' in labels"
   // What NetBIOS allows is not DNS.
   CHECK(contains(parse_fails(R"(\\my pc.example\mailslot\x)"), "not allowed in a DNS name"));
   CHECK(contains(parse_fails(R"(\\pc!.example\mailslot\x)"), "'!'"));
-  CHECK(contains(parse_fails(R"(\\-host.example\mailslot\x)"), "DNS name label starts or ends with '-'"));
+  CHECK(contains(parse_fails(R"(\\-host.example\mailslot\x)"),
+                 "DNS name label starts or ends with '-'"));
   CHECK(contains(parse_fails(R"(\\host-.example\mailslot\x)"), "'-'"));
   CHECK(contains(parse_fails(R"(\\a..b\mailslot\x)"), "empty label in a DNS name"));
   CHECK(contains(parse_fails(R"(\\host.\mailslot\x)"), "empty label"));
@@ -521,4 +523,3 @@ TEST_CASE("a remote limit leaves room for the name in the 443-byte datagram", "[
   const std::string longest = std::string(R"(\\*\mailslot\)") + std::string(246, 'p');
   CHECK(limit(longest) == 432u - 246u);
 }
-

@@ -94,8 +94,10 @@ TEST_CASE("reader and writer take names and messages beyond the ANSI code page",
           "[examples][process][wine10]") {
   // CJK and Cyrillic: no ANSI code page holds both, so an ANSI argv would
   // turn them into '?', which no name may hold.
-  const std::string name = unique_slot_name("\xE5\x90\x8D\xE5\x89\x8D-\xD1\x81\xD0\xBB\xD0\xBE\xD1\x82");
-  const std::string message = "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xE4\xB8\x96\xE7\x95\x8C";
+  const std::string name =
+      unique_slot_name("\xE5\x90\x8D\xE5\x89\x8D-\xD1\x81\xD0\xBB\xD0\xBE\xD1\x82");
+  const std::string message =
+      "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xE4\xB8\x96\xE7\x95\x8C";
   captured_process reader(L"reader.exe", {wide(name), L"1"});
   REQUIRE(reader.started());
   REQUIRE(wait_for_slot(name));

@@ -40,8 +40,8 @@ std::string current_user_sid() {
   REQUIRE(::GetTokenInformation(token, TokenUser, buffer.data(), size, &size) != FALSE);
   ::CloseHandle(token);
   LPSTR text = nullptr;
-  REQUIRE(::ConvertSidToStringSidA(reinterpret_cast<TOKEN_USER*>(buffer.data())->User.Sid,
-                                   &text) != FALSE);
+  REQUIRE(::ConvertSidToStringSidA(reinterpret_cast<TOKEN_USER*>(buffer.data())->User.Sid, &text) !=
+          FALSE);
   std::string sid = text;
   ::LocalFree(text);
   return sid;
@@ -149,8 +149,8 @@ TEST_CASE("a required owner that is not a SID fails with Windows' error before o
 }
 
 TEST_CASE("the owner check needs a local name", "[client][security][wine10]") {
-  for (const char* remote : {R"(\\pc\mailslot\x)", R"(\\corp.example\mailslot\x)",
-                             R"(\\*\mailslot\x)"}) {
+  for (const char* remote :
+       {R"(\\pc\mailslot\x)", R"(\\corp.example\mailslot\x)", R"(\\*\mailslot\x)"}) {
     INFO(remote);
     std::error_code ec;
     auto client = mailslot::client::open(mailslot::name::parse(remote),

@@ -365,8 +365,7 @@ TEST_CASE("the reader's buffer never grows past the slot's maximum message size"
           "[pool][limit][wine10]") {
   mailslot::server_options options;
   options.max_message_size = 16;
-  auto server =
-      nt_create_mailslot::create(mailslot_test::unique_slot_name("pool-bound"), options);
+  auto server = nt_create_mailslot::create(mailslot_test::unique_slot_name("pool-bound"), options);
   auto client = mailslot::client::open(server.name());
   const std::string big(std::size_t{256} << 10U, 'b');  // beyond the first 64 KiB
   std::error_code ec;

@@ -122,8 +122,8 @@ inline void check_owner(HANDLE handle, const sid_bytes& expected, std::error_cod
   ec.clear();
   PSID owner = nullptr;
   PSECURITY_DESCRIPTOR descriptor = nullptr;
-  const DWORD status = ::GetSecurityInfo(handle, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION,
-                                         &owner, nullptr, nullptr, nullptr, &descriptor);
+  const DWORD status = ::GetSecurityInfo(handle, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, &owner,
+                                         nullptr, nullptr, nullptr, &descriptor);
   if (status != ERROR_SUCCESS) {
     ec = std::error_code(static_cast<int>(status), std::system_category());
     return;
