@@ -129,7 +129,7 @@ inline void check_owner(HANDLE handle, const sid_bytes& expected, std::error_cod
     return;
   }
   // (EqualSid does not write through its arguments; the API is not const-correct.)
-  auto* wanted = const_cast<unsigned char*>(expected.data());  // NOLINT(*-const-cast)
+  auto* wanted = const_cast<unsigned char*>(expected.data());
   const bool same = owner != nullptr && ::EqualSid(owner, wanted) != FALSE;
   ::LocalFree(descriptor);
   if (!same) {
