@@ -120,7 +120,7 @@ class client {
     if (check_owner) {
       detail::check_owner(result.handle_.get(), owner, ec);
       if (ec) {
-        return client();
+        return {};  // (closes the handle)
       }
     }
     result.name_ = slot;

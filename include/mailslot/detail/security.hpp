@@ -67,7 +67,8 @@ using sid_bytes = std::vector<unsigned char>;
 
 inline sid_bytes copy_sid(PSID sid) {
   const auto* first = static_cast<const unsigned char*>(sid);
-  return sid_bytes(first, first + ::GetLengthSid(sid));
+  sid_bytes bytes(first, first + ::GetLengthSid(sid));
+  return bytes;
 }
 
 /// The user of the calling thread: its impersonation token's, else its
