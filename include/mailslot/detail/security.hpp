@@ -95,14 +95,17 @@ inline sid_bytes current_user_sid(std::error_code& ec) {
 
 /// The SID of `who`: the current user's, or its text converted
 /// (ConvertStringSidToSidW; Windows' own error, usually ERROR_INVALID_SID,
-/// if it is not a SID).
+/// if it is not a SID; ERROR_INVALID_SID for empty text or text that is not
+/// UTF-8).
 inline sid_bytes resolve_sid(const account& who, std::error_code& ec) {
   ec.clear();
   if (who.is_current_user()) {
     return current_user_sid(ec);
   }
+  // (Empty text is refused here: Wine's ConvertStringSidToSidW was seen to
+  // accept it.)
   std::wstring wide;
-  if (!utf8_to_wide(std::string_view(who.sid()), wide).ok) {
+  if (who.sid().empty() || !utf8_to_wide(std::string_view(who.sid()), wide).ok) {
     ec = std::error_code(ERROR_INVALID_SID, std::system_category());
     return {};
   }
