@@ -38,7 +38,8 @@ struct server_options {
   /// may report a larger maximum than requested; Wine does not enforce it.)
   /// It is also the bound on what a writer can make the reader allocate: the
   /// reads that size their own storage (read_string(), read_bytes(),
-  /// read(Container&), the try_ forms, thread_pool_reader) never grow it past
+  /// read(Container&), the try_ forms, thread_pool_reader, the Asio servers'
+  /// container reads) never grow it past
   /// the maximum, and fail with errc::message_too_large for a larger message,
   /// which stays queued. With 0, any process that may write to the slot can
   /// make such a read allocate up to 4 GiB - 1 bytes: set a maximum.
