@@ -3,7 +3,8 @@
 //   broadcast [PATH]        (PATH defaults to examples\broadcast)
 //
 // Shows the two things that go wrong with messages that leave the computer:
-// the 424-byte limit, which the library enforces before calling Windows, and
+// the size limit (424 bytes, less for a long slot name: the name travels in
+// the same datagram), which the library enforces before calling Windows, and
 // remote mailslots being disabled (Windows 11 24H2 and later) or unreachable.
 
 #include <mailslot/mailslot.hpp>

@@ -20,7 +20,7 @@
 
 #include <mailslot/mailslot.hpp>
 
-#include <shellapi.h>
+#include "utf8_arguments.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -347,20 +347,6 @@ int send(const std::vector<std::string>& args) {
   }
   std::printf("sent %lu message(s) to %s\n", sent, name.string().c_str());
   return done;
-}
-
-// The arguments as UTF-8: main()'s argv is in the ANSI code page on Windows.
-std::vector<std::string> utf8_arguments() {
-  std::vector<std::string> args;
-  int count = 0;
-  LPWSTR* wide = ::CommandLineToArgvW(::GetCommandLineW(), &count);
-  for (int i = 1; wide != nullptr && i < count; ++i) {
-    std::string arg;
-    mailslot::detail::wide_to_utf8(std::wstring_view(wide[i]), arg);
-    args.push_back(std::move(arg));
-  }
-  ::LocalFree(wide);
-  return args;
 }
 
 }  // namespace

@@ -5,19 +5,23 @@
 
 #include <mailslot/mailslot.hpp>
 
+#include "utf8_arguments.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <system_error>
+#include <vector>
 
-int main(int argc, char** argv) {
-  if (argc < 2 || argc > 3) {
+int main() {
+  const std::vector<std::string> args = utf8_arguments();  // the name may hold any character
+  if (args.empty() || args.size() > 2) {
     std::fprintf(stderr, "usage: reader NAME [COUNT]\n");
     return 2;
   }
-  const std::string name = argv[1];
-  const long count = argc == 3 ? std::strtol(argv[2], nullptr, 10) : 3;
+  const std::string& name = args[0];
+  const long count = args.size() == 2 ? std::strtol(args[1].c_str(), nullptr, 10) : 3;
 
   mailslot::server_options options;
   options.read_timeout = std::chrono::seconds(10);

@@ -8,5 +8,5 @@ jobs=${MAILSLOT_DEV_JOBS:-$(nproc)}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs" --target name_fuzzer
 mkdir -p build/fuzz/tests/fuzz/corpus/name
-exec build/fuzz/tests/fuzz/name_fuzzer -max_total_time="$seconds" -print_final_stats=1 \
+exec build/fuzz/bin/name_fuzzer -max_total_time="$seconds" -print_final_stats=1 \
   build/fuzz/tests/fuzz/corpus/name tests/fuzz/corpus/name

@@ -4,7 +4,9 @@
 /// @file
 /// mailslot::client, the writing end of a mailslot.
 
+#include <mailslot/account.hpp>
 #include <mailslot/detail/config.hpp>
+#include <mailslot/detail/security.hpp>
 #include <mailslot/detail/unique_handle.hpp>
 #include <mailslot/detail/windows.hpp>
 #include <mailslot/error.hpp>
@@ -21,6 +23,20 @@
 #include <utility>
 
 namespace mailslot {
+
+/// How a client opens its slot.
+struct client_options {
+  /// The account that must own the slot, or none (the default) to write to
+  /// whoever created the name. When set, open() asks also for READ_CONTROL
+  /// and reads the slot's owner (GetSecurityInfo); if it is another account,
+  /// or Windows reports none, open() fails with errc::unexpected_owner before
+  /// anything is written. Only local slots have an owner to ask: for another
+  /// name open() fails with errc::owner_check_not_local. The slot's DACL must
+  /// grant the client READ_CONTROL (GENERIC_READ includes it), or the open
+  /// fails with ERROR_ACCESS_DENIED. What the check proves: the README's
+  /// "Security" section.
+  std::optional<account> required_owner;
+};
 
 /// The writing end of a mailslot: opens a slot by name (on this computer, on
 /// another one, or every slot of that name in a domain) and writes whole
@@ -65,20 +81,55 @@ class client {
   ///              disabled (condition::remote_mailslots_disabled), ...
   /// @return the open client, or an empty one on failure
   [[nodiscard]] static client open(const mailslot::name& slot, std::error_code& ec) {
+    return open(slot, client_options{}, ec);
+  }
+
+  /// Opens the mailslot `slot` for writing (CreateFileW), checking its owner
+  /// if `options` asks for it (GetSecurityInfo).
+  /// @param slot     a local, remote, domain or primary-domain name
+  /// @param options  the owner the slot must have, if any
+  /// @param ec       cleared on success; otherwise as for open(slot, ec), or
+  ///                 errc::unexpected_owner (the slot has another owner; the
+  ///                 client is closed), errc::owner_check_not_local, or the
+  ///                 Win32 error of resolving the required owner
+  ///                 (ERROR_INVALID_SID for a SID that is not one) or of
+  ///                 reading the owner (ERROR_ACCESS_DENIED, ...)
+  /// @return the client, or an empty one on failure
+  [[nodiscard]] static client open(const mailslot::name& slot, const client_options& options,
+                                   std::error_code& ec) {
     ec.clear();
     client result;
     if (slot.empty()) {
       ec = errc::invalid_name;
       return result;
     }
+    const bool check_owner = options.required_owner.has_value();
+    detail::sid_bytes owner;
+    if (check_owner) {
+      if (!slot.is_local()) {
+        ec = errc::owner_check_not_local;
+        return result;
+      }
+      owner = detail::resolve_sid(*options.required_owner, ec);
+      if (ec) {
+        return result;
+      }
+    }
     // FILE_SHARE_READ is what the documentation requires; FILE_SHARE_WRITE
     // lets several clients hold the slot open at once on every version.
-    result.handle_.reset(::CreateFileW(slot.c_str(), GENERIC_WRITE,
+    result.handle_.reset(::CreateFileW(slot.c_str(),
+                                       GENERIC_WRITE | (check_owner ? READ_CONTROL : 0),
                                        FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING,
                                        FILE_ATTRIBUTE_NORMAL, nullptr));
     if (!result.handle_) {
       ec = detail::last_error();
       return result;
+    }
+    if (check_owner) {
+      detail::check_owner(result.handle_.get(), owner, ec);
+      if (ec) {
+        return {};  // (closes the handle)
+      }
     }
     result.name_ = slot;
     return result;
@@ -132,15 +183,35 @@ class client {
   [[nodiscard]] static client open(std::wstring_view slot) {
     return open(mailslot::name::parse(slot));
   }
+
+  /// Opens the mailslot `slot`, checking its owner if `options` asks for it;
+  /// throws std::system_error naming the slot and the owner required.
+  /// @param slot     a local, remote, domain or primary-domain name
+  /// @param options  the owner the slot must have, if any
+  /// @return the client
+  [[nodiscard]] static client open(const mailslot::name& slot, const client_options& options) {
+    std::error_code ec;
+    client result = open(slot, options, ec);
+    if (ec && options.required_owner) {
+      const account& owner = *options.required_owner;
+      detail::throw_error(
+          ec,
+          "open mailslot (owner required: " +
+              (owner.is_current_user() ? std::string("the current user") : owner.sid()) + ")",
+          slot.string());
+    }
+    detail::throw_if(ec, "open mailslot", slot.string());
+    return result;
+  }
 #endif
 
   /// Takes ownership of `handle`, a write handle to the mailslot `destination`
   /// obtained elsewhere (inherited, duplicated, or from CreateFileW without
   /// FILE_FLAG_OVERLAPPED: write() is synchronous).
   ///
-  /// `destination` decides the
-  /// size limit write() enforces (424 bytes unless it is local) and names the
-  /// slot in error messages. NULL and INVALID_HANDLE_VALUE give an empty client.
+  /// `destination` decides the size limit write() enforces
+  /// (message_size_limit()) and names the slot in error messages. No owner is
+  /// checked. NULL and INVALID_HANDLE_VALUE give an empty client.
   /// @param handle       the handle, owned by the client from now on
   /// @param destination  the name of the slot the handle writes to
   /// @return the client owning `handle`
@@ -158,8 +229,9 @@ class client {
   /// @param data  the message's first byte (may be null when `size` is 0)
   /// @param size  the message's size in bytes
   /// @param ec  cleared on success; otherwise errc::message_too_large (over
-  ///            424 bytes to a name that leaves the computer, refused before
-  ///            Windows is called; or over 2^32 - 1 bytes), the Win32 error,
+  ///            message_size_limit() for a name that leaves the computer:
+  ///            424 bytes, less for a long path; or over 2^32 - 1 bytes;
+  ///            refused before Windows is called), the Win32 error,
   ///            errc::short_write if Windows took only part of the message,
   ///            or errc::not_open
   void write(const void* data, std::size_t size, std::error_code& ec) noexcept {

@@ -30,8 +30,9 @@ enum class errc {
   name_too_long,
   /// A server was asked to create a name that is not local (`\\.\mailslot\...`).
   server_name_not_local,
-  /// The message is larger than its destination allows: 424 bytes for any
-  /// name that leaves the machine, 2^32 - 1 bytes for any message.
+  /// The message is larger than its destination allows: message_size_limit()
+  /// for a name that leaves the machine (424 bytes or less), 2^32 - 1 bytes
+  /// for any message; or, read by a server, larger than the slot's maximum.
   message_too_large,
   /// A timeout is negative or too long for Windows (2^32 - 2 ms at most).
   invalid_timeout,
@@ -47,6 +48,13 @@ enum class errc {
   /// The server's handle is already bound to a thread pool or an I/O
   /// completion port; Windows binds a handle once, for its whole life.
   already_bound,
+  /// The slot a client opened is owned by another account than the one the
+  /// client required (client_options::required_owner): another process may
+  /// have created the name first. Nothing was written.
+  unexpected_owner,
+  /// A client was asked to check the owner of a slot that is not local; only
+  /// a local slot's owner can be asked.
+  owner_check_not_local,
 };
 
 /// Questions about an error, answered for both the library's codes and the
@@ -120,7 +128,7 @@ class error_category_impl final : public std::error_category {
         return R"(a mailslot server can only create a local name (\\.\mailslot\...))";
       case errc::message_too_large:
         return "message too large for the destination (at most 424 bytes to another computer or a "
-               "domain)";
+               "domain, less for a long slot name) or for the slot's maximum";
       case errc::invalid_timeout:
         return "invalid timeout: negative, or too long for Windows";
       case errc::short_write:
@@ -135,6 +143,11 @@ class error_category_impl final : public std::error_category {
                "own CreateMailslotW handle is asynchronous; Wine's is not)";
       case errc::already_bound:
         return "the mailslot handle is already bound to a thread pool or an I/O completion port";
+      case errc::unexpected_owner:
+        return "the mailslot is owned by another account than the one required (another process "
+               "may have created it first)";
+      case errc::owner_check_not_local:
+        return "only a local mailslot's owner can be checked";
     }
     return "unknown mailslot error " + std::to_string(value);
   }
@@ -160,6 +173,10 @@ class error_category_impl final : public std::error_category {
         return std::errc::operation_not_supported;
       case errc::already_bound:
         return std::errc::device_or_resource_busy;
+      case errc::unexpected_owner:
+        return std::errc::permission_denied;
+      case errc::owner_check_not_local:
+        return std::errc::invalid_argument;
     }
     return {value, *this};
   }

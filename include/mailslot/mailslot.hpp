@@ -4,7 +4,8 @@
 /// @file
 /// Everything of the library's core: the version, errors and names, and on
 /// Windows the server, the client and the thread pool reader. On other
-/// platforms only the portable parts (version, errors, names) are available.
+/// platforms only the portable parts (version, errors, names, accounts) are
+/// available.
 
 /// @namespace mailslot
 /// The library. Its internals live in mailslot::detail, which is not part of
@@ -41,6 +42,7 @@
 /// `std::system_error` naming the operation and the slot. Without exceptions
 /// (#MAILSLOT_HAS_EXCEPTIONS is 0) only the first form exists.
 
+#include <mailslot/account.hpp>
 #include <mailslot/error.hpp>
 #include <mailslot/name.hpp>
 #include <mailslot/version.hpp>

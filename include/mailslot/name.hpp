@@ -16,7 +16,11 @@
 //             | "*"                      the primary domain        scope::primary_domain
 //             | host                     a computer or a domain    scope::remote
 //   keyword   = "mailslot"               in any letter case
-//   host      = label *("." label)       (the 259-unit limit below keeps it
+//   host      = netbios | dns            (judged by whether it holds a ".")
+//   netbios   = 1-15 printable ASCII characters, no "." and none of
+//                 \ / : * ? " < > | [ ] + = ; ,
+//               not starting or ending with a space
+//   dns       = label 1*("." label)       (the 259-unit limit below keeps it
 //                                        under 247 characters)
 //   label     = 1-63 of A-Z a-z 0-9 "-" "_", not starting or ending with "-"
 //   path      = component *("\" component)
@@ -26,6 +30,7 @@
 //               - no control characters (U+0000-U+001F, U+007F-U+009F) and
 //                 none of  / < > : " | ? *  (backslash separates components);
 //               - any other Unicode character (non-ASCII is allowed).
+//   The path of a name that is not local is ASCII (see below).
 //   The whole name is at most 259 UTF-16 code units (MAX_PATH - 1; a longer
 //   one fails with ERROR_FILENAME_EXCED_RANGE).
 //
@@ -36,6 +41,25 @@
 // that Windows would rewrite, plus the characters that are reserved in Windows
 // file names. Forms such as "\\?\mailslot\x" and "\??\mailslot\x" are rejected
 // too (the host "?" is not a host name).
+//
+// Hosts. A remote message travels as a NetBIOS datagram to a 16-byte NetBIOS
+// name: 15 characters and a type byte (MS-MAIL 3.1.4.1). A host without a "."
+// is such a name and follows both of Microsoft's rule sets for NetBIOS
+// computer and domain names: the Active Directory naming conventions (no
+// \ / : * ? " < > |, no leading "." ) and MS-SRVS 2.2.2.8, the rules of
+// NetprNameValidate (none of " / \ [ ] : | < > + = ; , ? or U+0001-U+001F,
+// no "*" in a computer name, no leading or trailing blank); what neither
+// forbids, such as ! @ # $ % ^ & ' ( ) { } ~, is accepted. A "." in a NetBIOS
+// name would separate a NetBIOS scope, and Windows resolves dotted names
+// through DNS: a host with a "." is a DNS name, held to DNS's rules.
+//
+// Remote paths are ASCII. The datagram carries the mailslot name as the Name
+// of an SMB_COM_TRANSACTION, which is in the OEM code page unless
+// SMB_FLAGS2_UNICODE is set (MS-CIFS 2.2.4.33), and mailslot datagrams set no
+// flags (MS-BRWS 4.1). OEM code pages differ between computers and none
+// holds most of Unicode; ASCII is the part they share, so only an ASCII path
+// reaches the other side as written. NetBIOS names are OEM strings too.
+// Local names may use any character.
 //
 // Comparison ignores letter case the way Windows does for object names:
 // each UTF-16 code unit is upper-cased with RtlUpcaseUnicodeChar's table
@@ -73,8 +97,13 @@ enum class scope {
 };
 
 /// The largest message Windows delivers to a name that leaves the computer
-/// (a remote computer, a domain or `*`).
+/// (a remote computer, a domain or `*`), whatever its path ("About Mailslots";
+/// message_size_limit() gives the limit for one name).
 inline constexpr std::size_t max_remote_message_size = 424;
+
+/// The bytes a remote write may take for the mailslot name (`\MAILSLOT\<path>`
+/// and its NUL) and the message together over NetBIOS over UDP (MS-MAIL 2.1).
+inline constexpr std::size_t max_remote_name_and_message_size = 443;
 
 /// The longest name Windows accepts, in UTF-16 code units (MAX_PATH - 1).
 inline constexpr std::size_t max_name_length = 259;
@@ -145,21 +174,86 @@ constexpr bool is_forbidden_in_component(char32_t c) noexcept {
   }
 }
 
-inline name_check check_host(const std::vector<code_point>& cps, std::size_t begin,
-                             std::size_t end) {
+/// Characters neither Microsoft rule set allows in a NetBIOS name (see the top
+/// of this header); control characters are checked apart.
+constexpr bool is_forbidden_in_netbios_name(char32_t c) noexcept {
+  switch (c) {
+    case U'\\':
+    case U'/':
+    case U':':
+    case U'*':
+    case U'?':
+    case U'"':
+    case U'<':
+    case U'>':
+    case U'|':
+    case U'[':
+    case U']':
+    case U'+':
+    case U'=':
+    case U';':
+    case U',':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// The most characters a NetBIOS name holds (the 16th byte is its type).
+inline constexpr std::size_t max_netbios_name_length = 15;
+
+inline name_check check_netbios_name(const std::vector<code_point>& cps, std::size_t begin,
+                                     std::size_t end) {
+  for (std::size_t i = begin; i < end; ++i) {
+    const char32_t c = cps[i].value;
+    if (c >= 0x80) {
+      return name_problem(errc::invalid_name,
+                          "non-ASCII character in a NetBIOS name (it travels in the OEM code "
+                          "page, which differs between computers)",
+                          cps[i].index, c);
+    }
+    if (c < 0x20 || c == 0x7F) {
+      return name_problem(errc::invalid_name,
+                          "control character in a NetBIOS name (MS-SRVS NetprNameValidate)",
+                          cps[i].index, c);
+    }
+    if (is_forbidden_in_netbios_name(c)) {
+      return name_problem(errc::invalid_name,
+                          R"(character not allowed in a NetBIOS name (none of \ / : * ? " < > | )"
+                          R"([ ] + = ; , is: Active Directory naming conventions, MS-SRVS )"
+                          "NetprNameValidate)",
+                          cps[i].index, c);
+    }
+  }
+  if (end - begin > max_netbios_name_length) {
+    return name_problem(errc::invalid_name,
+                        "NetBIOS name longer than 15 characters (a host without a '.' is a "
+                        "NetBIOS name; a DNS name has a '.')",
+                        cps[begin + max_netbios_name_length].index);
+  }
+  if (cps[begin].value == U' ' || cps[end - 1].value == U' ') {
+    return name_problem(errc::invalid_name,
+                        "NetBIOS name starts or ends with a space (MS-SRVS NetprNameValidate)",
+                        cps[cps[begin].value == U' ' ? begin : end - 1].index);
+  }
+  return {};
+}
+
+inline name_check check_dns_name(const std::vector<code_point>& cps, std::size_t begin,
+                                 std::size_t end) {
   std::size_t label_begin = begin;
   for (std::size_t i = begin; i <= end; ++i) {
     if (i == end || cps[i].value == U'.') {
       if (i == label_begin) {
-        return name_problem(errc::invalid_name, "empty label in the host name",
+        return name_problem(errc::invalid_name, "empty label in a DNS name",
                             i < end ? cps[i].index : cps[i - 1].index);
       }
       if (i - label_begin > 63) {
-        return name_problem(errc::invalid_name, "host name label longer than 63 characters",
+        return name_problem(errc::invalid_name, "DNS name label longer than 63 characters",
                             cps[label_begin].index);
       }
       if (cps[label_begin].value == U'-' || cps[i - 1].value == U'-') {
-        return name_problem(errc::invalid_name, "host name label starts or ends with '-'",
+        return name_problem(errc::invalid_name, "DNS name label starts or ends with '-'",
                             cps[cps[label_begin].value == U'-' ? label_begin : i - 1].index);
       }
       label_begin = i + 1;
@@ -168,12 +262,24 @@ inline name_check check_host(const std::vector<code_point>& cps, std::size_t beg
     const char32_t c = cps[i].value;
     if (!is_ascii_alnum(c) && c != U'-' && c != U'_') {
       return name_problem(errc::invalid_name,
-                          "character not allowed in a host name (letters, digits, '-', '_' and "
+                          "character not allowed in a DNS name (letters, digits, '-', '_' and "
                           "'.' are; write internationalized names in their xn-- form)",
                           cps[i].index, c);
     }
   }
   return {};
+}
+
+/// A computer or domain name: a NetBIOS name unless it holds a '.', then a
+/// DNS name (see the top of this header).
+inline name_check check_host(const std::vector<code_point>& cps, std::size_t begin,
+                             std::size_t end) {
+  for (std::size_t i = begin; i < end; ++i) {
+    if (cps[i].value == U'.') {
+      return check_dns_name(cps, begin, end);
+    }
+  }
+  return check_netbios_name(cps, begin, end);
 }
 
 inline name_check check_component(const std::vector<code_point>& cps, std::size_t begin,
@@ -292,6 +398,17 @@ name_check parse_name(std::basic_string_view<Char> in, parsed_name& out) {
         return component;
       }
       component_begin = i + 1;
+    }
+  }
+  if (where != scope::local) {
+    for (std::size_t i = path_begin; i < n; ++i) {
+      if (cps[i].value >= 0x80) {
+        return name_problem(errc::invalid_name,
+                            "non-ASCII character in the path of a name that leaves the computer "
+                            "(the path travels in the OEM code page, which differs between "
+                            "computers)",
+                            cps[i].index, cps[i].value);
+      }
     }
   }
 
@@ -696,16 +813,27 @@ class name {
   mailslot::scope scope_ = mailslot::scope::local;
 };
 
-/// The largest message a client may write to `destination`: none for a local
-/// name, max_remote_message_size (424) for anything that leaves the computer.
+/// The largest message a client may write to `destination`.
+///
+/// A local name has no limit of its own (the slot's maximum applies). A name
+/// that leaves the computer allows max_remote_message_size (424 bytes), less
+/// when its path is long: the datagram carries the name as `\MAILSLOT\<path>`
+/// with a NUL, one byte per character (remote paths are ASCII), and over
+/// NetBIOS over UDP name and message take at most 443 bytes together
+/// (MS-MAIL 2.1). So the limit is min(424, 432 - path length): 424 for a path
+/// of up to 8 characters, 415 for `app\events\status`.
 /// @param destination  the name a client writes to
-/// @return the limit in bytes; empty when there is none (a local or empty name)
+/// @return the limit in bytes; empty for a local name and for the empty name
 [[nodiscard]] inline std::optional<std::size_t> message_size_limit(
     const name& destination) noexcept {
   if (destination.empty() || destination.is_local()) {
     return std::nullopt;
   }
-  return max_remote_message_size;
+  constexpr std::size_t prefix_and_nul = std::string_view("\\MAILSLOT\\").size() + 1;
+  // (A valid name's path is under 259 characters: the difference stays positive.)
+  const std::size_t limit =
+      max_remote_name_and_message_size - prefix_and_nul - destination.native_path().size();
+  return limit < max_remote_message_size ? limit : max_remote_message_size;
 }
 
 }  // namespace mailslot

@@ -40,6 +40,13 @@ inline constexpr std::chrono::milliseconds wait_forever = detail::forever;
 struct server_options {
   /// Largest message the slot accepts, in bytes; 0 accepts any size. (Windows
   /// may report a larger maximum than requested; Wine does not enforce it.)
+  /// It is also the bound on what a writer can make the reader allocate: the
+  /// reads that size their own storage (read_string(), read_bytes(),
+  /// read(Container&), the try_ forms, thread_pool_reader, the Asio servers'
+  /// container reads) never grow it past
+  /// the maximum, and fail with errc::message_too_large for a larger message,
+  /// which stays queued. With 0, any process that may write to the slot can
+  /// make such a read allocate up to 4 GiB - 1 bytes: set a maximum.
   std::uint32_t max_message_size = 0;
   /// How long read() waits for a message: `wait_forever`, or a duration from
   /// 0 (do not wait) to 2^32 - 2 ms.
@@ -51,9 +58,27 @@ struct server_options {
   /// The slot's security descriptor as SDDL, for example
   /// "D:(A;OICI;GRGW;;;AU)(A;OICI;GA;;;BA)" to let every authenticated user
   /// write to a service's slot; empty for the default security (write access
-  /// for LocalSystem, administrators and the creator owner only).
+  /// for LocalSystem, administrators and the creator owner only). Invalid
+  /// SDDL fails with errc::invalid_security_descriptor;
+  /// check_security_descriptor() gives Windows' own reason.
   std::string security_descriptor;
 };
+
+/// Converts `sddl` as server::create() does
+/// (ConvertStringSecurityDescriptorToSecurityDescriptorW), to learn Windows'
+/// own reason for refusing a descriptor that create() reported as
+/// errc::invalid_security_descriptor.
+/// @param sddl  a security descriptor in SDDL (UTF-8)
+/// @param ec    cleared if Windows accepts it; otherwise Windows' error in
+///              std::system_category() (ERROR_INVALID_PARAMETER,
+///              ERROR_INVALID_SID, ERROR_INVALID_ACL, ...;
+///              ERROR_NO_UNICODE_TRANSLATION for text that is not UTF-8)
+inline void check_security_descriptor(std::string_view sddl, std::error_code& ec) {
+  ec.clear();
+  std::error_code summary;
+  detail::security_descriptor descriptor;
+  descriptor.assign(sddl, summary, ec);
+}
 
 /// What GetMailslotInfo reports about a slot.
 struct server_info {
@@ -146,7 +171,8 @@ class server {
     }
     detail::security_descriptor descriptor;
     if (!options.security_descriptor.empty()) {
-      descriptor.assign(options.security_descriptor, ec);
+      std::error_code cause;  // (check_security_descriptor() reports it)
+      descriptor.assign(options.security_descriptor, ec, cause);
       if (ec) {
         return result;
       }
@@ -207,9 +233,12 @@ class server {
     std::error_code ec;
     server result = create(slot, options, ec);
     if (ec == errc::invalid_security_descriptor) {
-      detail::throw_error(
-          ec, "create mailslot with security descriptor \"" + options.security_descriptor + "\"",
-          slot.string());
+      std::error_code cause;
+      check_security_descriptor(options.security_descriptor, cause);
+      throw std::system_error(ec, "create mailslot '" + slot.string() +
+                                      "' with security descriptor \"" +
+                                      options.security_descriptor + "\" (Windows error " +
+                                      std::to_string(cause.value()) + ": " + cause.message() + ")");
     }
     detail::throw_if(ec, "create mailslot", slot.string());
     return result;
@@ -334,13 +363,15 @@ class server {
   /// capacity is reused, so that in steady state a message costs one
   /// ReadFile, no allocation and no copy; a message larger than it stays
   /// queued while it grows (GetMailslotInfo), so nothing is lost if that
-  /// allocation throws. On failure `message` is empty.
+  /// allocation throws. It never grows past the slot's maximum message size
+  /// (see server_options::max_message_size). On failure `message` is empty.
   /// @tparam Container  a contiguous container with data(), resize(),
   ///                    capacity() and clear(), of one-byte trivially
   ///                    copyable elements
   /// @param message  the container that receives the message
   /// @param ec  as for read(void*, std::size_t, std::error_code&), but never
-  ///            buffer_too_small
+  ///            buffer_too_small; errc::message_too_large for a message
+  ///            larger than the slot's maximum (it stays queued)
   /// @return the message size
   template <class Container, detail::if_byte_container<Container> = 0>
   std::size_t read(Container& message, std::error_code& ec) {

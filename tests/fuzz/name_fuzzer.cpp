@@ -9,10 +9,15 @@
 //  - an accepted name is a fixed point of a model of Win32's path rewriting
 //    ('/' to '\', '.' and '..' components, trailing dots and spaces, empty
 //    components), written independently of the grammar: nothing accepted is
-//    a name Windows would rewrite.
+//    a name Windows would rewrite;
+//  - an accepted host is ".", "*", a NetBIOS name or a DNS name by a second,
+//    independent statement of Microsoft's rules; a name that leaves the
+//    computer has an ASCII path and the message limit min(424, 432 - path
+//    length) (MS-MAIL 2.1), which is never 0.
 
 #include <mailslot/name.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -79,6 +84,47 @@ std::u16string win32_rewrite(std::u16string text) {
   return out;
 }
 
+// The host rules restated: no '.', a NetBIOS name (1-15 printable ASCII
+// characters, none of \ / : * ? " < > | [ ] + = ; , and no outer space);
+// with a '.', a DNS name (labels of 1-63 letters, digits, '-', '_', not
+// starting or ending with '-').
+bool host_allowed(std::u16string_view host) {
+  if (host == u"." || host == u"*") {
+    return true;
+  }
+  if (host.find(u'.') == std::u16string_view::npos) {
+    if (host.empty() || host.size() > 15 || host.front() == u' ' || host.back() == u' ') {
+      return false;
+    }
+    for (const char16_t c : host) {
+      if (c < 0x20 || c > 0x7E ||
+          std::u16string_view(u"\\/:*?\"<>|[]+=;,").find(c) != std::u16string_view::npos) {
+        return false;
+      }
+    }
+    return true;
+  }
+  std::size_t begin = 0;
+  for (;;) {
+    const std::size_t end = std::min(host.find(u'.', begin), host.size());
+    const std::u16string_view label = host.substr(begin, end - begin);
+    if (label.empty() || label.size() > 63 || label.front() == u'-' || label.back() == u'-') {
+      return false;
+    }
+    for (const char16_t c : label) {
+      const bool alnum =
+          (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9');
+      if (!alnum && c != u'-' && c != u'_') {
+        return false;
+      }
+    }
+    if (end == host.size()) {
+      return true;
+    }
+    begin = end + 1;
+  }
+}
+
 template <class Char>
 void check(std::basic_string_view<Char> input) {
   std::error_code ec;
@@ -122,6 +168,27 @@ void check(std::basic_string_view<Char> input) {
   }
   if (parsed.scope() == mailslot::scope::local && !parsed.is_local()) {
     fail("scope and is_local() disagree");
+  }
+  const auto host = parsed.native_host();
+  if (!host_allowed(std::u16string(host.begin(), host.end()))) {
+    fail("an accepted host breaks the NetBIOS or DNS rules");
+  }
+  const auto limit = mailslot::message_size_limit(parsed);
+  if (parsed.is_local()) {
+    if (limit) {
+      fail("a local name has a message size limit");
+    }
+    return;
+  }
+  const auto path = parsed.native_path();
+  for (const auto unit : path) {
+    if (static_cast<char32_t>(unit) >= 0x80) {
+      fail("a name that leaves the computer has a non-ASCII path");
+    }
+  }
+  const std::size_t expected = std::min<std::size_t>(424, 432 - path.size());
+  if (!limit || *limit != expected || *limit == 0) {
+    fail("the remote message limit is not min(424, 432 - path length)");
   }
 }
 

@@ -24,6 +24,8 @@ const std::vector<std::pair<mailslot::errc, std::errc>> all_errors = {
     {mailslot::errc::invalid_security_descriptor, std::errc::invalid_argument},
     {mailslot::errc::synchronous_handle, std::errc::operation_not_supported},
     {mailslot::errc::already_bound, std::errc::device_or_resource_busy},
+    {mailslot::errc::unexpected_owner, std::errc::permission_denied},
+    {mailslot::errc::owner_check_not_local, std::errc::invalid_argument},
 };
 
 }  // namespace

@@ -212,18 +212,79 @@ TEST_CASE("control characters and embedded NULs are rejected", "[name]") {
   CHECK(contains(name::explain(with_nul), "<U+0000>"));  // shown, not cut off
 }
 
-TEST_CASE("host names are letters, digits, '-', '_' in dot-separated labels", "[name]") {
-  CHECK(contains(parse_fails(R"(\\ho st\mailslot\x)"), "host name"));
-  CHECK(contains(parse_fails(R"(\\-host\mailslot\x)"), "'-'"));
-  CHECK(contains(parse_fails(R"(\\host-\mailslot\x)"), "'-'"));
-  CHECK(contains(parse_fails(R"(\\a..b\mailslot\x)"), "empty label"));
-  CHECK(contains(parse_fails(R"(\\host.\mailslot\x)"), "empty label"));
-  CHECK(contains(parse_fails(R"(\\.host\mailslot\x)"), "empty label"));
+TEST_CASE("a host without a dot is a NetBIOS name of 1 to 15 characters", "[name][host]") {
+  CHECK(parse_ok(R"(\\ABCDEFGHIJKLMNO\mailslot\x)").host() == "ABCDEFGHIJKLMNO");
+  const std::string why = parse_fails(R"(\\ABCDEFGHIJKLMNOP\mailslot\x)");
+  CHECK(contains(why, "NetBIOS name longer than 15 characters"));
+  CHECK(contains(why, "index 17"));  // the 16th character
+  // What DNS allows in a label does not lift the limit: a host without a dot
+  // is never judged as a DNS name.
+  parse_fails("\\\\" + std::string(63, 'a') + "\\mailslot\\x");
+}
+
+TEST_CASE("a NetBIOS name may hold what neither Microsoft rule set forbids", "[name][host]") {
+  // Letters, digits and every printable ASCII character outside the two
+  // forbidden lists, each alone and inside a name (a space only inside).
+  for (const char c : std::string_view("!@#$%^&'(){}~-_`")) {
+    INFO(c);
+    CHECK(parse_ok("\\\\" + std::string(1, c) + "\\mailslot\\x").host() == std::string(1, c));
+    CHECK(parse_ok("\\\\pc" + std::string(1, c) + "1\\mailslot\\x").scope() == scope::remote);
+  }
+  CHECK(parse_ok(R"(\\MY PC\mailslot\x)").host() == "MY PC");
+}
+
+TEST_CASE("a NetBIOS name rejects each character either rule set forbids, saying so",
+          "[name][host]") {
+  // Active Directory naming conventions: \ / : * ? " < > |
+  // MS-SRVS NetprNameValidate: " / \ [ ] : | < > + = ; , ? and * for computers.
+  // ('\' ends the host and '/' is caught as a rewritten separator: both below.)
+  for (const char c : std::string_view(R"(:*?"<>|[]+=;,)")) {
+    INFO(c);
+    const std::string why = parse_fails("\\\\pc" + std::string(1, c) + "1\\mailslot\\x");
+    CHECK(contains(why, "not allowed in a NetBIOS name"));
+    CHECK(contains(why, std::string("'") + c + "' at index 4"));
+  }
+  CHECK(contains(parse_fails(R"(\\pc/1\mailslot\x)"), "NetBIOS"));
   CHECK(contains(parse_fails(R"(\\?\mailslot\x)"), "'?'"));
   CHECK(contains(parse_fails(R"(\\**\mailslot\x)"), "'*'"));
-  CHECK(contains(parse_fails("\\\\h\xC3\xA9\\mailslot\\x"), "xn--"));
-  parse_ok("\\\\" + std::string(63, 'a') + "\\mailslot\\x");
-  CHECK(contains(parse_fails("\\\\" + std::string(64, 'a') + "\\mailslot\\x"), "63"));
+}
+
+TEST_CASE("a NetBIOS name rejects control characters, outer spaces and non-ASCII", "[name][host]") {
+  for (const char c : {'\x01', '\x09', '\x1F', '\x7F'}) {
+    INFO(static_cast<int>(c));
+    CHECK(contains(parse_fails("\\\\pc" + std::string(1, c) + "1\\mailslot\\x"),
+                   "control character in a NetBIOS name"));
+  }
+  CHECK(contains(parse_fails(std::string("\\\\pc\0"
+                                         "1\\mailslot\\x",
+                                         17)),
+                 "control character"));
+  CHECK(contains(parse_fails(R"(\\ pc\mailslot\x)"), "starts or ends with a space"));
+  CHECK(contains(parse_fails(R"(\\pc \mailslot\x)"), "starts or ends with a space"));
+  const std::string why = parse_fails("\\\\h\xC3\xA9\\mailslot\\x");
+  CHECK(contains(why, "non-ASCII character in a NetBIOS name"));
+  CHECK(contains(why, "U+00E9 at index 3"));
+}
+
+TEST_CASE("a host with a dot is a DNS name: letters, digits, '-', '_' in labels", "[name][host]") {
+  CHECK(parse_ok(R"(\\corp.example.com\mailslot\x)").host() == "corp.example.com");
+  CHECK(parse_ok(R"(\\10.0.0.1\mailslot\x)").host() == "10.0.0.1");
+  CHECK(parse_ok(R"(\\a_b.c-d\mailslot\x)").host() == "a_b.c-d");
+  // Longer than a NetBIOS name, and fine as a DNS name.
+  parse_ok("\\\\" + std::string(63, 'a') + ".example\\mailslot\\x");
+  CHECK(contains(parse_fails("\\\\" + std::string(64, 'a') + ".example\\mailslot\\x"),
+                 "DNS name label longer than 63 characters"));
+  // What NetBIOS allows is not DNS.
+  CHECK(contains(parse_fails(R"(\\my pc.example\mailslot\x)"), "not allowed in a DNS name"));
+  CHECK(contains(parse_fails(R"(\\pc!.example\mailslot\x)"), "'!'"));
+  CHECK(contains(parse_fails(R"(\\-host.example\mailslot\x)"),
+                 "DNS name label starts or ends with '-'"));
+  CHECK(contains(parse_fails(R"(\\host-.example\mailslot\x)"), "'-'"));
+  CHECK(contains(parse_fails(R"(\\a..b\mailslot\x)"), "empty label in a DNS name"));
+  CHECK(contains(parse_fails(R"(\\host.\mailslot\x)"), "empty label"));
+  // A leading dot (forbidden for NetBIOS names too) is an empty label.
+  CHECK(contains(parse_fails(R"(\\.host\mailslot\x)"), "empty label"));
+  CHECK(contains(parse_fails("\\\\h\xC3\xA9.example\\mailslot\\x"), "xn--"));
   std::string long_host;
   for (int i = 0; i < 4; ++i) {
     long_host += std::string(63, 'h') + ".";
@@ -233,6 +294,27 @@ TEST_CASE("host names are letters, digits, '-', '_' in dot-separated labels", "[
   // points at the first unit past the limit (in "mailslot").
   CHECK(contains(parse_fails("\\\\" + long_host + "\\mailslot\\x", mailslot::errc::name_too_long),
                  "index 259"));
+}
+
+TEST_CASE("a name that leaves the computer has an ASCII path; a local one need not",
+          "[name][host]") {
+  const std::string path = "caf\xC3\xA9";
+  CHECK(parse_ok(prefix + path).path() == path);
+  for (const char* host : {"pc", "corp.example", "*"}) {
+    INFO(host);
+    const std::string why = parse_fails("\\\\" + std::string(host) + "\\mailslot\\" + path);
+    CHECK(contains(why, "non-ASCII character in the path of a name that leaves the computer"));
+    CHECK(contains(why, "OEM code page"));
+    CHECK(contains(why, "U+00E9"));
+  }
+  std::error_code ec;
+  CHECK(name::remote("pc", path, ec).empty());
+  CHECK(ec == mailslot::errc::invalid_name);
+  CHECK(name::primary_domain(path, ec).empty());
+  CHECK(ec == mailslot::errc::invalid_name);
+  // The UTF-16 form is judged alike.
+  CHECK(name::parse(u"\\\\pc\\mailslot\\caf\u00e9", ec).empty());
+  CHECK(ec == mailslot::errc::invalid_name);
 }
 
 TEST_CASE("the whole name is at most 259 UTF-16 code units", "[name]") {
@@ -336,7 +418,7 @@ TEST_CASE("builders validate what they are given", "[name]") {
   CHECK(ec == mailslot::errc::invalid_name);
   CHECK(name::remote("*", "x", ec).empty());
   CHECK(ec == mailslot::errc::invalid_name);
-  CHECK(name::remote("bad host", "x", ec).empty());
+  CHECK(name::remote("bad|host", "x", ec).empty());
   CHECK(ec == mailslot::errc::invalid_name);
   // A separator in the host would move the boundary between host and path.
   CHECK(name::remote(R"(.\mailslot\x)", "y", ec).empty());
@@ -415,9 +497,29 @@ TEST_CASE("a default-constructed or moved-from name is empty", "[name]") {
 
 TEST_CASE("only names that leave the computer have a message size limit", "[name][limit]") {
   STATIC_REQUIRE(mailslot::max_remote_message_size == 424);
+  STATIC_REQUIRE(mailslot::max_remote_name_and_message_size == 443);
   CHECK_FALSE(mailslot::message_size_limit(parse_ok(R"(\\.\mailslot\x)")).has_value());
+  CHECK_FALSE(mailslot::message_size_limit(parse_ok(prefix + std::string(200, 'x'))).has_value());
   CHECK(mailslot::message_size_limit(parse_ok(R"(\\pc\mailslot\x)")) == 424u);
   CHECK(mailslot::message_size_limit(parse_ok(R"(\\corp.example\mailslot\x)")) == 424u);
   CHECK(mailslot::message_size_limit(parse_ok(R"(\\*\mailslot\x)")) == 424u);
   CHECK_FALSE(mailslot::message_size_limit(name()).has_value());
+}
+
+TEST_CASE("a remote limit leaves room for the name in the 443-byte datagram", "[name][limit]") {
+  // "\MAILSLOT\" + path + NUL and the message share 443 bytes (MS-MAIL 2.1):
+  // min(424, 432 - path length).
+  const auto limit = [](std::string_view text) {
+    return mailslot::message_size_limit(parse_ok(text)).value();
+  };
+  CHECK(limit(R"(\\*\mailslot\abcdefgh)") == 424u);   // 10 + 8 + 1 = 19 bytes of name
+  CHECK(limit(R"(\\*\mailslot\abcdefghi)") == 423u);  // one more character, one byte less
+  CHECK(limit(R"(\\*\mailslot\app\events\status)") == 415u);
+  CHECK(limit(R"(\\pc\mailslot\app\events\status)") == 415u);  // the host takes no room
+  CHECK(limit(R"(\\corp.example.com\mailslot\a\b)") == 424u);
+  // The host does not count, the keyword's case does not matter.
+  CHECK(limit(R"(\\ABCDEFGHIJKLMNO\MAILSLOT\abcdefghij)") == 422u);
+  // The longest path a remote name can have: 259 - len("\\*\mailslot\") = 246.
+  const std::string longest = std::string(R"(\\*\mailslot\)") + std::string(246, 'p');
+  CHECK(limit(longest) == 432u - 246u);
 }

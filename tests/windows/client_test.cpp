@@ -9,6 +9,7 @@
 #include <chrono>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 using mailslot::condition;
@@ -74,6 +75,35 @@ TEMPLATE_TEST_CASE("a message over 424 bytes to a remote name is refused before 
     CHECK_FALSE(ec);
     CHECK(server.read_string() == largest);
     CHECK_THROWS_AS(client.write(std::string(1000, 'r')), std::system_error);
+  }
+}
+
+TEMPLATE_TEST_CASE("a remote limit is 424 bytes less what the path takes beyond 8 characters",
+                   "[client][limit][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  // The name travels with the message: "\MAILSLOT\" + path + NUL and the
+  // message share 443 bytes (MS-MAIL 2.1).
+  auto server = make_server<TestType>("remote-limit-path");
+  const std::string longest_path(246, 'p');  // the longest a remote name can have
+  const std::vector<std::pair<std::string, std::size_t>> cases = {
+      {R"(\\pc\mailslot\abcdefgh)", 424},
+      {R"(\\pc\mailslot\abcdefghi)", 423},
+      {R"(\\*\mailslot\app\events\status)", 415},
+      {R"(\\corp.example\mailslot\app\events\status)", 415},
+      {R"(\\*\mailslot\)" + longest_path, 186},
+  };
+  for (const auto& [destination, limit] : cases) {
+    INFO(destination);
+    const auto slot = mailslot::name::parse(destination);
+    REQUIRE(mailslot::message_size_limit(slot) == limit);
+    auto client = mailslot::client::adopt(raw_open(server), slot);
+    REQUIRE(client);
+    std::error_code ec;
+    client.write(std::string(limit + 1, 'r'), ec);
+    CHECK(ec == errc::message_too_large);
+    CHECK(server.info().message_count == 0);  // refused before Windows was called
+    client.write(std::string(limit, 'r'), ec);
+    CHECK_FALSE(ec);
+    CHECK(server.read_string() == std::string(limit, 'r'));
   }
 }
 

@@ -99,5 +99,31 @@ TEST_CASE("the README's code works as shown", "[readme][wine10]") {
     options.inheritable = true;
     auto server = mailslot::server::create(mailslot::name::local(R"(app\secure)"), options);
     CHECK(server.is_open());
+    std::error_code ec;
+    mailslot::check_security_descriptor("D:(A;OICI;GRGW;;;AU)(A;OICI;GA;;;BA)", ec);
+    CHECK_FALSE(ec);
+  }
+  {  // limits
+    CHECK(mailslot::message_size_limit(mailslot::name::parse(R"(\\*\mailslot\status)")) == 424u);
+    CHECK(mailslot::message_size_limit(
+              mailslot::name::parse(R"(\\*\mailslot\app\events\status)")) == 415u);
+  }
+  {  // the Security section
+    mailslot::server_options service;
+    service.security_descriptor = "D:(A;;GRGW;;;AU)(A;;GA;;;SY)(A;;GA;;;BA)";
+    service.max_message_size = 4096;
+    auto inbox = mailslot::server::create(mailslot::name::local(R"(service\inbox)"), service);
+    CHECK(inbox.info().max_message_size >= 4096);
+
+    mailslot::client_options options;
+    options.required_owner = mailslot::account::local_system();
+    // This process is not LocalSystem: the check refuses its own slot.
+    try {
+      auto client = mailslot::client::open(mailslot::name::local(R"(service\inbox)"), options);
+      FAIL("the owner check passed");
+    } catch (const std::system_error& e) {
+      CHECK(e.code() == mailslot::errc::unexpected_owner);
+    }
+    CHECK(inbox.info().message_count == 0);
   }
 }

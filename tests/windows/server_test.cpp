@@ -114,6 +114,49 @@ TEMPLATE_TEST_CASE("owned reads take messages larger than the kept buffer whole"
   }
 }
 
+TEMPLATE_TEST_CASE("owned reads never grow past the slot's maximum message size",
+                   "[server][limit][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  mailslot::server_options options = with_timeout(0ms);
+  options.max_message_size = 16;
+  auto server = TestType::create(unique_slot_name("owned-bound"), options);
+  const std::uint32_t maximum = server.info().max_message_size;
+  REQUIRE(maximum >= 16);
+  auto client = mailslot::client::open(server.name());
+  const std::string big(std::size_t{256} << 10U, 'b');  // more than any first offer
+  std::error_code ec;
+  client.write(big, ec);
+  if (!mailslot_test::running_under_wine()) {
+    // Windows refuses a message over the slot's maximum at the writer, which
+    // this test cannot then reach past.
+    CHECK(ec);
+    SKIP("Windows refused the oversized write: " << ec.message());
+  }
+  REQUIRE_FALSE(ec);  // Wine 10 does not enforce the maximum on write
+  CHECK(server.read_string(ec).empty());
+  CHECK(ec == errc::message_too_large);
+  CHECK(ec == condition::message_too_large);
+  CHECK(server.read_bytes(ec).empty());
+  CHECK(ec == errc::message_too_large);
+  std::vector<char> reused;
+  CHECK(server.read(reused, ec) == 0);
+  CHECK(ec == errc::message_too_large);
+  CHECK(reused.capacity() <= maximum);  // never grown for it
+  CHECK_FALSE(server.try_read_string(0ms, ec).has_value());
+  CHECK(ec == errc::message_too_large);
+  CHECK_THROWS_AS(server.read_string(), std::system_error);
+  const auto info = server.info();
+  CHECK(info.message_count == 1);  // still queued
+  CHECK(info.next_message_size == big.size());
+  // A buffer of the caller's own takes it off the queue.
+  std::string own(big.size(), '\0');
+  CHECK(server.read(own.data(), own.size(), ec) == big.size());
+  CHECK_FALSE(ec);
+  CHECK(own == big);
+  // Messages within the maximum read as ever.
+  client.write("0123456789abcdef");
+  CHECK(server.read_string() == "0123456789abcdef");
+}
+
 TEMPLATE_TEST_CASE("an owned read that times out returns an empty result and the timeout",
                    "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto server = make_server<TestType>("owned-timeout");
@@ -457,6 +500,44 @@ TEST_CASE("invalid SDDL is refused with its own error", "[server][security][wine
     (void)mailslot::server::create(unique_slot_name("bad-sddl-3"), options);
     FAIL("no exception");
   } catch (const std::system_error& e) {
+    CHECK(e.code() == errc::invalid_security_descriptor);
     CHECK(std::string(e.what()).find("D:(nonsense)") != std::string::npos);
+  }
+}
+
+TEST_CASE("Windows' own reason for refusing SDDL is kept", "[server][security][wine10]") {
+  std::error_code ec;
+  mailslot::check_security_descriptor("D:(A;;GA;;;WD)", ec);
+  CHECK_FALSE(ec);
+  mailslot::check_security_descriptor("D:(A;;GA;;;WD)\xFF", ec);
+  CHECK(ec == std::error_code(ERROR_NO_UNICODE_TRANSLATION, std::system_category()));
+  for (const char* bad : {"this is not SDDL", "O:XXD:", "Q:"}) {
+    INFO(bad);
+    // What Windows itself says of the string, asked without the library.
+    const std::wstring wide(bad, bad + std::char_traits<char>::length(bad));
+    PSECURITY_DESCRIPTOR descriptor = nullptr;
+    REQUIRE(::ConvertStringSecurityDescriptorToSecurityDescriptorW(wide.c_str(), SDDL_REVISION_1,
+                                                                   &descriptor, nullptr) == FALSE);
+    const auto windows = static_cast<int>(::GetLastError());
+    CHECK(windows != 0);
+    mailslot::check_security_descriptor(bad, ec);
+    CHECK(ec == std::error_code(windows, std::system_category()));
+    mailslot::server_options options;
+    options.security_descriptor = bad;
+    try {
+      (void)mailslot::server::create(unique_slot_name("sddl-cause"), options);
+      FAIL("no exception");
+    } catch (const std::system_error& e) {
+      CHECK(e.code() == errc::invalid_security_descriptor);
+      const std::string what = e.what();
+      CHECK(what.find("Windows error " + std::to_string(windows) + ": ") != std::string::npos);
+      CHECK(what.find(bad) != std::string::npos);
+    }
+  }
+  if (mailslot_test::running_under_wine()) {  // the codes Wine 10 was seen to give
+    mailslot::check_security_descriptor("O:XXD:", ec);
+    CHECK(ec.value() == ERROR_INVALID_SID);
+    mailslot::check_security_descriptor("Q:", ec);
+    CHECK(ec.value() == ERROR_INVALID_PARAMETER);
   }
 }

@@ -208,7 +208,9 @@ class buffer_sink {
 
 /// ... or a container of its own, sized to the message: offered about what
 /// recent messages needed; a message that does not fit stays queued while
-/// the container grows to its size (GetMailslotInfo), and is read again.
+/// the container grows to its size (GetMailslotInfo), and is read again. It
+/// never grows past the slot's maximum message size: a larger message fails
+/// with errc::message_too_large and stays queued.
 /// The container is boxed: the operation moves while its ReadFile is
 /// outstanding, and a short std::string keeps its bytes inside itself.
 template <class Container>
@@ -378,16 +380,21 @@ class read_op {
     read.release();  // the packet comes, also for an immediate success
   }
 
-  // The next message did not fit: grow to its size; it stays queued.
+  // The next message did not fit: grow to its size, never past the slot's
+  // maximum (mailslot::detail::exceeds_maximum); it stays queued.
   bool grow(std::error_code& ec) noexcept {
+    DWORD max_size = 0;
     DWORD next = 0;
     const HANDLE handle = ticket_.handle();
     if (handle == nullptr) {
       ec = errc::not_open;
       return false;
     }
-    if (::GetMailslotInfo(handle, nullptr, &next, nullptr, nullptr) == FALSE) {
+    if (::GetMailslotInfo(handle, &max_size, &next, nullptr, nullptr) == FALSE) {
       ec = mailslot::detail::last_error();
+      return false;
+    }
+    if (mailslot::detail::exceeds_maximum(next, max_size, ec)) {
       return false;
     }
     return next == MAILSLOT_NO_MESSAGE || sink_.grow(next, ec);

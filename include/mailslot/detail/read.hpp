@@ -201,6 +201,18 @@ class async_binding {
 
 // --- the reader -----------------------------------------------------------------------------
 
+/// True (with errc::message_too_large) when the next message, of `next`
+/// bytes, is larger than the slot's maximum `max_size` (0: none): a reader
+/// that grows its buffer never lets a writer choose a larger allocation than
+/// the slot's creator allowed.
+inline bool exceeds_maximum(DWORD next, DWORD max_size, std::error_code& ec) noexcept {
+  if (next != MAILSLOT_NO_MESSAGE && max_size != 0 && next > max_size) {
+    ec = errc::message_too_large;
+    return true;
+  }
+  return false;
+}
+
 /// The state of a server's reads, and the reads themselves. The handle stays
 /// the server's; each call takes it. One thread reads at a time; cancel() and
 /// resume() may come from any thread.
@@ -330,9 +342,11 @@ class read_state {
   /// container is offered what `how` says (64 KiB at most: the rest of the
   /// offer is zero-filled); a message that does not fit stays queued while
   /// the container grows to its size (GetMailslotInfo), so an allocation that
-  /// throws loses nothing. With offer::capacity, in steady state: one
-  /// ReadFile, no allocation, no copy. On failure the container is left empty
-  /// (its capacity kept).
+  /// throws loses nothing. It never grows past the slot's maximum message
+  /// size: a larger message (which Windows' writers cannot send, Wine's can)
+  /// fails with errc::message_too_large and stays queued. With
+  /// offer::capacity, in steady state: one ReadFile, no allocation, no copy.
+  /// On failure the container is left empty (its capacity kept).
   template <class Container>
   std::size_t read(HANDLE handle, Container& message, offer how, deadline until,
                    std::error_code& ec) {
@@ -356,10 +370,14 @@ class read_state {
       if (ec != condition::buffer_too_small) {
         break;
       }
+      DWORD max_size = 0;
       DWORD next = 0;
       DWORD slot_timeout = 0;
-      if (::GetMailslotInfo(handle, nullptr, &next, nullptr, &slot_timeout) == FALSE) {
+      if (::GetMailslotInfo(handle, &max_size, &next, nullptr, &slot_timeout) == FALSE) {
         ec = last_error();
+        break;
+      }
+      if (exceeds_maximum(next, max_size, ec)) {
         break;
       }
       until.resolve(slot_timeout);  // one timeout for the whole call
@@ -632,11 +650,16 @@ class kept_buffer {
   bool prepare(std::error_code& ec) noexcept { return data_ || allocate(usual_size, ec); }
 
   /// After a ReadFile that failed because the next message is larger: grows
-  /// to that message's size. Nothing to do if another reader took it.
+  /// to that message's size, never past the slot's maximum (see
+  /// exceeds_maximum()). Nothing to do if another reader took it.
   bool grow_for_next(HANDLE handle, std::error_code& ec) noexcept {
+    DWORD max_size = 0;
     DWORD next = 0;
-    if (::GetMailslotInfo(handle, nullptr, &next, nullptr, nullptr) == FALSE) {
+    if (::GetMailslotInfo(handle, &max_size, &next, nullptr, nullptr) == FALSE) {
       ec = last_error();
+      return false;
+    }
+    if (exceeds_maximum(next, max_size, ec)) {
       return false;
     }
     return next == MAILSLOT_NO_MESSAGE || next <= size_ || allocate(next, ec);
