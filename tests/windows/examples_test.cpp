@@ -341,6 +341,7 @@ TEST_CASE("service prints the messages of both its slots and stops on Ctrl+C",
           "[examples][process][wine10]") {
   const std::string a = unique_slot_name("service-a");
   const std::string b = unique_slot_name("service-b");
+  ::SetConsoleCtrlHandler(nullptr, FALSE);  // an earlier test's "ignore Ctrl+C" would be inherited
   captured_process service(L"service.exe", {wide(a), wide(b)}, {}, CREATE_NEW_CONSOLE);
   REQUIRE(service.started());
   REQUIRE(wait_for_slot(a));
