@@ -270,6 +270,12 @@ class server {
   ///
   /// `slot` names
   /// it in error messages. NULL and INVALID_HANDLE_VALUE give an empty server.
+  ///
+  /// The handle is the server's once adopt() runs; the arguments are made
+  /// before that, by the caller. Copying a name can throw std::bad_alloc, so
+  /// a handle just taken from another object (release()) is given with the
+  /// name moved in, `adopt(handle, std::move(slot))`: nothing can throw
+  /// between the two and the handle is never without an owner.
   /// @param handle  the handle, owned by the server from now on
   /// @param slot    the slot's name; may be empty
   /// @return the server owning `handle`

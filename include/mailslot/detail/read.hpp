@@ -67,7 +67,8 @@ enum class handle_kind : unsigned char {
 /// Asks Windows whether `handle` does synchronous I/O: FileModeInformation
 /// (NtQueryInformationFile, looked up in ntdll so that nothing more is
 /// linked) carries FILE_SYNCHRONOUS_IO_ALERT or _NONALERT then. Anything that
-/// cannot be told counts as synchronous.
+/// cannot be told counts as synchronous; a lookup that fails is tried again
+/// the next time, never remembered.
 inline handle_kind query_handle_kind(HANDLE handle) noexcept {
   struct io_status_block {
     union {
@@ -77,14 +78,16 @@ inline handle_kind query_handle_kind(HANDLE handle) noexcept {
     ULONG_PTR information;
   };
   using query_function = LONG(WINAPI*)(HANDLE, io_status_block*, void*, ULONG, int);
-  static const auto query = [] {
+  static std::atomic<query_function> found{nullptr};  // (two threads may both look it up)
+  query_function query = found.load(std::memory_order_acquire);
+  if (query == nullptr) {
     const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
-    const FARPROC found =
-        ntdll == nullptr ? nullptr : ::GetProcAddress(ntdll, "NtQueryInformationFile");
     // (Through void(*)(), which every function pointer type converts from
     // without a warning.)
-    return reinterpret_cast<query_function>(reinterpret_cast<void (*)()>(found));
-  }();
+    query = reinterpret_cast<query_function>(reinterpret_cast<void (*)()>(
+        ntdll == nullptr ? nullptr : ::GetProcAddress(ntdll, "NtQueryInformationFile")));
+    found.store(query, std::memory_order_release);
+  }
   constexpr int file_mode_information = 16;
   constexpr ULONG synchronous_io = 0x10 | 0x20;  // FILE_SYNCHRONOUS_IO_ALERT | _NONALERT
   io_status_block status{};

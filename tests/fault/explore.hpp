@@ -1,0 +1,233 @@
+#ifndef MAILSLOT_TESTS_FAULT_EXPLORE_HPP
+#define MAILSLOT_TESTS_FAULT_EXPLORE_HPP
+
+// Runs a scenario again and again with the Nth Win32 call, then the Nth
+// allocation, failing, for N = 1, 2, ... until a run completes with no
+// failure injected, and checks after every run what the library promises:
+//
+//   - the failure was reported (an error code or an exception), or the
+//     library absorbed it and the scenario's results are whole;
+//   - no crash, hang or terminate (a watchdog names the run that hangs; a
+//     crash or std::terminate prints the run before the program ends);
+//   - no message lost: every message whose write succeeded is read, in
+//     order, by the scenario or afterwards;
+//   - the slot's read timeout is what the scenario set;
+//   - each object is usable, or says errc::not_open;
+//   - no handle leaked, and the name can be created again once the
+//     scenario's objects are gone.
+//
+// A scenario is a class with act(run&) (the library calls, counted and
+// failed; it stops at the first error reported) and check(run&) (after the
+// harness is disarmed: reads what is left, checks the objects) and name()
+// (the mailslot it created); its destructor ends its objects.
+
+#include <fault/fault.hpp>
+
+#include <mailslot/mailslot.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace mailslot_fault {
+
+/// What one run saw.
+class run {
+ public:
+  /// After a step: false (and the error remembered) if `ec` reports one.
+  bool ok(const char* step, const std::error_code& ec) {
+    if (!ec) {
+      return true;
+    }
+    const outside guard;
+    if (!reported_) {
+      reported_ = true;
+      error_ = std::string(step) + ": " + ec.message() + " (" + ec.category().name() + " " +
+               std::to_string(ec.value()) + ")";
+    }
+    return false;
+  }
+
+  /// Runs a step of the throwing API: false (and the error remembered) if it
+  /// throws.
+  template <class F>
+  bool attempt(const char* step, F&& f) {
+    try {
+      f();
+      return true;
+    } catch (const std::system_error& e) {
+      return ok(step, e.code());
+    } catch (const std::bad_alloc&) {
+      return ok(step, std::make_error_code(std::errc::not_enough_memory));
+    }
+  }
+
+  /// Records a broken promise.
+  void violation(const std::string& what) {
+    const outside guard;
+    violations_.push_back(what);
+  }
+
+  /// Checks `condition`; a violation saying `what` if false.
+  void expect(bool condition, const char* what) {
+    if (!condition) {
+      violation(what);
+    }
+  }
+
+  [[nodiscard]] bool reported() const noexcept { return reported_; }
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  [[nodiscard]] const std::vector<std::string>& violations() const noexcept { return violations_; }
+
+ private:
+  bool reported_ = false;
+  std::string error_;
+  std::vector<std::string> violations_;
+};
+
+/// Checks that `received` is `written`, in order and byte for byte.
+template <class Message>
+void expect_same_messages(run& r, const std::vector<Message>& written,
+                          const std::vector<Message>& received) {
+  const outside guard;
+  if (received == written) {
+    return;
+  }
+  std::string what = "messages lost or changed: " + std::to_string(written.size()) +
+                     " written, " + std::to_string(received.size()) + " read";
+  for (std::size_t i = 0; i < written.size() && i < received.size(); ++i) {
+    if (received[i] != written[i]) {
+      what += "; message " + std::to_string(i) + " differs (" + std::to_string(written[i].size()) +
+              " bytes written, " + std::to_string(received[i].size()) + " read)";
+      break;
+    }
+  }
+  r.violation(what);
+}
+
+/// What exploring one scenario found.
+struct report {
+  std::string scenario;
+  long long runs = 0;
+  long long win32_points = 0;       // runs with a Win32 call failed
+  long long allocation_points = 0;  // runs with an allocation failed
+  long long absorbed = 0;           // failures the library absorbed, results whole
+  std::map<std::string, long long> by_function;
+  std::vector<std::string> violations;
+};
+
+namespace detail {
+
+// The run under way, for the watchdog and the crash handlers.
+inline char current_run[512] = "no run yet";
+inline std::atomic<long long> run_started_ms{0};
+
+inline long long now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Installs, once: the interception, a watchdog that ends the program naming
+// a run that takes over 90 s, and handlers that name the run on a crash or
+// std::terminate.
+void start_guards();
+
+}  // namespace detail
+
+/// Explores `Scenario` (made by `make()` for each run): see above.
+template <class Make>
+report explore(const std::string& scenario, Make make) {
+  detail::start_guards();
+  report result;
+  result.scenario = scenario;
+  for (const target what : {target::win32, target::allocation}) {
+    for (long long n = 1;; ++n) {
+      {
+        const outside guard;
+        std::snprintf(detail::current_run, sizeof detail::current_run, "%s, %s %lld failing",
+                      scenario.c_str(), what == target::win32 ? "Win32 call" : "allocation", n);
+      }
+      detail::run_started_ms.store(detail::now_ms());
+      forget_handles();
+      run r;
+      armed_result armed;
+      std::string slot;
+      {
+        auto s = make();
+        slot = s.name();
+        arm(what, n);
+        try {
+          s.act(r);
+        } catch (const std::system_error& e) {  // (reported: what the throwing API promises)
+          (void)r.ok("an exception out of the scenario", e.code());
+        } catch (const std::bad_alloc&) {
+          (void)r.ok("an exception out of the scenario",
+                     std::make_error_code(std::errc::not_enough_memory));
+        }
+        armed = disarm();
+        {
+          const outside guard;
+          if (armed.hit) {
+            if (!r.reported()) {
+              ++result.absorbed;
+            }
+          } else if (r.reported()) {
+            r.violation("an error without a failure injected: " + r.error());
+          }
+          s.check(r);
+        }
+      }  // the scenario's objects end here
+      const outside guard;
+      for (const std::string& handle : open_handles()) {
+        r.violation(handle + " is still open after the scenario's objects were destroyed");
+      }
+      if (!slot.empty()) {
+        std::error_code ec;
+        (void)mailslot::server::create(slot, {}, ec);
+        if (ec) {
+          r.violation("the name cannot be created again: " + ec.message());
+        }
+      }
+      ++result.runs;
+      if (armed.hit) {
+        ++(what == target::win32 ? result.win32_points : result.allocation_points);
+        ++result.by_function[armed.hit->function];
+      }
+      for (const std::string& v : r.violations()) {
+        std::string where = std::string(detail::current_run);
+        if (armed.hit) {
+          where += " (" + std::string(armed.hit->function) + ", call " +
+                   std::to_string(armed.hit->call) + ")";
+        }
+        where += r.reported() ? ", reported \"" + r.error() + "\"" : ", nothing reported";
+        result.violations.push_back(where + ": " + v);
+      }
+      if (!armed.hit) {
+        break;  // a run with no failure injected: every call of the scenario has failed once
+      }
+    }
+  }
+  detail::run_started_ms.store(0);
+  const outside guard;
+  std::string functions;
+  for (const auto& [function, count] : result.by_function) {
+    functions += (functions.empty() ? "" : ", ") + function + " " + std::to_string(count);
+  }
+  std::printf(
+      "fault injection: %s: %lld runs, %lld Win32 calls and %lld allocations failed in turn "
+      "(%s), %lld absorbed, %zu violations\n",
+      scenario.c_str(), result.runs, result.win32_points, result.allocation_points,
+      functions.c_str(), result.absorbed, result.violations.size());
+  std::fflush(stdout);
+  return result;
+}
+
+}  // namespace mailslot_fault
+
+#endif

@@ -1,0 +1,244 @@
+// Every read form, on both kinds of handle, with each Win32 call and each
+// allocation of create + open + writes + reads of 0 B, 16 B, 8 KiB and 2 MiB
+// failing in turn (tests/fault/explore.hpp).
+
+#include <fault/scenarios.hpp>
+
+#include <catch2/catch_template_test_macros.hpp>
+#include <catch2/catch_test_macros.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+using namespace mailslot_fault;
+
+namespace {
+
+// What a read form keeps across the reads of one run.
+struct kept {
+  std::vector<char> buffer = std::vector<char>((std::size_t{2} << 20U) + 1);
+  std::string text;
+  std::vector<std::byte> bytes;
+};
+
+// A read form: reads one message into `out`; false if it reported an error
+// (remembered in `r`) or found no message although one was queued.
+using read_form = bool (*)(run& r, mailslot::server& server, kept& k, std::string& out);
+
+bool found(run& r, bool message) {
+  if (!message) {
+    r.violation("a try_ read found no message although one was queued");
+  }
+  return message;
+}
+
+void take(std::string& out, const char* data, std::size_t size) {
+  const outside guard;
+  out.assign(data, size);
+}
+
+void take(std::string& out, const std::vector<std::byte>& bytes) {
+  take(out, reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+struct form {
+  const char* name;
+  read_form read;
+};
+
+const form buffer_forms[] = {
+    {"read(buffer)",
+     [](run& r, mailslot::server& s, kept& k, std::string& out) {
+       std::error_code ec;
+       const std::size_t size = s.read(k.buffer.data(), k.buffer.size(), ec);
+       if (!r.ok("read(buffer)", ec)) {
+         return false;
+       }
+       take(out, k.buffer.data(), size);
+       return true;
+     }},
+    {"try_read(buffer, 0 ms) and (buffer, 1 s)",
+     [](run& r, mailslot::server& s, kept& k, std::string& out) {
+       // (alternating: the first, third, ... message with no wait)
+       static unsigned turn = 0;
+       std::error_code ec;
+       const auto size = s.try_read(k.buffer.data(), k.buffer.size(), ++turn % 2 ? 0ms : 1s, ec);
+       if (!r.ok("try_read(buffer)", ec) || !found(r, size.has_value())) {
+         return false;
+       }
+       take(out, k.buffer.data(), *size);
+       return true;
+     }},
+};
+
+const form container_forms[] = {
+    {"read(kept std::string)",
+     [](run& r, mailslot::server& s, kept& k, std::string& out) {
+       std::error_code ec;
+       (void)s.read(k.text, ec);
+       if (!r.ok("read(std::string&)", ec)) {
+         return false;
+       }
+       take(out, k.text.data(), k.text.size());
+       return true;
+     }},
+    {"try_read(kept std::vector<std::byte>, 1 s)",
+     [](run& r, mailslot::server& s, kept& k, std::string& out) {
+       std::error_code ec;
+       const auto size = s.try_read(k.bytes, 1s, ec);
+       if (!r.ok("try_read(std::vector<std::byte>&)", ec) || !found(r, size.has_value())) {
+         return false;
+       }
+       take(out, k.bytes);
+       return true;
+     }},
+};
+
+const form owned_forms[] = {
+    {"read_string",
+     [](run& r, mailslot::server& s, kept&, std::string& out) {
+       std::error_code ec;
+       out = s.read_string(ec);
+       return r.ok("read_string", ec);
+     }},
+    {"read_bytes",
+     [](run& r, mailslot::server& s, kept&, std::string& out) {
+       std::error_code ec;
+       const std::vector<std::byte> message = s.read_bytes(ec);
+       if (!r.ok("read_bytes", ec)) {
+         return false;
+       }
+       take(out, message);
+       return true;
+     }},
+};
+
+const form try_owned_forms[] = {
+    {"try_read_string(0 ms)",
+     [](run& r, mailslot::server& s, kept&, std::string& out) {
+       std::error_code ec;
+       auto message = s.try_read_string(0ms, ec);
+       if (!r.ok("try_read_string", ec) || !found(r, message.has_value())) {
+         return false;
+       }
+       out = std::move(*message);
+       return true;
+     }},
+    {"try_read_bytes(1 s)",
+     [](run& r, mailslot::server& s, kept&, std::string& out) {
+       std::error_code ec;
+       const auto message = s.try_read_bytes(1s, ec);
+       if (!r.ok("try_read_bytes", ec) || !found(r, message.has_value())) {
+         return false;
+       }
+       take(out, *message);
+       return true;
+     }},
+};
+
+const form throwing_forms[] = {
+    {"read_string() (throwing)",
+     [](run& r, mailslot::server& s, kept&, std::string& out) {
+       return r.attempt("read_string()", [&] { out = s.read_string(); });
+     }},
+    {"try_read(kept std::string, 1 s) (throwing)",
+     [](run& r, mailslot::server& s, kept& k, std::string& out) {
+       std::optional<std::size_t> size;
+       if (!r.attempt("try_read(std::string&)", [&] { size = s.try_read(k.text, 1s); }) ||
+           !found(r, size.has_value())) {
+         return false;
+       }
+       take(out, k.text.data(), k.text.size());
+       return true;
+     }},
+};
+
+// create + open + four writes + four reads with `how`.
+template <class Kind>
+class read_scenario {
+ public:
+  explicit read_scenario(read_form how)
+      : how_(how), name_(mailslot_test::unique_slot_name("fault-read")) {
+    written_.reserve(messages().size());
+    received_.reserve(messages().size() + 2);
+  }
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+
+  void act(run& r) {
+    std::error_code ec;
+    server_ = Kind::create(name_, scenario_options(), ec);
+    if (!r.ok("create", ec)) {
+      return;
+    }
+    client_ = mailslot::client::open(name_, ec);
+    if (!r.ok("open", ec)) {
+      return;
+    }
+    for (const std::string& message : messages()) {
+      client_.write(message, ec);
+      if (!r.ok("write", ec)) {
+        return;
+      }
+      const outside guard;  // (the test's copy)
+      written_.push_back(message);
+    }
+    for (std::size_t i = 0; i < written_.size(); ++i) {
+      std::string out;
+      if (!how_(r, server_, kept_, out)) {
+        return;
+      }
+      const outside guard;
+      received_.push_back(std::move(out));
+    }
+  }
+
+  void check(run& r) { check_slot(r, name_, server_, client_, written_, received_); }
+
+ private:
+  read_form how_;
+  std::string name_;
+  kept kept_;
+  mailslot::server server_;
+  mailslot::client client_;
+  std::vector<std::string> written_;
+  std::vector<std::string> received_;
+};
+
+template <class Kind, std::size_t N>
+void explore_forms(const form (&forms)[N]) {
+  for (const form& f : forms) {
+    explore_and_check(std::string(f.name) + " - " + Kind::id,
+                      [&] { return read_scenario<Kind>(f.read); });
+  }
+}
+
+}  // namespace
+
+#define MAILSLOT_FAULT_KINDS mailslot_fault::server_create, mailslot_fault::nt_create_mailslot
+
+TEMPLATE_TEST_CASE("every failure survived: reads into a buffer", "[fault]", MAILSLOT_FAULT_KINDS) {
+  explore_forms<TestType>(buffer_forms);
+}
+
+TEMPLATE_TEST_CASE("every failure survived: reads into kept containers", "[fault]",
+                   MAILSLOT_FAULT_KINDS) {
+  explore_forms<TestType>(container_forms);
+}
+
+TEMPLATE_TEST_CASE("every failure survived: read_string and read_bytes", "[fault]",
+                   MAILSLOT_FAULT_KINDS) {
+  explore_forms<TestType>(owned_forms);
+}
+
+TEMPLATE_TEST_CASE("every failure survived: try_read_string and try_read_bytes", "[fault]",
+                   MAILSLOT_FAULT_KINDS) {
+  explore_forms<TestType>(try_owned_forms);
+}
+
+TEMPLATE_TEST_CASE("every failure survived: the throwing reads", "[fault]", MAILSLOT_FAULT_KINDS) {
+  explore_forms<TestType>(throwing_forms);
+}

@@ -1,0 +1,145 @@
+#ifndef MAILSLOT_TESTS_FAULT_SCENARIOS_HPP
+#define MAILSLOT_TESTS_FAULT_SCENARIOS_HPP
+
+// What the fault scenarios share: the two kinds of server handle, the
+// messages, and the checks after a run.
+
+#include <fault/explore.hpp>
+#include <fault/fault.hpp>
+
+#include <mailslot/mailslot.hpp>
+
+#include <support/slot_kinds.hpp>
+#include <support/slot_name.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace mailslot_fault {
+
+using namespace std::chrono_literals;
+
+/// The read timeout every scenario gives its slot (and checks afterwards).
+inline constexpr std::chrono::milliseconds slot_timeout = 1500ms;
+
+inline mailslot::server_options scenario_options() {
+  mailslot::server_options options;
+  options.read_timeout = slot_timeout;
+  return options;
+}
+
+/// Servers made by mailslot::server::create (CreateMailslotW: asynchronous on
+/// Windows, synchronous under Wine 10).
+struct server_create {
+  static constexpr const char* id = "server_create";
+  static mailslot::server create(const std::string& slot, const mailslot::server_options& options,
+                                 std::error_code& ec) {
+    return mailslot::server::create(slot, options, ec);
+  }
+};
+
+/// Servers adopting a handle made as Windows' CreateMailslotW makes it
+/// (asynchronous, also under Wine 10). The handle is the test's; adopting it
+/// is the library's.
+struct nt_create_mailslot {
+  static constexpr const char* id = "nt_create_mailslot";
+  static mailslot::server create(const std::string& slot, const mailslot::server_options& options,
+                                 std::error_code& ec) {
+    HANDLE handle = INVALID_HANDLE_VALUE;
+    mailslot::name parsed;
+    {
+      const outside guard;
+      parsed = mailslot::name::parse(slot);
+      DWORD error = 0;
+      handle = mailslot_test::nt_create_mailslot_handle(
+          parsed, options.max_message_size, static_cast<DWORD>(options.read_timeout.count()),
+          nullptr, error);
+      REQUIRE(handle != INVALID_HANDLE_VALUE);
+      track(handle);
+    }
+    ec.clear();
+    return mailslot::server::adopt(handle, std::move(parsed));
+  }
+};
+
+/// Messages of 0 B, 16 B, 8 KiB and 2 MiB, each of its own bytes.
+inline const std::vector<std::string>& messages() {
+  static const std::vector<std::string> all = [] {
+    std::vector<std::string> made;
+    for (const std::size_t size : {std::size_t{0}, std::size_t{16}, std::size_t{8} << 10U,
+                                   std::size_t{2} << 20U}) {
+      std::string message(size, '\0');
+      for (std::size_t i = 0; i < size; ++i) {
+        message[i] = static_cast<char>((i * 31 + size) % 251);
+      }
+      made.push_back(std::move(message));
+    }
+    return made;
+  }();
+  return all;
+}
+
+/// After a run: reads what is left in `server` (with the harness disarmed)
+/// into `received`, then checks that every message written was read in
+/// order, that the slot's timeout is slot_timeout and that the server and
+/// the client still work (or say errc::not_open).
+inline void check_slot(run& r, const std::string& slot, mailslot::server& server,
+                       mailslot::client& client, const std::vector<std::string>& written,
+                       std::vector<std::string>& received) {
+  std::error_code ec;
+  if (!server.is_open()) {
+    (void)server.read_string(ec);
+    r.expect(ec == mailslot::errc::not_open, "a server without a handle does not say not_open");
+    r.expect(written.empty(), "messages were written, and the server that held them is gone");
+    return;
+  }
+  for (;;) {
+    auto message = server.try_read_string(0ms, ec);
+    if (ec) {
+      r.violation("reading what is left failed: " + ec.message());
+      break;
+    }
+    if (!message) {
+      break;
+    }
+    received.push_back(std::move(*message));
+  }
+  expect_same_messages(r, written, received);
+  const mailslot::server_info info = server.info(ec);
+  r.expect(!ec && info.read_timeout == slot_timeout, "the slot's read timeout is not what was set");
+  if (!client.is_open()) {
+    client.write("x", ec);
+    r.expect(ec == mailslot::errc::not_open, "a client without a handle does not say not_open");
+    client = mailslot::client::open(slot, ec);
+    r.expect(!ec, "a client cannot open the slot afterwards");
+  }
+  client.write("probe", ec);
+  r.expect(!ec, "the client cannot write afterwards");
+  const std::string probe = server.read_string(ec);
+  r.expect(!ec && probe == "probe", "the server cannot read afterwards");
+}
+
+/// Runs explore() and fails the test case with each violation found.
+template <class Make>
+void explore_and_check(const std::string& scenario, Make make) {
+  const report found = explore(scenario, make);
+  INFO("scenario: " << scenario << ", runs: " << found.runs);
+  CHECK(found.win32_points > 0);  // the scenario reached the library at all
+  std::size_t shown = 0;
+  for (const std::string& v : found.violations) {
+    if (++shown > 20) {
+      FAIL_CHECK("... and " << found.violations.size() - 20 << " more");
+      break;
+    }
+    FAIL_CHECK(v);
+  }
+}
+
+}  // namespace mailslot_fault
+
+#endif

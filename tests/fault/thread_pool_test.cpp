@@ -1,0 +1,143 @@
+// mailslot::thread_pool_reader with each Win32 call and each allocation
+// failing in turn, on the pool's threads too (tests/fault/explore.hpp). The
+// reader needs Windows' kind of handle; server::create's is synchronous
+// under Wine 10, so the scenario runs on the Windows kind only.
+
+#include <fault/scenarios.hpp>
+
+#include <mailslot/thread_pool_reader.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+using namespace mailslot_fault;
+
+namespace {
+
+// What the callbacks delivered. The callbacks are the test's code: nothing
+// they do is counted or failed.
+struct inbox {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> messages;
+  std::error_code error;
+
+  inbox() { messages.reserve(8); }
+
+  mailslot::thread_pool_reader::handler handler() {
+    const outside making;
+    return [this](const std::error_code& ec, std::string_view message) {
+      const outside guard;
+      {
+        const std::lock_guard<std::mutex> hold(mutex);
+        if (ec) {
+          error = ec;
+        } else {
+          messages.emplace_back(message);
+        }
+      }
+      changed.notify_all();
+    };
+  }
+
+  // Waits until `count` messages or an error came, or 10 s passed: false then.
+  bool wait_for(std::size_t count) {
+    const outside guard;
+    std::unique_lock<std::mutex> hold(mutex);
+    return changed.wait_for(hold, std::chrono::seconds(10),
+                            [&] { return messages.size() >= count || error; });
+  }
+};
+
+// create + open + start + writes of 0 B, 16 B, 8 KiB and 2 MiB delivered by
+// the pool + stop.
+class thread_pool_scenario {
+ public:
+  thread_pool_scenario() : name_(mailslot_test::unique_slot_name("fault-pool")) {
+    written_.reserve(messages().size());
+  }
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+
+  void act(run& r) {
+    std::error_code ec;
+    server_ = nt_create_mailslot::create(name_, scenario_options(), ec);
+    if (!r.ok("create", ec)) {
+      return;
+    }
+    client_ = mailslot::client::open(name_, ec);
+    if (!r.ok("open", ec)) {
+      return;
+    }
+    reader_.start(server_, inbox_.handler(), ec);
+    if (!r.ok("start", ec)) {
+      return;
+    }
+    for (const std::string& message : messages()) {
+      client_.write(message, ec);
+      if (!r.ok("write", ec)) {
+        return;
+      }
+      const outside guard;
+      written_.push_back(message);
+    }
+    if (!inbox_.wait_for(written_.size())) {
+      r.violation("the reader neither delivered every message nor reported an error in 10 s");
+      return;
+    }
+    {
+      const outside guard;
+      const std::lock_guard<std::mutex> hold(inbox_.mutex);
+      if (!r.ok("the callback", inbox_.error)) {
+        r.expect(!reader_.running(), "the reader runs on after it reported an error");
+        return;
+      }
+    }
+    reader_.stop();
+    r.expect(!reader_.running(), "the reader runs on after stop()");
+  }
+
+  void check(run& r) {
+    reader_.stop();
+    std::vector<std::string> received;
+    {
+      const std::lock_guard<std::mutex> hold(inbox_.mutex);
+      received = inbox_.messages;
+    }
+    check_slot(r, name_, server_, client_, written_, received);
+    if (!server_.is_open()) {
+      return;
+    }
+    // The reader works again.
+    inbox fresh;
+    std::error_code ec;
+    reader_.start(server_, fresh.handler(), ec);
+    r.expect(!ec, "the reader cannot start again afterwards");
+    client_.write("again", ec);
+    r.expect(!ec && fresh.wait_for(1) && fresh.messages.size() == 1 &&
+                 fresh.messages.front() == "again",
+             "the reader started again does not deliver");
+    reader_.stop();
+  }
+
+ private:
+  std::string name_;
+  mailslot::server server_;
+  mailslot::client client_;
+  inbox inbox_;
+  mailslot::thread_pool_reader reader_;  // (stops before the inbox goes)
+  std::vector<std::string> written_;
+};
+
+}  // namespace
+
+TEST_CASE("every failure survived: the thread pool reader - nt_create_mailslot", "[fault]") {
+  explore_and_check("thread_pool_reader - nt_create_mailslot",
+                    [] { return thread_pool_scenario(); });
+}
