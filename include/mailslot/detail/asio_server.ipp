@@ -61,8 +61,11 @@ class port_service final : public net::execution_context::service {
 /// finds it bound there already. The association is made through Asio's own
 /// stream handle over a duplicate of the handle (CreateIoCompletionPort
 /// binds the file object, which both handles share), which is closed again.
+/// Never throws: what Asio allocates (its services, the registry) is made
+/// first, and an allocation that fails there is ERROR_NOT_ENOUGH_MEMORY with
+/// nothing bound.
 template <class Executor>
-port_binding* bind(const Executor& executor, mailslot::server& slot, std::error_code& ec) {
+port_binding* bind(const Executor& executor, mailslot::server& slot, std::error_code& ec) noexcept {
   ec.clear();
   if (!slot.is_open()) {
     ec = errc::not_open;
@@ -80,6 +83,20 @@ port_binding* bind(const Executor& executor, mailslot::server& slot, std::error_
   if (!made) {
     return binding;
   }
+  std::optional<net::windows::basic_stream_handle<Executor>> associate;
+  port_registry* registry = nullptr;
+#if MAILSLOT_HAS_EXCEPTIONS
+  try {
+#endif
+    registry = &net::use_service<port_service>(context).registry();
+    associate.emplace(executor);
+#if MAILSLOT_HAS_EXCEPTIONS
+  } catch (...) {  // std::bad_alloc, most likely: nothing is bound yet
+    ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+    binding->release();
+    return nullptr;
+  }
+#endif
   HANDLE duplicate = nullptr;
   const HANDLE process = ::GetCurrentProcess();
   if (::DuplicateHandle(process, handle, process, &duplicate, 0, FALSE, DUPLICATE_SAME_ACCESS) ==
@@ -88,9 +105,8 @@ port_binding* bind(const Executor& executor, mailslot::server& slot, std::error_
     binding->release();
     return nullptr;
   }
-  net::windows::basic_stream_handle<Executor> associate(executor);
   error_code associated;
-  associate.assign(duplicate, associated);
+  associate->assign(duplicate, associated);
   if (associated) {
     ::CloseHandle(duplicate);
     // Bound to another port already (one this library did not make).
@@ -100,8 +116,8 @@ port_binding* bind(const Executor& executor, mailslot::server& slot, std::error_
     return nullptr;
   }
   error_code ignored;
-  associate.close(ignored);  // the duplicate only; the binding stays with the file object
-  binding->commit(reads, net::use_service<port_service>(context).registry());
+  associate->close(ignored);  // the duplicate only; the binding stays with the file object
+  binding->commit(reads, *registry);
   return binding;
 }
 

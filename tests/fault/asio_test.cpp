@@ -1,0 +1,130 @@
+// mailslot::asio::server with each Win32 call and each allocation failing in
+// turn, Asio's own included (tests/fault/explore.hpp): adopting the slot
+// (DuplicateHandle, CreateIoCompletionPort), then a chain of
+// async_read_string reading 0 B, 16 B, 8 KiB and 2 MiB. Windows' kind of
+// handle only: server::create's is synchronous under Wine 10, and refused.
+//
+// The server runs on the io_context's own executor. With a type-erased one
+// (any_io_executor, the default), Asio allocates to hand each completion to
+// its handler, and when that allocation fails it destroys the completed
+// operation, with the message the read took: the harness showed it (a 0 B
+// message lost, std::bad_alloc out of run()). The README says so.
+
+#include <mailslot/asio.hpp>  // (Asio before <windows.h>)
+
+#include <asio/io_context.hpp>
+
+#include <fault/scenarios.hpp>
+
+#include <catch2/catch_test_macros.hpp>
+
+#include <new>
+#include <string>
+#include <system_error>
+#include <vector>
+
+using namespace mailslot_fault;
+
+namespace {
+
+class asio_scenario {
+ public:
+  asio_scenario() : name_(mailslot_test::unique_slot_name("fault-asio")) {
+    written_.reserve(messages().size());
+    received_.reserve(messages().size() + 2);
+  }
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+
+  void act(run& r) {
+    std::error_code ec;
+    server_ = nt_create_mailslot::create(name_, scenario_options(), ec);
+    if (!r.ok("create", ec)) {
+      return;
+    }
+    client_ = mailslot::client::open(name_, ec);
+    if (!r.ok("open", ec)) {
+      return;
+    }
+    async_.assign(std::move(server_), ec);  // (on failure the slot stays in server_)
+    if (!r.ok("assign", ec)) {
+      return;
+    }
+    for (const std::string& message : messages()) {
+      client_.write(message, ec);
+      if (!r.ok("write", ec)) {
+        return;
+      }
+      const outside guard;
+      written_.push_back(message);
+    }
+    read_next();
+    if (!r.attempt("io_context::run", [&] { io_.run(); })) {
+      return;
+    }
+    (void)r.ok("async_read_string", error_);
+  }
+
+  void check(run& r) {
+    // Whatever is under way ends (a read that took a message delivers it);
+    // the slot goes back to a mailslot::server.
+    recovering_ = true;
+    async_.cancel();
+    io_.restart();
+    io_.run();
+    if (async_.is_open()) {
+      server_ = async_.release();
+    }
+    check_slot(r, name_, server_, client_, written_, received_);
+    if (!server_.is_open()) {
+      return;
+    }
+    // The same context takes it again, and reads.
+    std::error_code ec;
+    async_.assign(std::move(server_), ec);
+    r.expect(!ec, "the io_context cannot adopt the slot again afterwards");
+    client_.write("again", ec);
+    std::string again;
+    async_.async_read_string([&](const std::error_code& read, std::string message) {
+      ec = read;
+      again = std::move(message);
+    });
+    io_.restart();
+    io_.run();
+    r.expect(!ec && again == "again", "asynchronous reads do not work afterwards");
+  }
+
+ private:
+  void read_next() {
+    async_.async_read_string([this](const std::error_code& ec, std::string message) {
+      {
+        const outside guard;
+        if (ec) {
+          error_ = ec;
+          return;
+        }
+        received_.push_back(std::move(message));
+      }
+      if (received_.size() < written_.size() && !recovering_) {
+        read_next();
+      }
+    });
+  }
+
+  std::string name_;
+  asio::io_context io_{1};
+  mailslot::server server_;
+  mailslot::client client_;
+  mailslot::asio::basic_server<asio::io_context::executor_type> async_{io_};
+  bool recovering_ = false;
+  std::error_code error_;
+  std::vector<std::string> written_;
+  std::vector<std::string> received_;
+};
+
+}  // namespace
+
+TEST_CASE("every failure survived: the Asio server - nt_create_mailslot", "[fault]") {
+  explore_and_check("asio::server async_read_string - nt_create_mailslot",
+                    [] { return asio_scenario(); });
+}
