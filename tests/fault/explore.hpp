@@ -98,8 +98,8 @@ void expect_same_messages(run& r, const std::vector<Message>& written,
   if (received == written) {
     return;
   }
-  std::string what = "messages lost or changed: " + std::to_string(written.size()) +
-                     " written, " + std::to_string(received.size()) + " read";
+  std::string what = "messages lost or changed: " + std::to_string(written.size()) + " written, " +
+                     std::to_string(received.size()) + " read";
   for (std::size_t i = 0; i < written.size() && i < received.size(); ++i) {
     if (received[i] != written[i]) {
       what += "; message " + std::to_string(i) + " differs (" + std::to_string(written[i].size()) +

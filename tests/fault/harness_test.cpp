@@ -18,12 +18,26 @@ using namespace mailslot_fault;
 TEST_CASE("the harness intercepts the Win32 functions the library calls", "[fault]") {
   detail::start_guards();
   const std::vector<std::string> points = injection_points();
-  for (const char* function :
-       {"CreateMailslotW", "CreateFileW", "CreateEventW", "CloseHandle", "ReadFile", "WriteFile",
-        "GetMailslotInfo", "SetMailslotInfo", "SetHandleInformation", "WaitForMultipleObjects",
-        "CreateThreadpoolIo", "ConvertStringSecurityDescriptorToSecurityDescriptorW",
-        "ConvertStringSidToSidW", "OpenThreadToken", "OpenProcessToken", "GetTokenInformation",
-        "GetSecurityInfo", "EqualSid", "GetModuleHandleW", "GetProcAddress"}) {
+  for (const char* function : {"CreateMailslotW",
+                               "CreateFileW",
+                               "CreateEventW",
+                               "CloseHandle",
+                               "ReadFile",
+                               "WriteFile",
+                               "GetMailslotInfo",
+                               "SetMailslotInfo",
+                               "SetHandleInformation",
+                               "WaitForMultipleObjects",
+                               "CreateThreadpoolIo",
+                               "ConvertStringSecurityDescriptorToSecurityDescriptorW",
+                               "ConvertStringSidToSidW",
+                               "OpenThreadToken",
+                               "OpenProcessToken",
+                               "GetTokenInformation",
+                               "GetSecurityInfo",
+                               "EqualSid",
+                               "GetModuleHandleW",
+                               "GetProcAddress"}) {
     INFO(function);
     CHECK(std::any_of(points.begin(), points.end(), [&](const std::string& point) {
       return point.rfind(std::string(function) + ":", 0) == 0;

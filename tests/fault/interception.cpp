@@ -54,7 +54,8 @@ int outside_depth() noexcept {
 
 void add_outside(int change) noexcept {
   const DWORD saved = ::GetLastError();
-  ::TlsSetValue(outside_slot, reinterpret_cast<void*>(static_cast<std::intptr_t>(outside_depth() + change)));
+  ::TlsSetValue(outside_slot,
+                reinterpret_cast<void*>(static_cast<std::intptr_t>(outside_depth() + change)));
   ::SetLastError(saved);
 }
 
@@ -84,7 +85,8 @@ open_handle handles[4096];
 // winpthread, for one, keeps a duplicate of each pool thread's handle that
 // runs a callback using std::mutex.)
 void record(HANDLE handle, const char* made_by, bool even_outside = false) noexcept {
-  if (handle == nullptr || handle == INVALID_HANDLE_VALUE || (outside_depth() != 0 && !even_outside)) {
+  if (handle == nullptr || handle == INVALID_HANDLE_VALUE ||
+      (outside_depth() != 0 && !even_outside)) {
     return;
   }
   ::AcquireSRWLockExclusive(&handles_lock);
@@ -156,8 +158,8 @@ BOOL WINAPI fake_duplicate_handle(HANDLE source_process, HANDLE source, HANDLE t
     ::SetLastError(ERROR_NO_SYSTEM_RESOURCES);
     return FALSE;
   }
-  const BOOL done = real_duplicate_handle(source_process, source, target_process, target,
-                                               access, inherit, options);
+  const BOOL done = real_duplicate_handle(source_process, source, target_process, target, access,
+                                          inherit, options);
   if (done != FALSE && target != nullptr) {
     record(*target, "DuplicateHandle");
   }
@@ -366,43 +368,44 @@ point make_point(const char* name, F replacement, F& original, const char* error
 
 const point points[] = {
     make_point("CreateMailslotW", &fake_create_mailslot, real_create_mailslot,
-                                "ERROR_NO_SYSTEM_RESOURCES"),
+               "ERROR_NO_SYSTEM_RESOURCES"),
     make_point("CreateFileW", &fake_create_file, real_create_file, "ERROR_ACCESS_DENIED"),
     make_point("CreateEventW", &fake_create_event, real_create_event, "ERROR_NO_SYSTEM_RESOURCES"),
     make_point("DuplicateHandle", &fake_duplicate_handle, real_duplicate_handle,
-                                 "ERROR_NO_SYSTEM_RESOURCES"),
+               "ERROR_NO_SYSTEM_RESOURCES"),
     make_point("CloseHandle", &fake_close_handle, real_close_handle,
-                             "ERROR_INVALID_HANDLE (the handle is closed)"),
+               "ERROR_INVALID_HANDLE (the handle is closed)"),
     make_point("ReadFile", &fake_read_file, real_read_file, "ERROR_NO_SYSTEM_RESOURCES"),
     make_point("WriteFile", &fake_write_file, real_write_file, "ERROR_NOT_ENOUGH_MEMORY"),
     make_point("GetMailslotInfo", &fake_get_mailslot_info, real_get_mailslot_info,
-                                  "ERROR_ACCESS_DENIED"),
+               "ERROR_ACCESS_DENIED"),
     make_point("SetMailslotInfo", &fake_set_mailslot_info, real_set_mailslot_info,
-                                  "ERROR_ACCESS_DENIED"),
+               "ERROR_ACCESS_DENIED"),
     make_point("SetHandleInformation", &fake_set_handle_information, real_set_handle_information,
-                                       "ERROR_ACCESS_DENIED"),
+               "ERROR_ACCESS_DENIED"),
     make_point("WaitForMultipleObjects", &fake_wait_for_multiple, real_wait_for_multiple,
-                                  "WAIT_FAILED, ERROR_INVALID_HANDLE"),
+               "WAIT_FAILED, ERROR_INVALID_HANDLE"),
     make_point("CreateThreadpoolIo", &fake_create_threadpool_io, real_create_threadpool_io,
-                                     "ERROR_NOT_ENOUGH_MEMORY"),
-    make_point("CreateIoCompletionPort", &fake_create_io_completion_port, real_create_io_completion_port,
-                                          "ERROR_NO_SYSTEM_RESOURCES"),
-    make_point("ConvertStringSecurityDescriptorToSecurityDescriptorW", &fake_convert_descriptor, real_convert_descriptor, "ERROR_NOT_ENOUGH_MEMORY"),
+               "ERROR_NOT_ENOUGH_MEMORY"),
+    make_point("CreateIoCompletionPort", &fake_create_io_completion_port,
+               real_create_io_completion_port, "ERROR_NO_SYSTEM_RESOURCES"),
+    make_point("ConvertStringSecurityDescriptorToSecurityDescriptorW", &fake_convert_descriptor,
+               real_convert_descriptor, "ERROR_NOT_ENOUGH_MEMORY"),
     make_point("ConvertStringSidToSidW", &fake_convert_sid, real_convert_sid,
-                            "ERROR_NOT_ENOUGH_MEMORY"),
+               "ERROR_NOT_ENOUGH_MEMORY"),
     make_point("OpenThreadToken", &fake_open_thread_token, real_open_thread_token,
-                                  "ERROR_ACCESS_DENIED"),
+               "ERROR_ACCESS_DENIED"),
     make_point("OpenProcessToken", &fake_open_process_token, real_open_process_token,
-                                   "ERROR_ACCESS_DENIED"),
+               "ERROR_ACCESS_DENIED"),
     make_point("GetTokenInformation", &fake_get_token_information, real_get_token_information,
-                                      "ERROR_ACCESS_DENIED"),
+               "ERROR_ACCESS_DENIED"),
     make_point("GetSecurityInfo", &fake_get_security_info, real_get_security_info,
-                                  "ERROR_ACCESS_DENIED (returned)"),
+               "ERROR_ACCESS_DENIED (returned)"),
     make_point("EqualSid", &fake_equal_sid, real_equal_sid, "ERROR_INVALID_SID"),
     make_point("GetModuleHandleW", &fake_get_module_handle, real_get_module_handle,
-                                  "ERROR_MOD_NOT_FOUND"),
+               "ERROR_MOD_NOT_FOUND"),
     make_point("GetProcAddress", &fake_get_proc_address, real_get_proc_address,
-                                 "ERROR_PROC_NOT_FOUND"),
+               "ERROR_PROC_NOT_FOUND"),
 };
 
 std::once_flag installed;
@@ -445,9 +448,7 @@ bool waiting() noexcept { return armed.load() != not_armed && !fired.load(); }
 outside::outside() noexcept { add_outside(1); }
 outside::~outside() { add_outside(-1); }
 
-void track(HANDLE handle) noexcept {
-  record(handle, "the test (given to the library)", true);
-}
+void track(HANDLE handle) noexcept { record(handle, "the test (given to the library)", true); }
 
 std::vector<std::string> open_handles() {
   const outside guard;

@@ -32,8 +32,8 @@ std::string current_user_sid() {
   REQUIRE(::GetTokenInformation(token, TokenUser, buffer.data(), size, &size) != FALSE);
   ::CloseHandle(token);
   LPSTR text = nullptr;
-  REQUIRE(::ConvertSidToStringSidA(reinterpret_cast<TOKEN_USER*>(buffer.data())->User.Sid,
-                                   &text) != FALSE);
+  REQUIRE(::ConvertSidToStringSidA(reinterpret_cast<TOKEN_USER*>(buffer.data())->User.Sid, &text) !=
+          FALSE);
   std::string sid = text;
   ::LocalFree(text);
   return sid;
@@ -310,9 +310,7 @@ class ownership_scenario {
 
 TEST_CASE("every failure survived: creating plain, with a security descriptor, inheritable",
           "[fault]") {
-  explore_and_check("create - plain", [] {
-    return open_scenario<server_create>({}, {});
-  });
+  explore_and_check("create - plain", [] { return open_scenario<server_create>({}, {}); });
   explore_and_check("create - security descriptor", [] {
     mailslot::server_options options;
     options.security_descriptor = "D:(A;;GA;;;WD)";

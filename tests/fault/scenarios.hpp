@@ -71,8 +71,8 @@ struct nt_create_mailslot {
 inline const std::vector<std::string>& messages() {
   static const std::vector<std::string> all = [] {
     std::vector<std::string> made;
-    for (const std::size_t size : {std::size_t{0}, std::size_t{16}, std::size_t{8} << 10U,
-                                   std::size_t{2} << 20U}) {
+    for (const std::size_t size :
+         {std::size_t{0}, std::size_t{16}, std::size_t{8} << 10U, std::size_t{2} << 20U}) {
       std::string message(size, '\0');
       for (std::size_t i = 0; i < size; ++i) {
         message[i] = static_cast<char>((i * 31 + size) % 251);

@@ -120,9 +120,9 @@ class thread_pool_scenario {
     reader_.start(server_, fresh.handler(), ec);
     r.expect(!ec, "the reader cannot start again afterwards");
     client_.write("again", ec);
-    r.expect(!ec && fresh.wait_for(1) && fresh.messages.size() == 1 &&
-                 fresh.messages.front() == "again",
-             "the reader started again does not deliver");
+    r.expect(
+        !ec && fresh.wait_for(1) && fresh.messages.size() == 1 && fresh.messages.front() == "again",
+        "the reader started again does not deliver");
     reader_.stop();
   }
 
