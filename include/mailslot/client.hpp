@@ -333,9 +333,9 @@ class client {
   /// @throws std::system_error  with the Win32 error of CloseHandle
   void close() {
     std::error_code ec;
-    const std::string slot = name_.string();
+    const mailslot::name slot = std::move(name_);  // (moved: nothing can throw before the close)
     close(ec);
-    detail::throw_if(ec, "close mailslot", slot);
+    detail::throw_if(ec, "close mailslot", slot.string());
   }
 #endif
 

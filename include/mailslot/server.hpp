@@ -60,7 +60,8 @@ struct server_options {
   /// write to a service's slot; empty for the default security (write access
   /// for LocalSystem, administrators and the creator owner only). Invalid
   /// SDDL fails with errc::invalid_security_descriptor;
-  /// check_security_descriptor() gives Windows' own reason.
+  /// check_security_descriptor() gives Windows' own reason. (A conversion that
+  /// fails for want of memory reports that error instead.)
   std::string security_descriptor;
 };
 
@@ -679,7 +680,7 @@ class server {
   /// @throws std::system_error  with the Win32 error of CloseHandle
   void close() {
     std::error_code ec;
-    mailslot::name slot = name_;
+    mailslot::name slot = std::move(name_);  // (moved: nothing can throw before the close)
     close(ec);
     detail::throw_if(ec, "close mailslot", slot.string());
   }

@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -47,6 +48,7 @@ class run {
     const outside guard;
     if (!reported_) {
       reported_ = true;
+      code_ = ec;
       error_ = std::string(step) + ": " + ec.message() + " (" + ec.category().name() + " " +
                std::to_string(ec.value()) + ")";
     }
@@ -81,12 +83,19 @@ class run {
   }
 
   [[nodiscard]] bool reported() const noexcept { return reported_; }
+  /// The first error reported, and what it said.
+  [[nodiscard]] const std::error_code& code() const noexcept { return code_; }
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  /// The failure injected in this run, once act() is over.
+  [[nodiscard]] const std::optional<injected>& fault() const noexcept { return fault_; }
+  void set_fault(const std::optional<injected>& fault) { fault_ = fault; }
   [[nodiscard]] const std::vector<std::string>& violations() const noexcept { return violations_; }
 
  private:
   bool reported_ = false;
+  std::error_code code_;
   std::string error_;
+  std::optional<injected> fault_;
   std::vector<std::string> violations_;
 };
 
@@ -108,6 +117,28 @@ void expect_same_messages(run& r, const std::vector<Message>& written,
     }
   }
   r.violation(what);
+}
+
+/// True if `ec` is how the library reports `fault`: the Win32 error given
+/// (in the system category, or Asio's), std::bad_alloc's, or one of the
+/// translations the library documents.
+inline bool explains(const injected& fault, const std::error_code& ec) {
+  const std::string category = ec.category().name();
+  const bool win32 = category == "system" || category == "asio.system";
+  if (fault.what == target::allocation) {
+    return ec == std::errc::not_enough_memory ||
+           (win32 && (ec.value() == ERROR_NOT_ENOUGH_MEMORY || ec.value() == ERROR_OUTOFMEMORY));
+  }
+  if (win32 && ec.value() == static_cast<int>(fault.error)) {
+    return true;
+  }
+  const std::string function = fault.function;
+  // A handle whose kind cannot be told counts as synchronous, which the
+  // asynchronous readers refuse; an owner that cannot be compared is not
+  // the one required (the check fails closed).
+  return ((function == "GetModuleHandleW" || function == "GetProcAddress") &&
+          ec == mailslot::errc::synchronous_handle) ||
+         (function == "EqualSid" && ec == mailslot::errc::unexpected_owner);
 }
 
 /// What exploring one scenario found.
@@ -171,21 +202,22 @@ report explore(const std::string& scenario, Make make) {
                      std::make_error_code(std::errc::not_enough_memory));
         }
         armed = disarm();
-        {
-          const outside guard;
-          if (armed.hit) {
-            if (!r.reported()) {
-              ++result.absorbed;
-            }
-          } else if (r.reported()) {
-            r.violation("an error without a failure injected: " + r.error());
+        r.set_fault(armed.hit);
+        s.check(r);  // (may report what the scenario learns late, from a callback)
+        const outside guard;
+        if (armed.hit) {
+          if (!r.reported()) {
+            ++result.absorbed;
+          } else if (!explains(*armed.hit, r.code())) {
+            r.violation("the error reported is not the failure's: " + r.error());
           }
-          s.check(r);
+        } else if (r.reported()) {
+          r.violation("an error without a failure injected: " + r.error());
         }
       }  // the scenario's objects end here
       const outside guard;
-      for (const std::string& handle : open_handles()) {
-        r.violation(handle + " is still open after the scenario's objects were destroyed");
+      for (const std::string& left : open_handles()) {
+        r.violation(left + " is still open after the scenario's objects were destroyed");
       }
       if (!slot.empty()) {
         std::error_code ec;

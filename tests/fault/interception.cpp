@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
+#include <string>
 #include <mutex>
 #include <new>
 
@@ -36,25 +37,35 @@ constexpr int not_armed = -1;
 std::atomic<int> armed{not_armed};  // the target being counted
 std::atomic<long long> counter{0};
 std::atomic<long long> fail_at{0};
-std::atomic<bool> fired{false};
-injected fault;  // written once per run, by the call that fires
+std::atomic<bool> fired{false};      // the failure has been claimed
+std::atomic<bool> published{false};  // ... and `fault` written
+injected fault;  // written once per run, by the call that claims the failure
 
 // How many `outside` guards the calling thread holds. In Windows' own TLS,
 // not C++ thread_local: MinGW's emulated TLS initialises a variable on a
 // thread's first use with calls (DuplicateHandle, for a thread pool thread
 // winpthread has not seen) that come back here.
-const DWORD outside_slot = ::TlsAlloc();
+DWORD outside_slot() noexcept {
+  static const DWORD slot = [] {
+    const DWORD made = ::TlsAlloc();
+    if (made == TLS_OUT_OF_INDEXES) {
+      std::abort();  // (no way to tell the test's calls from the library's)
+    }
+    return made;
+  }();
+  return slot;
+}
 
 int outside_depth() noexcept {
   const DWORD saved = ::GetLastError();  // (TlsGetValue clears it)
-  const auto depth = reinterpret_cast<std::intptr_t>(::TlsGetValue(outside_slot));
+  const auto depth = reinterpret_cast<std::intptr_t>(::TlsGetValue(outside_slot()));
   ::SetLastError(saved);
   return static_cast<int>(depth);
 }
 
 void add_outside(int change) noexcept {
   const DWORD saved = ::GetLastError();
-  ::TlsSetValue(outside_slot,
+  ::TlsSetValue(outside_slot(),
                 reinterpret_cast<void*>(static_cast<std::intptr_t>(outside_depth() + change)));
   ::SetLastError(saved);
 }
@@ -69,6 +80,7 @@ bool fail_now(target what, const char* function, DWORD error) noexcept {
     return false;
   }
   fault = injected{what, function, error, n};
+  published.store(true, std::memory_order_release);
   return true;
 }
 
@@ -80,6 +92,8 @@ struct open_handle {
 };
 SRWLOCK handles_lock = SRWLOCK_INIT;
 open_handle handles[4096];
+bool handles_overflowed = false;     // (under the lock)
+std::atomic<long> failed_closes{0};  // real CloseHandle failures: a handle closed twice
 
 // (Handles made by the test's own code, inside `outside`, are not recorded:
 // winpthread, for one, keeps a duplicate of each pool thread's handle that
@@ -90,12 +104,15 @@ void record(HANDLE handle, const char* made_by, bool even_outside = false) noexc
     return;
   }
   ::AcquireSRWLockExclusive(&handles_lock);
+  bool kept = false;
   for (auto& slot : handles) {
     if (slot.handle == nullptr) {
       slot = {handle, made_by};
+      kept = true;
       break;
     }
   }
+  handles_overflowed = handles_overflowed || !kept;
   ::ReleaseSRWLockExclusive(&handles_lock);
 }
 
@@ -172,6 +189,8 @@ BOOL WINAPI fake_close_handle(HANDLE handle) {
   const BOOL closed = real_close_handle(handle);
   if (closed != FALSE) {
     forget(handle);
+  } else {
+    failed_closes.fetch_add(1);
   }
   if (fail) {
     ::SetLastError(ERROR_INVALID_HANDLE);
@@ -269,7 +288,11 @@ BOOL WINAPI fake_convert_descriptor(LPCWSTR text, DWORD revision, PSECURITY_DESC
     ::SetLastError(ERROR_NOT_ENOUGH_MEMORY);
     return FALSE;
   }
-  return real_convert_descriptor(text, revision, descriptor, size);
+  const BOOL done = real_convert_descriptor(text, revision, descriptor, size);
+  if (done != FALSE) {
+    record(*descriptor, "ConvertStringSecurityDescriptorToSecurityDescriptorW (memory)");
+  }
+  return done;
 }
 
 decltype(&::ConvertStringSidToSidW) real_convert_sid = nullptr;
@@ -278,7 +301,11 @@ BOOL WINAPI fake_convert_sid(LPCWSTR text, PSID* sid) {
     ::SetLastError(ERROR_NOT_ENOUGH_MEMORY);
     return FALSE;
   }
-  return real_convert_sid(text, sid);
+  const BOOL done = real_convert_sid(text, sid);
+  if (done != FALSE) {
+    record(*sid, "ConvertStringSidToSidW (memory)");
+  }
+  return done;
 }
 
 decltype(&::OpenThreadToken) real_open_thread_token = nullptr;
@@ -324,7 +351,20 @@ DWORD WINAPI fake_get_security_info(HANDLE handle, SE_OBJECT_TYPE type, SECURITY
   if (fail_now(target::win32, "GetSecurityInfo", ERROR_ACCESS_DENIED)) {
     return ERROR_ACCESS_DENIED;  // (returned, not set as the last error)
   }
-  return real_get_security_info(handle, type, what, owner, group, dacl, sacl, descriptor);
+  const DWORD status =
+      real_get_security_info(handle, type, what, owner, group, dacl, sacl, descriptor);
+  if (status == ERROR_SUCCESS && descriptor != nullptr) {
+    record(*descriptor, "GetSecurityInfo (memory)");
+  }
+  return status;
+}
+
+// Not made to fail (its failure leaves the memory allocated, with nothing for
+// a caller to do); it ends what the three functions above record.
+decltype(&::LocalFree) real_local_free = nullptr;
+HLOCAL WINAPI fake_local_free(HLOCAL memory) {
+  forget(memory);
+  return real_local_free(memory);
 }
 
 decltype(&::EqualSid) real_equal_sid = nullptr;
@@ -404,6 +444,7 @@ const point points[] = {
     make_point("EqualSid", &fake_equal_sid, real_equal_sid, "ERROR_INVALID_SID"),
     make_point("GetModuleHandleW", &fake_get_module_handle, real_get_module_handle,
                "ERROR_MOD_NOT_FOUND"),
+    make_point("LocalFree", &fake_local_free, real_local_free, "never fails (records frees)"),
     make_point("GetProcAddress", &fake_get_proc_address, real_get_proc_address,
                "ERROR_PROC_NOT_FOUND"),
 };
@@ -428,6 +469,7 @@ void install() {
 
 void arm(target what, long long nth) noexcept {
   counter.store(0);
+  published.store(false);
   fired.store(false);
   fail_at.store(nth);
   armed.store(static_cast<int>(what), std::memory_order_release);
@@ -438,6 +480,9 @@ armed_result disarm() noexcept {
   armed_result result;
   result.counted = counter.load();
   if (fired.load()) {
+    while (!published.load(std::memory_order_acquire)) {
+      ::SwitchToThread();  // the call that fired is writing it
+    }
     result.hit = fault;
   }
   return result;
@@ -456,10 +501,17 @@ std::vector<std::string> open_handles() {
   ::AcquireSRWLockShared(&handles_lock);
   for (const auto& slot : handles) {
     if (slot.handle != nullptr) {
-      result.push_back(std::string("handle made by ") + slot.made_by);
+      result.push_back(std::string("what ") + slot.made_by + " made");
     }
   }
+  if (handles_overflowed) {
+    result.emplace_back("more handles than the harness can record");
+  }
   ::ReleaseSRWLockShared(&handles_lock);
+  if (const long closes = failed_closes.exchange(0)) {
+    result.push_back("CloseHandle failed " + std::to_string(closes) +
+                     " times (a handle closed twice, or never opened)");
+  }
   return result;
 }
 
@@ -468,7 +520,9 @@ void forget_handles() noexcept {
   for (auto& slot : handles) {
     slot = {};
   }
+  handles_overflowed = false;
   ::ReleaseSRWLockExclusive(&handles_lock);
+  failed_closes.store(0);
 }
 
 std::vector<std::string> injection_points() {

@@ -8,9 +8,11 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <cstddef>
+#include <new>
 #include <optional>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 using namespace mailslot_fault;
@@ -22,6 +24,7 @@ struct kept {
   std::vector<char> buffer = std::vector<char>((std::size_t{2} << 20U) + 1);
   std::string text;
   std::vector<std::byte> bytes;
+  unsigned turn = 0;  // (the try_read form alternates its timeouts)
 };
 
 // A read form: reads one message into `out`; false if it reported an error
@@ -63,9 +66,9 @@ const form buffer_forms[] = {
     {"try_read(buffer, 0 ms) and (buffer, 1 s)",
      [](run& r, mailslot::server& s, kept& k, std::string& out) {
        // (alternating: the first, third, ... message with no wait)
-       static unsigned turn = 0;
        std::error_code ec;
-       const auto size = s.try_read(k.buffer.data(), k.buffer.size(), ++turn % 2 ? 0ms : 1s, ec);
+       const auto size =
+           s.try_read(k.buffer.data(), k.buffer.size(), ++k.turn % 2 != 0 ? 0ms : 1s, ec);
        if (!r.ok("try_read(buffer)", ec) || !found(r, size.has_value())) {
          return false;
        }
@@ -208,11 +211,95 @@ class read_scenario {
   std::vector<std::string> received_;
 };
 
+// Reads that wait: each message is written by another thread after the
+// read has started (the pending ReadFile, its wait, its deadline), and a
+// try_ read whose time runs out with nothing queued.
+template <class Kind>
+class waiting_scenario {
+ public:
+  waiting_scenario() : name_(mailslot_test::unique_slot_name("fault-wait")) {
+    written_.reserve(4);
+    received_.reserve(4);
+  }
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+
+  void act(run& r) {
+    std::error_code ec;
+    server_ = Kind::create(name_, scenario_options(), ec);
+    if (!r.ok("create", ec)) {
+      return;
+    }
+    client_ = mailslot::client::open(name_, ec);
+    if (!r.ok("open", ec)) {
+      return;
+    }
+    // (Each read is given its message 30 ms after it starts.)
+    if (!read_while_written(r, "while read_string waits", [&](std::error_code& e) {
+          return std::optional<std::string>(server_.read_string(e));
+        })) {
+      return;
+    }
+    const auto nothing = server_.try_read_string(30ms, ec);
+    if (!r.ok("try_read_string with nothing queued", ec)) {
+      return;
+    }
+    r.expect(!nothing.has_value(), "a try_read_string with nothing queued found a message");
+    (void)read_while_written(r, "while try_read_string waits",
+                             [&](std::error_code& e) { return server_.try_read_string(1s, e); });
+  }
+
+  void check(run& r) { check_slot(r, name_, server_, client_, written_, received_); }
+
+ private:
+  // Reads with `read` (returning the message, or nothing if none came in
+  // time) while another thread writes `message`.
+  template <class Read>
+  bool read_while_written(run& r, const char* message, Read read) {
+    std::error_code write_error;
+    std::thread writer;
+    {
+      const outside guard;
+      writer = std::thread([&] {
+        std::this_thread::sleep_for(30ms);
+        client_.write(message, write_error);
+      });
+    }
+    std::error_code ec;
+    std::optional<std::string> received;
+    try {
+      received = read(ec);
+    } catch (const std::bad_alloc&) {
+      ec = std::make_error_code(std::errc::not_enough_memory);
+    }
+    const outside guard;
+    writer.join();
+    if (!write_error) {
+      written_.emplace_back(message);
+    }
+    if (!ec && received) {
+      received_.push_back(std::move(*received));
+    }
+    if (!r.ok("write", write_error) || !r.ok("read", ec)) {
+      return false;
+    }
+    r.expect(received.has_value(), "a read found no message although one came in time");
+    return received.has_value();
+  }
+
+  std::string name_;
+  mailslot::server server_;
+  mailslot::client client_;
+  std::vector<std::string> written_;
+  std::vector<std::string> received_;
+};
+
 template <class Kind, std::size_t N>
 void explore_forms(const form (&forms)[N]) {
   for (const form& f : forms) {
     explore_and_check(std::string(f.name) + " - " + Kind::id,
-                      [&] { return read_scenario<Kind>(f.read); });
+                      [&] { return read_scenario<Kind>(f.read); },
+                      {"CreateFileW", "CreateEventW", "WriteFile", "ReadFile"});
   }
 }
 
@@ -241,4 +328,14 @@ TEMPLATE_TEST_CASE("every failure survived: try_read_string and try_read_bytes",
 
 TEMPLATE_TEST_CASE("every failure survived: the throwing reads", "[fault]", MAILSLOT_FAULT_KINDS) {
   explore_forms<TestType>(throwing_forms);
+}
+
+TEMPLATE_TEST_CASE("every failure survived: reads that wait for their message", "[fault]",
+                   MAILSLOT_FAULT_KINDS) {
+  std::vector<std::string> reached{"WriteFile", "ReadFile"};
+  if (TestType::asynchronous) {
+    reached.emplace_back("WaitForMultipleObjects");  // (the pending read's wait)
+  }
+  explore_and_check(std::string("reads that wait - ") + TestType::id,
+                    [] { return waiting_scenario<TestType>(); }, reached);
 }

@@ -12,6 +12,7 @@
 #include <aclapi.h>
 #include <sddl.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -22,6 +23,30 @@
 #endif
 
 namespace mailslot::detail {
+
+/// Frees what Windows allocated for the caller with LocalAlloc (SIDs and
+/// security descriptors it converts or reads).
+struct local_free {
+  void operator()(void* memory) const noexcept { ::LocalFree(memory); }
+};
+using local_memory = std::unique_ptr<void, local_free>;
+
+/// True for the errors that say the system ran short (memory, resources), not
+/// that the request was wrong.
+inline bool is_shortage(const std::error_code& ec) noexcept {
+  if (ec.category() != std::system_category()) {
+    return false;
+  }
+  switch (ec.value()) {
+    case ERROR_NOT_ENOUGH_MEMORY:
+    case ERROR_OUTOFMEMORY:
+    case ERROR_NO_SYSTEM_RESOURCES:
+    case ERROR_COMMITMENT_LIMIT:
+      return true;
+    default:
+      return false;
+  }
+}
 
 /// A security descriptor converted from SDDL, freed with LocalFree.
 class security_descriptor {
@@ -37,7 +62,8 @@ class security_descriptor {
 
   /// Converts `sddl` (UTF-8). On failure `ec` is errc::invalid_security_descriptor
   /// and `cause` Windows' own error (ERROR_NO_UNICODE_TRANSLATION for text that
-  /// is not UTF-8).
+  /// is not UTF-8); when the system ran short (is_shortage()), both are that
+  /// error: the text may be valid.
   void assign(std::string_view sddl, std::error_code& ec, std::error_code& cause) {
     if (descriptor_ != nullptr) {
       ::LocalFree(descriptor_);
@@ -53,7 +79,7 @@ class security_descriptor {
       return;
     }
     descriptor_ = nullptr;
-    ec = errc::invalid_security_descriptor;
+    ec = is_shortage(cause) ? cause : make_error_code(errc::invalid_security_descriptor);
   }
 
   [[nodiscard]] PSECURITY_DESCRIPTOR get() const noexcept { return descriptor_; }
@@ -114,9 +140,8 @@ inline sid_bytes resolve_sid(const account& who, std::error_code& ec) {
     ec = last_error();
     return {};
   }
-  sid_bytes result = copy_sid(sid);
-  ::LocalFree(sid);
-  return result;
+  const local_memory owned(sid);  // (copy_sid() may throw std::bad_alloc)
+  return copy_sid(sid);
 }
 
 /// Checks that the object behind `handle` (opened with READ_CONTROL) is owned
@@ -132,11 +157,10 @@ inline void check_owner(HANDLE handle, const sid_bytes& expected, std::error_cod
     ec = std::error_code(static_cast<int>(status), std::system_category());
     return;
   }
+  const local_memory owned(descriptor);
   // (EqualSid does not write through its arguments; the API is not const-correct.)
   auto* wanted = const_cast<unsigned char*>(expected.data());
-  const bool same = owner != nullptr && ::EqualSid(owner, wanted) != FALSE;
-  ::LocalFree(descriptor);
-  if (!same) {
+  if (owner == nullptr || ::EqualSid(owner, wanted) == FALSE) {
     ec = errc::unexpected_owner;
   }
 }
