@@ -13,10 +13,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${MAILSLOT_DEV_JOBS:-$(nproc)}
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Each step says how long the one before it took (and the last, the whole run).
+step_started=$SECONDS
+step() {
+  if [ -n "${step_name:-}" ]; then
+    printf '\n(%s: %d s)\n' "$step_name" $((SECONDS - step_started))
+  fi
+  step_name=$*
+  step_started=$SECONDS
+  printf '\n\033[1m== %s\033[0m\n' "$*"
+}
+trap 'step_name=${step_name:-}; printf "\n(%s: %d s; the whole run: %d s)\n" "$step_name" $((SECONDS - step_started)) "$SECONDS"' EXIT
 build() {  # build PRESET: configure and build
+  local started=$SECONDS
   cmake --preset "$1" >/dev/null
   cmake --build --preset "$1" -j "$jobs"
+  printf '(%s built in %d s)\n' "$1" $((SECONDS - started))
 }
 
 step "native, GCC (platform-independent parts, sanitizers)"

@@ -154,8 +154,10 @@ struct report {
 
 namespace detail {
 
-// The run under way, for the watchdog and the crash handlers.
+// The run under way, for the watchdog and the crash handlers (written under
+// the lock; read with a try, so that a crash while it is held still ends).
 inline char current_run[512] = "no run yet";
+inline SRWLOCK current_run_lock = SRWLOCK_INIT;
 inline std::atomic<long long> run_started_ms{0};
 
 inline long long now_ms() {
@@ -181,8 +183,10 @@ report explore(const std::string& scenario, Make make) {
     for (long long n = 1;; ++n) {
       {
         const outside guard;
+        ::AcquireSRWLockExclusive(&detail::current_run_lock);
         std::snprintf(detail::current_run, sizeof detail::current_run, "%s, %s %lld failing",
                       scenario.c_str(), what == target::win32 ? "Win32 call" : "allocation", n);
+        ::ReleaseSRWLockExclusive(&detail::current_run_lock);
       }
       detail::run_started_ms.store(detail::now_ms());
       forget_handles();
@@ -232,7 +236,9 @@ report explore(const std::string& scenario, Make make) {
         ++result.by_function[armed.hit->function];
       }
       for (const std::string& v : r.violations()) {
+        ::AcquireSRWLockShared(&detail::current_run_lock);
         std::string where = std::string(detail::current_run);
+        ::ReleaseSRWLockShared(&detail::current_run_lock);
         if (armed.hit) {
           where += " (" + std::string(armed.hit->function) + ", call " +
                    std::to_string(armed.hit->call) + ")";

@@ -17,8 +17,13 @@ namespace {
 constexpr long long hang_ms = 90'000;
 
 void say_where(const char* what) {
-  std::fprintf(stderr, "fault injection: %s during: %s\n", what, current_run);
+  const bool held = ::TryAcquireSRWLockShared(&current_run_lock) != FALSE;
+  std::fprintf(stderr, "fault injection: %s during: %s\n", what,
+               held ? current_run : "(a run whose name was being written)");
   std::fflush(stderr);
+  if (held) {
+    ::ReleaseSRWLockShared(&current_run_lock);
+  }
 }
 
 LONG WINAPI on_crash(EXCEPTION_POINTERS* exception) {

@@ -24,9 +24,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
-#include <string>
 #include <mutex>
 #include <new>
+#include <string>
 
 namespace mailslot_fault {
 namespace {
@@ -39,7 +39,7 @@ std::atomic<long long> counter{0};
 std::atomic<long long> fail_at{0};
 std::atomic<bool> fired{false};      // the failure has been claimed
 std::atomic<bool> published{false};  // ... and `fault` written
-injected fault;  // written once per run, by the call that claims the failure
+injected fault;                      // written once per run, by the call that claims the failure
 
 // How many `outside` guards the calling thread holds. In Windows' own TLS,
 // not C++ thread_local: MinGW's emulated TLS initialises a variable on a

@@ -329,25 +329,22 @@ class ownership_scenario {
 
 TEST_CASE("every failure survived: creating plain, with a security descriptor, inheritable",
           "[fault]") {
-  explore_and_check(
-      "create - plain", [] { return open_scenario<server_create>({}, {}); },
-      {"CreateMailslotW", "CreateFileW"});
-  explore_and_check(
-      "create - security descriptor",
-      [] {
-        mailslot::server_options options;
-        options.security_descriptor = "D:(A;;GA;;;WD)";
-        return open_scenario<server_create>(options, {});
-      },
-      {"ConvertStringSecurityDescriptorToSecurityDescriptorW", "CreateMailslotW"});
-  explore_and_check(
-      "create - inheritable",
-      [] {
-        mailslot::server_options options;
-        options.inheritable = true;
-        return open_scenario<server_create>(options, {});
-      },
-      {"CreateMailslotW", "SetHandleInformation"});
+  explore_and_check("create - plain", [] { return open_scenario<server_create>({}, {}); },
+                    {"CreateMailslotW", "CreateFileW"});
+  explore_and_check("create - security descriptor",
+                    [] {
+                      mailslot::server_options options;
+                      options.security_descriptor = "D:(A;;GA;;;WD)";
+                      return open_scenario<server_create>(options, {});
+                    },
+                    {"ConvertStringSecurityDescriptorToSecurityDescriptorW", "CreateMailslotW"});
+  explore_and_check("create - inheritable",
+                    [] {
+                      mailslot::server_options options;
+                      options.inheritable = true;
+                      return open_scenario<server_create>(options, {});
+                    },
+                    {"CreateMailslotW", "SetHandleInformation"});
 }
 
 #define MAILSLOT_FAULT_KINDS mailslot_fault::server_create, mailslot_fault::nt_create_mailslot
@@ -355,22 +352,20 @@ TEST_CASE("every failure survived: creating plain, with a security descriptor, i
 TEMPLATE_TEST_CASE("every failure survived: opening with an owner check", "[fault]",
                    MAILSLOT_FAULT_KINDS) {
   const std::string sid = current_user_sid();
-  explore_and_check(
-      std::string("open requiring the current user - ") + TestType::id,
-      [] {
-        mailslot::client_options options;
-        options.required_owner = mailslot::account::current_user();
-        return open_scenario<TestType>({}, options);
-      },
-      {"OpenThreadToken", "GetTokenInformation", "CreateFileW", "GetSecurityInfo"});
-  explore_and_check(
-      std::string("open requiring the user's SID - ") + TestType::id,
-      [&] {
-        mailslot::client_options options;
-        options.required_owner = mailslot::account::from_sid(sid);
-        return open_scenario<TestType>({}, options);
-      },
-      {"ConvertStringSidToSidW", "CreateFileW", "GetSecurityInfo"});
+  explore_and_check(std::string("open requiring the current user - ") + TestType::id,
+                    [] {
+                      mailslot::client_options options;
+                      options.required_owner = mailslot::account::current_user();
+                      return open_scenario<TestType>({}, options);
+                    },
+                    {"OpenThreadToken", "GetTokenInformation", "CreateFileW", "GetSecurityInfo"});
+  explore_and_check(std::string("open requiring the user's SID - ") + TestType::id,
+                    [&] {
+                      mailslot::client_options options;
+                      options.required_owner = mailslot::account::from_sid(sid);
+                      return open_scenario<TestType>({}, options);
+                    },
+                    {"ConvertStringSidToSidW", "CreateFileW", "GetSecurityInfo"});
 }
 
 TEMPLATE_TEST_CASE("every failure survived: cancel and resume", "[fault]", MAILSLOT_FAULT_KINDS) {
@@ -378,8 +373,9 @@ TEMPLATE_TEST_CASE("every failure survived: cancel and resume", "[fault]", MAILS
   if (TestType::asynchronous) {
     reached.emplace_back("WaitForMultipleObjects");  // (the waiting read's)
   }
-  explore_and_check(std::string("cancel and resume - ") + TestType::id,
-                    [] { return cancel_scenario<TestType>(); }, reached);
+  explore_and_check(
+      std::string("cancel and resume - ") + TestType::id,
+      [] { return cancel_scenario<TestType>(); }, reached);
 }
 
 TEMPLATE_TEST_CASE("every failure survived: move, release, adopt and close", "[fault]",

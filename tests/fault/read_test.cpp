@@ -336,6 +336,7 @@ TEMPLATE_TEST_CASE("every failure survived: reads that wait for their message", 
   if (TestType::asynchronous) {
     reached.emplace_back("WaitForMultipleObjects");  // (the pending read's wait)
   }
-  explore_and_check(std::string("reads that wait - ") + TestType::id,
-                    [] { return waiting_scenario<TestType>(); }, reached);
+  explore_and_check(
+      std::string("reads that wait - ") + TestType::id, [] { return waiting_scenario<TestType>(); },
+      reached);
 }

@@ -12,15 +12,17 @@
 
 namespace mailslot_test {
 
-/// Points this program's import of `function` (from any DLL) at
-/// `replacement`; returns the previous address, or nullptr if the program
-/// does not import it.
+/// Points this program's import of `function` (from any DLL; every entry, if
+/// the program imports it more than once) at `replacement`; returns the
+/// previous address of the first, or nullptr if the program does not import
+/// it.
 inline void* patch_import(const char* function, void* replacement) {
   auto* base = reinterpret_cast<unsigned char*>(::GetModuleHandleW(nullptr));
   const auto* dos = reinterpret_cast<const IMAGE_DOS_HEADER*>(base);
   const auto* nt = reinterpret_cast<const IMAGE_NT_HEADERS*>(base + dos->e_lfanew);
   const auto& directory = nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_IMPORT];
   auto* import = reinterpret_cast<IMAGE_IMPORT_DESCRIPTOR*>(base + directory.VirtualAddress);
+  void* first = nullptr;
   for (; import->Name != 0; ++import) {
     auto* names = reinterpret_cast<IMAGE_THUNK_DATA*>(base + import->OriginalFirstThunk);
     auto* slots = reinterpret_cast<IMAGE_THUNK_DATA*>(base + import->FirstThunk);
@@ -39,10 +41,12 @@ inline void* patch_import(const char* function, void* replacement) {
       void* original = reinterpret_cast<void*>(slots->u1.Function);
       slots->u1.Function = reinterpret_cast<ULONG_PTR>(replacement);
       ::VirtualProtect(&slots->u1.Function, sizeof(slots->u1.Function), protection, &protection);
-      return original;
+      if (first == nullptr) {
+        first = original;
+      }
     }
   }
-  return nullptr;
+  return first;
 }
 
 /// Replaces the program's import `name` with `replacement` for as long as it
