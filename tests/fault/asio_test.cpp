@@ -1,7 +1,8 @@
 // mailslot::asio::server with each Win32 call and each allocation failing in
 // turn, Asio's own included (tests/fault/explore.hpp): adopting the slot
 // (DuplicateHandle, CreateIoCompletionPort), then a chain of
-// async_read_string reading 0 B, 16 B, 8 KiB and 2 MiB. Windows' kind of
+// async_read_string reading 0 B, 16 B, 8 KiB and 2 MiB, then the throwing
+// close(). Windows' kind of
 // handle only: server::create's is synchronous under Wine 10, and refused.
 //
 // The server runs on the io_context's own executor. With a type-erased one
@@ -59,16 +60,23 @@ class asio_scenario {
       written_.push_back(message);
     }
     read_next();
-    if (!r.attempt("io_context::run", [&] { io_.run(); })) {
+    if (!r.attempt("io_context::run", [&] { io_.run(); }) || !r.ok("async_read_string", error_)) {
       return;
     }
-    (void)r.ok("async_read_string", error_);
+    // Every message read: the throwing close(), which closes either way.
+    closed_ = true;
+    (void)r.attempt("close()", [&] { async_.close(); });
+    r.expect(!async_.is_open(), "a closed server still holds its slot");
   }
 
   void check(run& r) {
     // Whatever is under way ends (a read that took a message delivers it);
     // the slot goes back to a mailslot::server.
     recovering_ = true;
+    if (closed_) {
+      expect_same_messages(r, written_, received_);
+      return;
+    }
     async_.cancel();
     io_.restart();
     io_.run();
@@ -117,6 +125,7 @@ class asio_scenario {
   mailslot::client client_;
   mailslot::asio::basic_server<asio::io_context::executor_type> async_{io_};
   bool recovering_ = false;
+  bool closed_ = false;
   std::error_code error_;
   std::vector<std::string> written_;
   std::vector<std::string> received_;

@@ -149,6 +149,7 @@ struct report {
   long long allocation_points = 0;  // runs with an allocation failed
   long long absorbed = 0;           // failures the library absorbed, results whole
   std::map<std::string, long long> by_function;
+  std::map<std::string, long long> absorbed_by_function;
   std::vector<std::string> violations;
 };
 
@@ -212,6 +213,7 @@ report explore(const std::string& scenario, Make make) {
         if (armed.hit) {
           if (!r.reported()) {
             ++result.absorbed;
+            ++result.absorbed_by_function[armed.hit->function];
           } else if (!explains(*armed.hit, r.code())) {
             r.violation("the error reported is not the failure's: " + r.error());
           }
@@ -253,15 +255,19 @@ report explore(const std::string& scenario, Make make) {
   }
   detail::run_started_ms.store(0);
   const outside guard;
-  std::string functions;
-  for (const auto& [function, count] : result.by_function) {
-    functions += (functions.empty() ? "" : ", ") + function + " " + std::to_string(count);
-  }
+  const auto list = [](const std::map<std::string, long long>& counts) {
+    std::string text;
+    for (const auto& [function, count] : counts) {
+      text += (text.empty() ? "" : ", ") + function + " " + std::to_string(count);
+    }
+    return text;
+  };
   std::printf(
       "fault injection: %s: %lld runs, %lld Win32 calls and %lld allocations failed in turn "
-      "(%s), %lld absorbed, %zu violations\n",
+      "(%s), %lld absorbed (%s), %zu violations\n",
       scenario.c_str(), result.runs, result.win32_points, result.allocation_points,
-      functions.c_str(), result.absorbed, result.violations.size());
+      list(result.by_function).c_str(), result.absorbed, list(result.absorbed_by_function).c_str(),
+      result.violations.size());
   std::fflush(stdout);
   return result;
 }

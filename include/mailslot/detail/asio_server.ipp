@@ -657,12 +657,16 @@ class basic_server {
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS
-  /// close(); throws std::system_error.
+  /// close(); throws std::system_error (closed either way: the slot is
+  /// closed by mailslot::server::close(), which copies nothing first).
   void close() {
-    const mailslot::name name = slot_.name();
-    std::error_code ec;
-    close(ec);
-    mailslot::detail::throw_if(ec, "close mailslot", name.string());
+    cancel();
+    if (binding_ != nullptr) {
+      binding_->detach();
+    }
+    mailslot::server closing = std::move(slot_);
+    drop_binding();  // (the slot's own reference ends the binding when it closes)
+    closing.close();
   }
 #endif
 
