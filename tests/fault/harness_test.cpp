@@ -37,7 +37,8 @@ TEST_CASE("the harness intercepts the Win32 functions the library calls", "[faul
                                "GetSecurityInfo",
                                "EqualSid",
                                "GetModuleHandleW",
-                               "GetProcAddress"}) {
+                               "GetProcAddress",
+                               "LocalFree"}) {
     INFO(function);
     CHECK(std::any_of(points.begin(), points.end(), [&](const std::string& point) {
       return point.rfind(std::string(function) + ":", 0) == 0;
