@@ -145,6 +145,16 @@ void run_until(IoContext& io, Done done) {
   REQUIRE(done());
 }
 
+// One async_read_string on `slot`, with `io` run until it completes: the
+// message, or "error".
+template <class Server, class IoContext>
+std::string read_one(Server& slot, IoContext& io) {
+  std::optional<std::string> message;
+  slot.async_read_string([&](const auto& ec, std::string m) { message = ec ? "error" : m; });
+  run_until(io, [&] { return message.has_value(); });
+  return *message;
+}
+
 // The messages still queued in `slot`, read synchronously.
 std::vector<std::string> drain(mailslot::server& slot) {
   std::vector<std::string> messages;
@@ -222,11 +232,7 @@ TEMPLATE_TEST_CASE("an asio read into a buffer too small fails and leaves the me
   run_until(io, [&] { return result.has_value(); });
   CHECK(std::error_code(*result) == mailslot::condition::buffer_too_small);
 
-  std::optional<std::string> message;
-  slot.async_read_string(
-      [&](const typename F::error_code& ec, std::string m) { message = ec ? "error" : m; });
-  run_until(io, [&] { return message.has_value(); });
-  CHECK(*message == "twelve bytes");
+  CHECK(read_one(slot, io) == "twelve bytes");
 }
 
 TEMPLATE_TEST_CASE("an asio read never grows its container past the slot's maximum message size",
@@ -502,11 +508,7 @@ TEMPLATE_TEST_CASE("cancel() ends every outstanding read of the server, and late
   }
 
   mailslot::client::open(name).write("still reading");
-  std::optional<std::string> message;
-  slot.async_read_string(
-      [&](const typename F::error_code& ec, std::string m) { message = ec ? "error" : m; });
-  run_until(io, [&] { return message.has_value(); });
-  CHECK(*message == "still reading");
+  CHECK(read_one(slot, io) == "still reading");
 }
 
 TEMPLATE_TEST_CASE("a context destroyed with reads pending leaves later messages queued",

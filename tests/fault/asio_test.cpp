@@ -28,36 +28,23 @@ using namespace mailslot_fault;
 
 namespace {
 
-class asio_scenario {
+class asio_scenario : public slot_scenario<nt_create_mailslot> {
  public:
-  asio_scenario() : name_(mailslot_test::unique_slot_name("fault-asio")) {
-    written_.reserve(messages().size());
-    received_.reserve(messages().size() + 2);
-  }
-
-  [[nodiscard]] const std::string& name() const { return name_; }
+  asio_scenario() : slot_scenario("fault-asio") {}
 
   void act(run& r) {
+    if (!create(r) || !open(r)) {
+      return;
+    }
     std::error_code ec;
-    server_ = nt_create_mailslot::create(name_, scenario_options(), ec);
-    if (!r.ok("create", ec)) {
-      return;
-    }
-    client_ = mailslot::client::open(name_, ec);
-    if (!r.ok("open", ec)) {
-      return;
-    }
     async_.assign(std::move(server_), ec);  // (on failure the slot stays in server_)
     if (!r.ok("assign", ec)) {
       return;
     }
     for (const std::string& message : messages()) {
-      client_.write(message, ec);
-      if (!r.ok("write", ec)) {
+      if (!write(r, message)) {
         return;
       }
-      const outside guard;
-      written_.push_back(message);
     }
     read_next();
     if (!r.attempt("io_context::run", [&] { io_.run(); }) || !r.ok("async_read_string", error_)) {
@@ -83,7 +70,7 @@ class asio_scenario {
     if (async_.is_open()) {
       server_ = async_.release();
     }
-    check_slot(r, name_, server_, client_, written_, received_);
+    slot_scenario::check(r);
     if (!server_.is_open()) {
       return;
     }
@@ -105,30 +92,23 @@ class asio_scenario {
  private:
   void read_next() {
     async_.async_read_string([this](const std::error_code& ec, std::string message) {
-      {
+      if (ec) {
         const outside guard;
-        if (ec) {
-          error_ = ec;
-          return;
-        }
-        received_.push_back(std::move(message));
+        error_ = ec;
+        return;
       }
+      keep(std::move(message));
       if (received_.size() < written_.size() && !recovering_) {
         read_next();
       }
     });
   }
 
-  std::string name_;
   asio::io_context io_{1};
-  mailslot::server server_;
-  mailslot::client client_;
   mailslot::asio::basic_server<asio::io_context::executor_type> async_{io_};
   bool recovering_ = false;
   bool closed_ = false;
   std::error_code error_;
-  std::vector<std::string> written_;
-  std::vector<std::string> received_;
 };
 
 }  // namespace

@@ -84,6 +84,15 @@ bool fail_now(target what, const char* function, DWORD error) noexcept {
   return true;
 }
 
+// A Win32 call that is the one to fail: sets `error` as the last error.
+bool fails(const char* function, DWORD error) noexcept {
+  if (!fail_now(target::win32, function, error)) {
+    return false;
+  }
+  ::SetLastError(error);
+  return true;
+}
+
 // --- open handles --------------------------------------------------------------------------
 
 struct open_handle {
@@ -134,8 +143,7 @@ void forget(HANDLE handle) noexcept {
 decltype(&::CreateMailslotW) real_create_mailslot = nullptr;
 HANDLE WINAPI fake_create_mailslot(LPCWSTR name, DWORD max_size, DWORD timeout,
                                    LPSECURITY_ATTRIBUTES attributes) {
-  if (fail_now(target::win32, "CreateMailslotW", ERROR_NO_SYSTEM_RESOURCES)) {
-    ::SetLastError(ERROR_NO_SYSTEM_RESOURCES);
+  if (fails("CreateMailslotW", ERROR_NO_SYSTEM_RESOURCES)) {
     return INVALID_HANDLE_VALUE;
   }
   HANDLE made = real_create_mailslot(name, max_size, timeout, attributes);
@@ -147,8 +155,7 @@ decltype(&::CreateFileW) real_create_file = nullptr;
 HANDLE WINAPI fake_create_file(LPCWSTR name, DWORD access, DWORD share,
                                LPSECURITY_ATTRIBUTES attributes, DWORD disposition, DWORD flags,
                                HANDLE model) {
-  if (fail_now(target::win32, "CreateFileW", ERROR_ACCESS_DENIED)) {
-    ::SetLastError(ERROR_ACCESS_DENIED);
+  if (fails("CreateFileW", ERROR_ACCESS_DENIED)) {
     return INVALID_HANDLE_VALUE;
   }
   HANDLE made = real_create_file(name, access, share, attributes, disposition, flags, model);
@@ -159,8 +166,7 @@ HANDLE WINAPI fake_create_file(LPCWSTR name, DWORD access, DWORD share,
 decltype(&::CreateEventW) real_create_event = nullptr;
 HANDLE WINAPI fake_create_event(LPSECURITY_ATTRIBUTES attributes, BOOL manual, BOOL initial,
                                 LPCWSTR name) {
-  if (fail_now(target::win32, "CreateEventW", ERROR_NO_SYSTEM_RESOURCES)) {
-    ::SetLastError(ERROR_NO_SYSTEM_RESOURCES);
+  if (fails("CreateEventW", ERROR_NO_SYSTEM_RESOURCES)) {
     return nullptr;
   }
   HANDLE made = real_create_event(attributes, manual, initial, name);
@@ -171,8 +177,7 @@ HANDLE WINAPI fake_create_event(LPSECURITY_ATTRIBUTES attributes, BOOL manual, B
 decltype(&::DuplicateHandle) real_duplicate_handle = nullptr;
 BOOL WINAPI fake_duplicate_handle(HANDLE source_process, HANDLE source, HANDLE target_process,
                                   LPHANDLE target, DWORD access, BOOL inherit, DWORD options) {
-  if (fail_now(target::win32, "DuplicateHandle", ERROR_NO_SYSTEM_RESOURCES)) {
-    ::SetLastError(ERROR_NO_SYSTEM_RESOURCES);
+  if (fails("DuplicateHandle", ERROR_NO_SYSTEM_RESOURCES)) {
     return FALSE;
   }
   const BOOL done = real_duplicate_handle(source_process, source, target_process, target, access,
@@ -202,8 +207,7 @@ BOOL WINAPI fake_close_handle(HANDLE handle) {
 decltype(&::ReadFile) real_read_file = nullptr;
 BOOL WINAPI fake_read_file(HANDLE handle, LPVOID buffer, DWORD size, LPDWORD received,
                            LPOVERLAPPED overlapped) {
-  if (fail_now(target::win32, "ReadFile", ERROR_NO_SYSTEM_RESOURCES)) {
-    ::SetLastError(ERROR_NO_SYSTEM_RESOURCES);
+  if (fails("ReadFile", ERROR_NO_SYSTEM_RESOURCES)) {
     return FALSE;
   }
   return real_read_file(handle, buffer, size, received, overlapped);
@@ -212,8 +216,7 @@ BOOL WINAPI fake_read_file(HANDLE handle, LPVOID buffer, DWORD size, LPDWORD rec
 decltype(&::WriteFile) real_write_file = nullptr;
 BOOL WINAPI fake_write_file(HANDLE handle, LPCVOID data, DWORD size, LPDWORD written,
                             LPOVERLAPPED overlapped) {
-  if (fail_now(target::win32, "WriteFile", ERROR_NOT_ENOUGH_MEMORY)) {
-    ::SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+  if (fails("WriteFile", ERROR_NOT_ENOUGH_MEMORY)) {
     return FALSE;
   }
   return real_write_file(handle, data, size, written, overlapped);
@@ -222,8 +225,7 @@ BOOL WINAPI fake_write_file(HANDLE handle, LPCVOID data, DWORD size, LPDWORD wri
 decltype(&::GetMailslotInfo) real_get_mailslot_info = nullptr;
 BOOL WINAPI fake_get_mailslot_info(HANDLE handle, LPDWORD max_size, LPDWORD next, LPDWORD count,
                                    LPDWORD timeout) {
-  if (fail_now(target::win32, "GetMailslotInfo", ERROR_ACCESS_DENIED)) {
-    ::SetLastError(ERROR_ACCESS_DENIED);
+  if (fails("GetMailslotInfo", ERROR_ACCESS_DENIED)) {
     return FALSE;
   }
   return real_get_mailslot_info(handle, max_size, next, count, timeout);
@@ -231,8 +233,7 @@ BOOL WINAPI fake_get_mailslot_info(HANDLE handle, LPDWORD max_size, LPDWORD next
 
 decltype(&::SetMailslotInfo) real_set_mailslot_info = nullptr;
 BOOL WINAPI fake_set_mailslot_info(HANDLE handle, DWORD timeout) {
-  if (fail_now(target::win32, "SetMailslotInfo", ERROR_ACCESS_DENIED)) {
-    ::SetLastError(ERROR_ACCESS_DENIED);
+  if (fails("SetMailslotInfo", ERROR_ACCESS_DENIED)) {
     return FALSE;
   }
   return real_set_mailslot_info(handle, timeout);
@@ -240,8 +241,7 @@ BOOL WINAPI fake_set_mailslot_info(HANDLE handle, DWORD timeout) {
 
 decltype(&::SetHandleInformation) real_set_handle_information = nullptr;
 BOOL WINAPI fake_set_handle_information(HANDLE handle, DWORD mask, DWORD flags) {
-  if (fail_now(target::win32, "SetHandleInformation", ERROR_ACCESS_DENIED)) {
-    ::SetLastError(ERROR_ACCESS_DENIED);
+  if (fails("SetHandleInformation", ERROR_ACCESS_DENIED)) {
     return FALSE;
   }
   return real_set_handle_information(handle, mask, flags);
@@ -249,8 +249,7 @@ BOOL WINAPI fake_set_handle_information(HANDLE handle, DWORD mask, DWORD flags) 
 
 decltype(&::WaitForMultipleObjects) real_wait_for_multiple = nullptr;
 DWORD WINAPI fake_wait_for_multiple(DWORD count, const HANDLE* objects, BOOL all, DWORD timeout) {
-  if (fail_now(target::win32, "WaitForMultipleObjects", ERROR_INVALID_HANDLE)) {
-    ::SetLastError(ERROR_INVALID_HANDLE);
+  if (fails("WaitForMultipleObjects", ERROR_INVALID_HANDLE)) {
     return WAIT_FAILED;
   }
   return real_wait_for_multiple(count, objects, all, timeout);
@@ -259,8 +258,7 @@ DWORD WINAPI fake_wait_for_multiple(DWORD count, const HANDLE* objects, BOOL all
 decltype(&::CreateThreadpoolIo) real_create_threadpool_io = nullptr;
 PTP_IO WINAPI fake_create_threadpool_io(HANDLE handle, PTP_WIN32_IO_CALLBACK callback,
                                         PVOID context, PTP_CALLBACK_ENVIRON environment) {
-  if (fail_now(target::win32, "CreateThreadpoolIo", ERROR_NOT_ENOUGH_MEMORY)) {
-    ::SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+  if (fails("CreateThreadpoolIo", ERROR_NOT_ENOUGH_MEMORY)) {
     return nullptr;
   }
   return real_create_threadpool_io(handle, callback, context, environment);
@@ -269,8 +267,7 @@ PTP_IO WINAPI fake_create_threadpool_io(HANDLE handle, PTP_WIN32_IO_CALLBACK cal
 decltype(&::CreateIoCompletionPort) real_create_io_completion_port = nullptr;
 HANDLE WINAPI fake_create_io_completion_port(HANDLE handle, HANDLE existing, ULONG_PTR key,
                                              DWORD threads) {
-  if (fail_now(target::win32, "CreateIoCompletionPort", ERROR_NO_SYSTEM_RESOURCES)) {
-    ::SetLastError(ERROR_NO_SYSTEM_RESOURCES);
+  if (fails("CreateIoCompletionPort", ERROR_NO_SYSTEM_RESOURCES)) {
     return nullptr;
   }
   HANDLE port = real_create_io_completion_port(handle, existing, key, threads);
@@ -283,9 +280,7 @@ HANDLE WINAPI fake_create_io_completion_port(HANDLE handle, HANDLE existing, ULO
 decltype(&::ConvertStringSecurityDescriptorToSecurityDescriptorW) real_convert_descriptor = nullptr;
 BOOL WINAPI fake_convert_descriptor(LPCWSTR text, DWORD revision, PSECURITY_DESCRIPTOR* descriptor,
                                     PULONG size) {
-  if (fail_now(target::win32, "ConvertStringSecurityDescriptorToSecurityDescriptorW",
-               ERROR_NOT_ENOUGH_MEMORY)) {
-    ::SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+  if (fails("ConvertStringSecurityDescriptorToSecurityDescriptorW", ERROR_NOT_ENOUGH_MEMORY)) {
     return FALSE;
   }
   const BOOL done = real_convert_descriptor(text, revision, descriptor, size);
@@ -297,8 +292,7 @@ BOOL WINAPI fake_convert_descriptor(LPCWSTR text, DWORD revision, PSECURITY_DESC
 
 decltype(&::ConvertStringSidToSidW) real_convert_sid = nullptr;
 BOOL WINAPI fake_convert_sid(LPCWSTR text, PSID* sid) {
-  if (fail_now(target::win32, "ConvertStringSidToSidW", ERROR_NOT_ENOUGH_MEMORY)) {
-    ::SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+  if (fails("ConvertStringSidToSidW", ERROR_NOT_ENOUGH_MEMORY)) {
     return FALSE;
   }
   const BOOL done = real_convert_sid(text, sid);
@@ -310,8 +304,7 @@ BOOL WINAPI fake_convert_sid(LPCWSTR text, PSID* sid) {
 
 decltype(&::OpenThreadToken) real_open_thread_token = nullptr;
 BOOL WINAPI fake_open_thread_token(HANDLE thread, DWORD access, BOOL as_self, PHANDLE token) {
-  if (fail_now(target::win32, "OpenThreadToken", ERROR_ACCESS_DENIED)) {
-    ::SetLastError(ERROR_ACCESS_DENIED);
+  if (fails("OpenThreadToken", ERROR_ACCESS_DENIED)) {
     return FALSE;
   }
   const BOOL done = real_open_thread_token(thread, access, as_self, token);
@@ -323,8 +316,7 @@ BOOL WINAPI fake_open_thread_token(HANDLE thread, DWORD access, BOOL as_self, PH
 
 decltype(&::OpenProcessToken) real_open_process_token = nullptr;
 BOOL WINAPI fake_open_process_token(HANDLE process, DWORD access, PHANDLE token) {
-  if (fail_now(target::win32, "OpenProcessToken", ERROR_ACCESS_DENIED)) {
-    ::SetLastError(ERROR_ACCESS_DENIED);
+  if (fails("OpenProcessToken", ERROR_ACCESS_DENIED)) {
     return FALSE;
   }
   const BOOL done = real_open_process_token(process, access, token);
@@ -337,8 +329,7 @@ BOOL WINAPI fake_open_process_token(HANDLE process, DWORD access, PHANDLE token)
 decltype(&::GetTokenInformation) real_get_token_information = nullptr;
 BOOL WINAPI fake_get_token_information(HANDLE token, TOKEN_INFORMATION_CLASS what, LPVOID data,
                                        DWORD size, PDWORD needed) {
-  if (fail_now(target::win32, "GetTokenInformation", ERROR_ACCESS_DENIED)) {
-    ::SetLastError(ERROR_ACCESS_DENIED);
+  if (fails("GetTokenInformation", ERROR_ACCESS_DENIED)) {
     return FALSE;
   }
   return real_get_token_information(token, what, data, size, needed);
@@ -369,8 +360,7 @@ HLOCAL WINAPI fake_local_free(HLOCAL memory) {
 
 decltype(&::EqualSid) real_equal_sid = nullptr;
 BOOL WINAPI fake_equal_sid(PSID a, PSID b) {
-  if (fail_now(target::win32, "EqualSid", ERROR_INVALID_SID)) {
-    ::SetLastError(ERROR_INVALID_SID);
+  if (fails("EqualSid", ERROR_INVALID_SID)) {
     return FALSE;
   }
   return real_equal_sid(a, b);
@@ -378,8 +368,7 @@ BOOL WINAPI fake_equal_sid(PSID a, PSID b) {
 
 decltype(&::GetModuleHandleW) real_get_module_handle = nullptr;
 HMODULE WINAPI fake_get_module_handle(LPCWSTR name) {
-  if (name != nullptr && fail_now(target::win32, "GetModuleHandleW", ERROR_MOD_NOT_FOUND)) {
-    ::SetLastError(ERROR_MOD_NOT_FOUND);
+  if (name != nullptr && fails("GetModuleHandleW", ERROR_MOD_NOT_FOUND)) {
     return nullptr;
   }
   return real_get_module_handle(name);
@@ -387,8 +376,7 @@ HMODULE WINAPI fake_get_module_handle(LPCWSTR name) {
 
 decltype(&::GetProcAddress) real_get_proc_address = nullptr;
 FARPROC WINAPI fake_get_proc_address(HMODULE module, LPCSTR name) {
-  if (fail_now(target::win32, "GetProcAddress", ERROR_PROC_NOT_FOUND)) {
-    ::SetLastError(ERROR_PROC_NOT_FOUND);
+  if (fails("GetProcAddress", ERROR_PROC_NOT_FOUND)) {
     return nullptr;
   }
   return real_get_proc_address(module, name);

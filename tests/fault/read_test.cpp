@@ -161,95 +161,61 @@ const form throwing_forms[] = {
 
 // create + open + four writes + four reads with `how`.
 template <class Kind>
-class read_scenario {
+class read_scenario : public slot_scenario<Kind> {
  public:
-  explicit read_scenario(read_form how)
-      : how_(how), name_(mailslot_test::unique_slot_name("fault-read")) {
-    written_.reserve(messages().size());
-    received_.reserve(messages().size() + 2);
-  }
-
-  [[nodiscard]] const std::string& name() const { return name_; }
+  explicit read_scenario(read_form how) : slot_scenario<Kind>("fault-read"), how_(how) {}
 
   void act(run& r) {
-    std::error_code ec;
-    server_ = Kind::create(name_, scenario_options(), ec);
-    if (!r.ok("create", ec)) {
-      return;
-    }
-    client_ = mailslot::client::open(name_, ec);
-    if (!r.ok("open", ec)) {
+    if (!this->create(r) || !this->open(r)) {
       return;
     }
     for (const std::string& message : messages()) {
-      client_.write(message, ec);
-      if (!r.ok("write", ec)) {
+      if (!this->write(r, message)) {
         return;
       }
-      const outside guard;  // (the test's copy)
-      written_.push_back(message);
     }
-    for (std::size_t i = 0; i < written_.size(); ++i) {
+    for (std::size_t i = 0; i < this->written_.size(); ++i) {
       std::string out;
-      if (!how_(r, server_, kept_, out)) {
+      if (!how_(r, this->server_, kept_, out)) {
         return;
       }
-      const outside guard;
-      received_.push_back(std::move(out));
+      this->keep(std::move(out));
     }
   }
 
-  void check(run& r) { check_slot(r, name_, server_, client_, written_, received_); }
-
  private:
   read_form how_;
-  std::string name_;
   kept kept_;
-  mailslot::server server_;
-  mailslot::client client_;
-  std::vector<std::string> written_;
-  std::vector<std::string> received_;
 };
 
 // Reads that wait: each message is written by another thread after the
 // read has started (the pending ReadFile, its wait, its deadline), and a
 // try_ read whose time runs out with nothing queued.
 template <class Kind>
-class waiting_scenario {
+class waiting_scenario : public slot_scenario<Kind> {
  public:
-  waiting_scenario() : name_(mailslot_test::unique_slot_name("fault-wait")) {
-    written_.reserve(4);
-    received_.reserve(4);
-  }
-
-  [[nodiscard]] const std::string& name() const { return name_; }
+  waiting_scenario() : slot_scenario<Kind>("fault-wait") {}
 
   void act(run& r) {
-    std::error_code ec;
-    server_ = Kind::create(name_, scenario_options(), ec);
-    if (!r.ok("create", ec)) {
-      return;
-    }
-    client_ = mailslot::client::open(name_, ec);
-    if (!r.ok("open", ec)) {
+    mailslot::server& server = this->server_;
+    if (!this->create(r) || !this->open(r)) {
       return;
     }
     // (Each read is given its message 30 ms after it starts.)
     if (!read_while_written(r, "while read_string waits", [&](std::error_code& e) {
-          return std::optional<std::string>(server_.read_string(e));
+          return std::optional<std::string>(server.read_string(e));
         })) {
       return;
     }
-    const auto nothing = server_.try_read_string(30ms, ec);
+    std::error_code ec;
+    const auto nothing = server.try_read_string(30ms, ec);
     if (!r.ok("try_read_string with nothing queued", ec)) {
       return;
     }
     r.expect(!nothing.has_value(), "a try_read_string with nothing queued found a message");
     (void)read_while_written(r, "while try_read_string waits",
-                             [&](std::error_code& e) { return server_.try_read_string(1s, e); });
+                             [&](std::error_code& e) { return server.try_read_string(1s, e); });
   }
-
-  void check(run& r) { check_slot(r, name_, server_, client_, written_, received_); }
 
  private:
   // Reads with `read` (returning the message, or nothing if none came in
@@ -262,7 +228,7 @@ class waiting_scenario {
       const outside guard;
       writer = std::thread([&] {
         std::this_thread::sleep_for(30ms);
-        client_.write(message, write_error);
+        this->client_.write(message, write_error);
       });
     }
     std::error_code ec;
@@ -272,13 +238,15 @@ class waiting_scenario {
     } catch (const std::bad_alloc&) {
       ec = std::make_error_code(std::errc::not_enough_memory);
     }
-    const outside guard;
-    writer.join();
-    if (!write_error) {
-      written_.emplace_back(message);
+    {
+      const outside guard;
+      writer.join();
+      if (!write_error) {
+        this->written_.emplace_back(message);
+      }
     }
     if (!ec && received) {
-      received_.push_back(std::move(*received));
+      this->keep(std::move(*received));
     }
     if (!r.ok("write", write_error) || !r.ok("read", ec)) {
       return false;
@@ -286,12 +254,6 @@ class waiting_scenario {
     r.expect(received.has_value(), "a read found no message although one came in time");
     return received.has_value();
   }
-
-  std::string name_;
-  mailslot::server server_;
-  mailslot::client client_;
-  std::vector<std::string> written_;
-  std::vector<std::string> received_;
 };
 
 template <class Kind, std::size_t N>

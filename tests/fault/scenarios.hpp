@@ -135,6 +135,72 @@ inline void check_slot(run& r, const std::string& slot, mailslot::server& server
   r.expect(!ec && probe == "probe", "the server cannot read afterwards");
 }
 
+/// What most scenarios hold: a slot of kind `Kind` named for the scenario, a
+/// client, the messages written and those read, and the steps they share.
+template <class Kind>
+class slot_scenario {
+ public:
+  explicit slot_scenario(const char* label) : name_(mailslot_test::unique_slot_name(label)) {
+    written_.reserve(8);  // (no allocation of the test's while armed)
+    received_.reserve(8);
+  }
+
+  [[nodiscard]] const std::string& name() const { return name_; }
+
+  /// check_slot() over what the scenario holds.
+  void check(run& r) { check_slot(r, name_, server_, client_, written_, received_); }
+
+ protected:
+  /// Creates the slot: false if that reports an error.
+  bool create(run& r, const mailslot::server_options& options = scenario_options()) {
+    std::error_code ec;
+    server_ = Kind::create(name_, options, ec);
+    return r.ok("create", ec);
+  }
+
+  /// Opens the client: false if that reports an error.
+  bool open(run& r) {
+    std::error_code ec;
+    client_ = mailslot::client::open(name_, ec);
+    return r.ok("open", ec);
+  }
+
+  /// Writes `message`, remembered as written if it went.
+  bool write(run& r, const std::string& message) {
+    std::error_code ec;
+    client_.write(message, ec);
+    if (!r.ok("write", ec)) {
+      return false;
+    }
+    const outside guard;
+    written_.push_back(message);
+    return true;
+  }
+
+  /// Remembers a message read.
+  void keep(std::string message) {
+    const outside guard;
+    received_.push_back(std::move(message));
+  }
+
+  /// Reads one message from `from` with read_string(), and keeps it.
+  bool read(run& r, mailslot::server& from) {
+    std::error_code ec;
+    std::string message = from.read_string(ec);
+    if (!r.ok("read_string", ec)) {
+      return false;
+    }
+    keep(std::move(message));
+    return true;
+  }
+
+  std::string name_;
+  mailslot::server server_;
+  mailslot::client client_;
+  std::vector<std::string> written_;
+  std::vector<std::string> received_;
+};
+
 /// Runs explore() and fails the test case with each violation found, and
 /// unless each function of `reached` was among those failed.
 template <class Make>

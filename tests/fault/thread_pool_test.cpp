@@ -57,35 +57,23 @@ struct inbox {
 
 // create + open + start + writes of 0 B, 16 B, 8 KiB and 2 MiB delivered by
 // the pool + stop.
-class thread_pool_scenario {
+class thread_pool_scenario : public slot_scenario<nt_create_mailslot> {
  public:
-  thread_pool_scenario() : name_(mailslot_test::unique_slot_name("fault-pool")) {
-    written_.reserve(messages().size());
-  }
-
-  [[nodiscard]] const std::string& name() const { return name_; }
+  thread_pool_scenario() : slot_scenario("fault-pool") {}
 
   void act(run& r) {
+    if (!create(r) || !open(r)) {
+      return;
+    }
     std::error_code ec;
-    server_ = nt_create_mailslot::create(name_, scenario_options(), ec);
-    if (!r.ok("create", ec)) {
-      return;
-    }
-    client_ = mailslot::client::open(name_, ec);
-    if (!r.ok("open", ec)) {
-      return;
-    }
     reader_.start(server_, inbox_.handler(), ec);
     if (!r.ok("start", ec)) {
       return;
     }
     for (const std::string& message : messages()) {
-      client_.write(message, ec);
-      if (!r.ok("write", ec)) {
+      if (!write(r, message)) {
         return;
       }
-      const outside guard;
-      written_.push_back(message);
     }
     if (!inbox_.wait_for(written_.size())) {
       r.violation("the reader neither delivered every message nor reported an error in 10 s");
@@ -105,14 +93,13 @@ class thread_pool_scenario {
 
   void check(run& r) {
     reader_.stop();
-    std::vector<std::string> received;
     {
       const std::lock_guard<std::mutex> hold(inbox_.mutex);
-      received = inbox_.messages;
+      received_ = inbox_.messages;
       // (An error may come after the last message: the read after it.)
       (void)r.ok("the callback", inbox_.error);
     }
-    check_slot(r, name_, server_, client_, written_, received);
+    slot_scenario::check(r);
     if (!server_.is_open()) {
       return;
     }
@@ -129,12 +116,8 @@ class thread_pool_scenario {
   }
 
  private:
-  std::string name_;
-  mailslot::server server_;
-  mailslot::client client_;
   inbox inbox_;
   mailslot::thread_pool_reader reader_;  // (stops before the inbox goes)
-  std::vector<std::string> written_;
 };
 
 }  // namespace

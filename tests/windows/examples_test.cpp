@@ -42,6 +42,41 @@ bool wait_for_slot(const std::string& name) {
   return false;
 }
 
+// Raises Ctrl+C on the console of its own that `program` runs on, and waits
+// for it to end: its exit code. The signal reaches every process on that
+// console, this one included, at some later moment: so this process ignores
+// Ctrl+C from here on (a test program has no use for it).
+int interrupt(captured_process& program) {
+  ::FreeConsole();
+  REQUIRE(::AttachConsole(program.id()) != FALSE);
+  ::SetConsoleCtrlHandler(nullptr, TRUE);
+  REQUIRE(::GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) != FALSE);
+  const int exit_code = program.wait();
+  ::FreeConsole();
+  return exit_code;
+}
+
+// Runs a service example (`program`, given the slots `a` and `b` and then
+// `more` arguments) on a console of its own, sends each slot one message,
+// lets it print for 2 s and stops it with Ctrl+C, which must end it with 0.
+// Returns what it printed.
+std::string serve_two_slots(const wchar_t* program, const std::string& a, const std::string& b,
+                            const std::vector<std::wstring>& more = {}) {
+  // An earlier test's "ignore Ctrl+C" (interrupt()) would be inherited.
+  ::SetConsoleCtrlHandler(nullptr, FALSE);
+  std::vector<std::wstring> arguments{wide(a), wide(b)};
+  arguments.insert(arguments.end(), more.begin(), more.end());
+  captured_process service(program, arguments, {}, CREATE_NEW_CONSOLE);
+  REQUIRE(service.started());
+  REQUIRE(wait_for_slot(a));
+  REQUIRE(wait_for_slot(b));
+  mailslot::client::open(a).write("for the first slot");
+  mailslot::client::open(b).write("for the second slot");
+  std::this_thread::sleep_for(2s);  // time to print both (and whatever comes after them)
+  CHECK(interrupt(service) == 0);
+  return service.output();
+}
+
 }  // namespace
 
 // --- examples ------------------------------------------------------------------------------
@@ -317,21 +352,12 @@ TEST_CASE("mailslot listen on a taken name says so", "[cli][process][wine10]") {
 }
 
 TEST_CASE("mailslot listen exits cleanly on Ctrl+C", "[cli][process][wine10]") {
-  // The listener gets a console of its own; this process attaches to it and
-  // raises Ctrl+C there. The signal reaches every process on that console,
-  // this one included, at some later moment: so this process ignores Ctrl+C
-  // from here on (a test program has no use for it).
+  // The listener gets a console of its own, where interrupt() raises Ctrl+C.
   const std::string name = unique_slot_name("cli-ctrl-c");
   captured_process listener(L"mailslot.exe", {L"listen", wide(name)}, {}, CREATE_NEW_CONSOLE);
   REQUIRE(listener.started());
   REQUIRE(wait_for_slot(name));
-  ::FreeConsole();
-  REQUIRE(::AttachConsole(listener.id()) != FALSE);
-  ::SetConsoleCtrlHandler(nullptr, TRUE);
-  const BOOL raised = ::GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0);
-  REQUIRE(raised != FALSE);
-  CHECK(listener.wait() == 130);
-  ::FreeConsole();
+  CHECK(interrupt(listener) == 130);
   CHECK_THAT(listener.output(), ContainsSubstring("mailslot: interrupted after 0 message(s)"));
   std::error_code ec;
   CHECK(mailslot::server::create(name, {}, ec));  // the listener closed the slot
@@ -341,21 +367,7 @@ TEST_CASE("service prints the messages of both its slots and stops on Ctrl+C",
           "[examples][process][wine10]") {
   const std::string a = unique_slot_name("service-a");
   const std::string b = unique_slot_name("service-b");
-  ::SetConsoleCtrlHandler(nullptr, FALSE);  // an earlier test's "ignore Ctrl+C" would be inherited
-  captured_process service(L"service.exe", {wide(a), wide(b)}, {}, CREATE_NEW_CONSOLE);
-  REQUIRE(service.started());
-  REQUIRE(wait_for_slot(a));
-  REQUIRE(wait_for_slot(b));
-  mailslot::client::open(a).write("for the first slot");
-  mailslot::client::open(b).write("for the second slot");
-  std::this_thread::sleep_for(2s);  // time to print both
-  ::FreeConsole();
-  REQUIRE(::AttachConsole(service.id()) != FALSE);
-  ::SetConsoleCtrlHandler(nullptr, TRUE);
-  REQUIRE(::GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) != FALSE);
-  CHECK(service.wait() == 0);
-  ::FreeConsole();
-  const std::string out = service.output();
+  const std::string out = serve_two_slots(L"service.exe", a, b);
   CHECK_THAT(out, ContainsSubstring(a + ": for the first slot"));
   CHECK_THAT(out, ContainsSubstring(b + ": for the second slot"));
   CHECK_THAT(out, ContainsSubstring("service: stopped"));
@@ -366,21 +378,8 @@ TEST_CASE("asio_service prints both slots' messages and its timer's reports, and
           "[examples][process][asio]") {
   const std::string a = unique_slot_name("asio-service-a");
   const std::string b = unique_slot_name("asio-service-b");
-  ::SetConsoleCtrlHandler(nullptr, FALSE);  // an earlier test's "ignore Ctrl+C" would be inherited
-  captured_process service(L"asio_service.exe", {wide(a), wide(b), L"100"}, {}, CREATE_NEW_CONSOLE);
-  REQUIRE(service.started());
-  REQUIRE(wait_for_slot(a));
-  REQUIRE(wait_for_slot(b));
-  mailslot::client::open(a).write("for the first slot");
-  mailslot::client::open(b).write("for the second slot");
-  std::this_thread::sleep_for(2s);  // time to print both, and a report after them
-  ::FreeConsole();
-  REQUIRE(::AttachConsole(service.id()) != FALSE);
-  ::SetConsoleCtrlHandler(nullptr, TRUE);
-  REQUIRE(::GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) != FALSE);
-  CHECK(service.wait() == 0);
-  ::FreeConsole();
-  const std::string out = service.output();
+  const std::string out =
+      serve_two_slots(L"asio_service.exe", a, b, {L"100"});  // (a report each 100 ms)
   CHECK_THAT(out, ContainsSubstring(a + ": for the first slot"));
   CHECK_THAT(out, ContainsSubstring(b + ": for the second slot"));
   CHECK_THAT(out, ContainsSubstring("asio_service: 2 message(s) so far"));

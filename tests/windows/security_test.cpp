@@ -2,14 +2,13 @@
 
 #include <mailslot/mailslot.hpp>
 
+#include <support/current_user.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
 #include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
-
-#include <sddl.h>
 
 #include <string>
 #include <system_error>
@@ -18,6 +17,7 @@
 using mailslot::account;
 using mailslot::client_options;
 using mailslot::errc;
+using mailslot_test::current_user_sid;
 using mailslot_test::make_server;
 using mailslot_test::running_under_wine;
 using mailslot_test::unique_slot_name;
@@ -28,23 +28,6 @@ client_options requiring(const account& owner) {
   client_options options;
   options.required_owner = owner;
   return options;
-}
-
-// The current user's SID as text ("S-1-5-21-..."), found without the library.
-std::string current_user_sid() {
-  HANDLE token = nullptr;
-  REQUIRE(::OpenProcessToken(::GetCurrentProcess(), TOKEN_QUERY, &token) != FALSE);
-  DWORD size = 0;
-  (void)::GetTokenInformation(token, TokenUser, nullptr, 0, &size);
-  std::vector<unsigned char> buffer(size);
-  REQUIRE(::GetTokenInformation(token, TokenUser, buffer.data(), size, &size) != FALSE);
-  ::CloseHandle(token);
-  LPSTR text = nullptr;
-  REQUIRE(::ConvertSidToStringSidA(reinterpret_cast<TOKEN_USER*>(buffer.data())->User.Sid, &text) !=
-          FALSE);
-  std::string sid = text;
-  ::LocalFree(text);
-  return sid;
 }
 
 }  // namespace
