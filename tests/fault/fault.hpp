@@ -41,17 +41,13 @@ void install();
 /// Starts counting the calls of `what`; the `nth` (from 1) fails.
 void arm(target what, long long nth) noexcept;
 
-/// What an armed stretch counted, and the failure it injected, if any.
+/// What an armed stretch did: the failure it injected, if any.
 struct armed_result {
-  long long counted = 0;
   std::optional<injected> hit;
 };
 
 /// Stops counting.
 armed_result disarm() noexcept;
-
-/// True while armed and the failure has not come yet.
-bool waiting() noexcept;
 
 /// While one lives, calls made on its thread (the test's own code: building
 /// expected data, handlers that store what they get, joining threads) are

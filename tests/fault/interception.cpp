@@ -466,7 +466,6 @@ void arm(target what, long long nth) noexcept {
 armed_result disarm() noexcept {
   armed.store(not_armed, std::memory_order_release);
   armed_result result;
-  result.counted = counter.load();
   if (fired.load()) {
     while (!published.load(std::memory_order_acquire)) {
       ::SwitchToThread();  // the call that fired is writing it
@@ -475,8 +474,6 @@ armed_result disarm() noexcept {
   }
   return result;
 }
-
-bool waiting() noexcept { return armed.load() != not_armed && !fired.load(); }
 
 outside::outside() noexcept { add_outside(1); }
 outside::~outside() { add_outside(-1); }
