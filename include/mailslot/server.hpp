@@ -6,6 +6,7 @@
 /// (mailslot::server_options) and what it reports (mailslot::server_info).
 
 #include <mailslot/detail/config.hpp>
+#include <mailslot/detail/ntdll.hpp>
 #include <mailslot/detail/read.hpp>
 #include <mailslot/detail/security.hpp>
 #include <mailslot/detail/unique_handle.hpp>
@@ -36,6 +37,20 @@ struct server_access;
 /// A read timeout meaning "wait until a message arrives" (MAILSLOT_WAIT_FOREVER).
 inline constexpr std::chrono::milliseconds wait_forever = detail::forever;
 
+/// Which call creates a server's slot (server_options::creation).
+enum class creation : unsigned char {
+  /// CreateMailslotW, the documented Win32 call; the default. On Windows its
+  /// handle is asynchronous (overlapped); Wine's is synchronous, which
+  /// thread_pool_reader and the Asio servers refuse.
+  create_mailslot,
+  /// NtCreateMailslotFile, called as Windows' kernel32 calls it inside
+  /// CreateMailslotW: the same slot, and an asynchronous handle wherever the
+  /// program runs, Wine included. Found in ntdll at run time: nothing more to
+  /// link. For programs that read through thread_pool_reader or Asio and
+  /// also run under Wine.
+  nt_create_mailslot_file,
+};
+
 /// How a server's mailslot is created.
 struct server_options {
   /// Largest message the slot accepts, in bytes; 0 accepts any size. (Windows
@@ -63,6 +78,9 @@ struct server_options {
   /// check_security_descriptor() gives Windows' own reason. (A conversion that
   /// fails for want of memory reports that error instead.)
   std::string security_descriptor;
+  /// Which call creates the slot: CreateMailslotW (the default), or
+  /// NtCreateMailslotFile for an asynchronous handle under Wine too.
+  mailslot::creation creation = mailslot::creation::create_mailslot;
 };
 
 /// Converts `sddl` as server::create() does
@@ -147,9 +165,11 @@ class server {
 
   // --- creation ------------------------------------------------------------------
 
-  /// Creates the mailslot `slot` (CreateMailslotW).
+  /// Creates the mailslot `slot` (CreateMailslotW, or NtCreateMailslotFile:
+  /// see server_options::creation).
   /// @param slot     a local name (`\\.\mailslot\[path\]name`)
-  /// @param options  maximum message size, read timeout, inheritance, security
+  /// @param options  maximum message size, read timeout, inheritance,
+  ///                 security, and the call that creates the slot
   /// @param ec       cleared on success; otherwise errc::server_name_not_local,
   ///                 errc::invalid_name (the empty name), errc::invalid_timeout,
   ///                 errc::invalid_security_descriptor, or the Win32 error
@@ -183,7 +203,10 @@ class server {
     attributes.lpSecurityDescriptor = descriptor.get();
     attributes.bInheritHandle = options.inheritable ? TRUE : FALSE;
     result.handle_.reset(
-        ::CreateMailslotW(slot.c_str(), options.max_message_size, timeout, &attributes));
+        options.creation == creation::nt_create_mailslot_file
+            ? detail::nt::create_mailslot(slot.c_str(), options.max_message_size, timeout,
+                                          &attributes)
+            : ::CreateMailslotW(slot.c_str(), options.max_message_size, timeout, &attributes));
     if (!result.handle_) {
       ec = detail::last_error();
       return result;

@@ -610,10 +610,9 @@ TEMPLATE_TEST_CASE("an asio server refuses a synchronous handle and leaves it wi
   // A synchronous handle, as Wine's CreateMailslotW makes.
   DWORD error = 0;
   const std::string sync_name = unique_slot_name("asio-synchronous-handle");
-  mailslot::server synchronous =
-      mailslot::server::adopt(mailslot_test::nt_create_mailslot_handle(
-                                  mailslot::name::parse(sync_name), 0, 0, nullptr, error, true),
-                              mailslot::name::parse(sync_name));
+  mailslot::server synchronous = mailslot::server::adopt(
+      mailslot_test::synchronous_handle(mailslot::name::parse(sync_name), error, 0),
+      mailslot::name::parse(sync_name));
   REQUIRE(synchronous.is_open());
 
   typename F::server slot(io);

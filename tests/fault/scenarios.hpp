@@ -45,8 +45,9 @@ struct server_create {
 };
 
 /// Servers adopting a handle made as Windows' CreateMailslotW makes it
-/// (asynchronous, also under Wine 10). The handle is the test's; adopting it
-/// is the library's.
+/// (asynchronous, also under Wine 10: the library's NtCreateMailslotFile
+/// call). Making the handle is the test's; adopting it is the library's, so
+/// that the handle's kind is asked of Windows under injection.
 struct nt_create_mailslot {
   static constexpr const char* id = "nt_create_mailslot";
   static constexpr bool asynchronous = true;
@@ -57,10 +58,9 @@ struct nt_create_mailslot {
     {
       const outside guard;
       parsed = mailslot::name::parse(slot);
-      DWORD error = 0;
-      handle = mailslot_test::nt_create_mailslot_handle(
-          parsed, options.max_message_size, static_cast<DWORD>(options.read_timeout.count()),
-          nullptr, error);
+      handle = mailslot::detail::nt::create_mailslot(
+          parsed.c_str(), options.max_message_size,
+          static_cast<DWORD>(options.read_timeout.count()), nullptr);
       REQUIRE(handle != INVALID_HANDLE_VALUE);
       track(handle);
     }

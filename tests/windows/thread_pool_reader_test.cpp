@@ -226,8 +226,7 @@ TEST_CASE("a synchronous handle, a closed server and a second reader are refused
   // A handle opened for synchronous I/O (what Wine's CreateMailslotW gives).
   DWORD error = 0;
   const auto name = mailslot::name::parse(mailslot_test::unique_slot_name("pool-sync"));
-  HANDLE handle = mailslot_test::nt_create_mailslot_handle(name, 0, MAILSLOT_WAIT_FOREVER, nullptr,
-                                                           error, /*synchronous=*/true);
+  HANDLE handle = mailslot_test::synchronous_handle(name, error);
   REQUIRE(handle != INVALID_HANDLE_VALUE);
   auto synchronous = mailslot::server::adopt(handle, name);
   reader.start(synchronous, never, ec);

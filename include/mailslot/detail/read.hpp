@@ -17,6 +17,7 @@
 // used, which is correct on both kinds.
 
 #include <mailslot/detail/config.hpp>
+#include <mailslot/detail/ntdll.hpp>
 #include <mailslot/detail/unique_handle.hpp>
 #include <mailslot/detail/windows.hpp>
 #include <mailslot/error.hpp>
@@ -65,35 +66,12 @@ enum class handle_kind : unsigned char {
 };
 
 /// Asks Windows whether `handle` does synchronous I/O: FileModeInformation
-/// (NtQueryInformationFile, looked up in ntdll so that nothing more is
-/// linked) carries FILE_SYNCHRONOUS_IO_ALERT or _NONALERT then. Anything that
-/// cannot be told counts as synchronous; a lookup that fails is tried again
-/// the next time, never remembered.
+/// carries FILE_SYNCHRONOUS_IO_ALERT or _NONALERT then. Anything that cannot
+/// be told counts as synchronous.
 inline handle_kind query_handle_kind(HANDLE handle) noexcept {
-  struct io_status_block {
-    union {
-      LONG status;
-      void* pointer;
-    };
-    ULONG_PTR information;
-  };
-  using query_function = LONG(WINAPI*)(HANDLE, io_status_block*, void*, ULONG, int);
-  static std::atomic<query_function> found{nullptr};  // (two threads may both look it up)
-  query_function query = found.load(std::memory_order_acquire);
-  if (query == nullptr) {
-    const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
-    // (Through void(*)(), which every function pointer type converts from
-    // without a warning.)
-    query = reinterpret_cast<query_function>(reinterpret_cast<void (*)()>(
-        ntdll == nullptr ? nullptr : ::GetProcAddress(ntdll, "NtQueryInformationFile")));
-    found.store(query, std::memory_order_release);
-  }
-  constexpr int file_mode_information = 16;
-  constexpr ULONG synchronous_io = 0x10 | 0x20;  // FILE_SYNCHRONOUS_IO_ALERT | _NONALERT
-  io_status_block status{};
   ULONG mode = 0;
-  if (query == nullptr || query(handle, &status, &mode, sizeof(mode), file_mode_information) < 0 ||
-      (mode & synchronous_io) != 0) {
+  if (!nt::file_mode(handle, mode) ||
+      (mode & (nt::file_synchronous_io_alert | nt::file_synchronous_io_nonalert)) != 0) {
     return handle_kind::synchronous;
   }
   return handle_kind::asynchronous;
