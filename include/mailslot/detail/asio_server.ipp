@@ -88,8 +88,11 @@ port_binding* bind(const Executor& executor, mailslot::server& slot, std::error_
 #if MAILSLOT_HAS_EXCEPTIONS
   try {
 #endif
-    registry = &net::use_service<port_service>(context).registry();
+    // Asio's completion port service first (the stream handle makes it), the
+    // registry's after it: a context shuts its services down newest first,
+    // so the reads are cancelled before Asio's service waits for them to end.
     associate.emplace(executor);
+    registry = &net::use_service<port_service>(context).registry();
 #if MAILSLOT_HAS_EXCEPTIONS
   } catch (...) {  // std::bad_alloc, most likely: nothing is bound yet
     ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
@@ -466,8 +469,12 @@ class read_op {
 ///
 /// Thread safety: as Asio's I/O objects, distinct objects may be used
 /// concurrently; one object only from one thread (or strand) at a time.
-/// The object may outlive its context; it can then only be closed, released
-/// or destroyed.
+/// The object may outlive its context if its executor may (an io_context's
+/// or a thread_pool's executor may; a strand may not, by Asio's rules:
+/// destroy the server first); it can then only be closed, released or
+/// destroyed. Ending a context (stop() and destruction, of an io_context, a
+/// thread_pool or the system context at the program's end) with reads
+/// outstanding never waits for them: they are cancelled first.
 template <class Executor = detail::net::any_io_executor>
 class basic_server {
  public:

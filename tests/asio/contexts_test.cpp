@@ -1,0 +1,469 @@
+// Every execution context Asio offers on Windows, with standalone Asio and
+// with Boost.Asio: an io_context run by one thread and by three, a
+// thread_pool, and the system context; each used directly, through
+// any_io_executor, and through a strand. On each: reads complete on the
+// server's executor (or the handler's own), cancel() ends them, a server moves
+// with its reads pending, and a context shut down or destroyed with reads
+// pending never hangs and takes no message. (The system context lives as long
+// as the program: its end is checked in a program of its own,
+// system_context_exit.cpp.)
+
+#include <mailslot/asio.hpp>        // (Asio before <windows.h>)
+#include <mailslot/boost_asio.hpp>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/bind_executor.hpp>
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/strand.hpp>
+#include <asio/system_executor.hpp>
+#include <asio/thread_pool.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/system_executor.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <mailslot/mailslot.hpp>
+
+#include <support/process.hpp>
+#include <support/slot_kinds.hpp>
+#include <support/watchdog.hpp>
+
+#include <catch2/catch_template_test_macros.hpp>
+#include <catch2/catch_test_macros.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+using namespace std::chrono_literals;
+using mailslot_test::must_finish;
+using mailslot_test::nt_create_mailslot;
+using mailslot_test::unique_slot_name;
+
+namespace {
+
+// What the tests need of each flavour of Asio.
+#define MAILSLOT_TEST_FLAVOUR(flavour, net, library, code)                           \
+  struct flavour {                                                                   \
+    template <class Executor>                                                        \
+    using server = library::basic_server<Executor>;                                  \
+    using io_context = net::io_context;                                              \
+    using thread_pool = net::thread_pool;                                            \
+    using system_executor = net::system_executor;                                    \
+    using any_io_executor = net::any_io_executor;                                    \
+    using error_code = code;                                                         \
+    using work_guard = net::executor_work_guard<io_context::executor_type>;         \
+    template <class Executor>                                                        \
+    static auto strand(const Executor& executor) {                                   \
+      return net::make_strand(executor);                                             \
+    }                                                                                \
+    template <class Executor, class Handler>                                         \
+    static auto bind(const Executor& executor, Handler&& handler) {                  \
+      return net::bind_executor(executor, std::forward<Handler>(handler));           \
+    }                                                                                \
+    static error_code aborted() { return net::error::operation_aborted; }            \
+  }
+MAILSLOT_TEST_FLAVOUR(standalone, ::asio, mailslot::asio, std::error_code);
+MAILSLOT_TEST_FLAVOUR(boost_flavour, ::boost::asio, mailslot::boost_asio,
+                      ::boost::system::error_code);
+#undef MAILSLOT_TEST_FLAVOUR
+
+// --- the contexts ---------------------------------------------------------------------------
+
+// An io_context run by `Threads` threads of the test's.
+template <class F, int Threads>
+class io_context_run {
+ public:
+  io_context_run() : guard_(context_->get_executor()) {
+    for (int i = 0; i < Threads; ++i) {
+      threads_.emplace_back([this] { context_->run(); });
+    }
+  }
+  io_context_run(const io_context_run&) = delete;
+  io_context_run& operator=(const io_context_run&) = delete;
+  ~io_context_run() { destroy(); }
+
+  auto executor() { return context_->get_executor(); }
+  // Stops the context with whatever is pending, and joins its threads.
+  void stop() {
+    guard_.reset();
+    context_->stop();
+    for (auto& thread : threads_) {
+      thread.join();
+    }
+    threads_.clear();
+  }
+  void destroy() {
+    if (context_) {
+      stop();
+      context_.reset();
+    }
+  }
+
+ private:
+  std::optional<typename F::io_context> context_{std::in_place};
+  std::optional<typename F::work_guard> guard_;
+  std::vector<std::thread> threads_;
+};
+template <class F>
+using io_context_1 = io_context_run<F, 1>;
+template <class F>
+using io_context_3 = io_context_run<F, 3>;
+
+// A thread_pool of two threads.
+template <class F>
+class thread_pool_run {
+ public:
+  auto executor() { return context_->get_executor(); }
+  void stop() {
+    context_->stop();
+    context_->join();
+  }
+  void destroy() {
+    if (context_) {
+      stop();
+      context_.reset();
+    }
+  }
+  ~thread_pool_run() { destroy(); }
+
+ private:
+  std::optional<typename F::thread_pool> context_{std::in_place, 2};
+};
+
+// The system context: it ends with the program.
+template <class F>
+class system_run {
+ public:
+  auto executor() { return typename F::system_executor(); }
+};
+
+// --- how the server's executor is made from the context's ---------------------------------
+
+// (An executor that refers to its context's services, as a strand does, must
+// not outlive the context: Asio's rule, and so the server's.)
+struct direct {
+  static constexpr bool outlives_context = true;
+  template <class F, class Executor>
+  static Executor wrap(const Executor& executor) {
+    return executor;
+  }
+};
+struct polymorphic {
+  static constexpr bool outlives_context = true;
+  template <class F, class Executor>
+  static typename F::any_io_executor wrap(const Executor& executor) {
+    return typename F::any_io_executor(executor);
+  }
+};
+struct stranded {
+  static constexpr bool outlives_context = false;
+  template <class F, class Executor>
+  static auto wrap(const Executor& executor) {
+    return F::strand(executor);
+  }
+};
+
+template <class F, template <class> class Context, class Wrap>
+struct on {
+  using flavour = F;
+  using context = Context<F>;
+  using executor = decltype(Wrap::template wrap<F>(std::declval<context&>().executor()));
+  using server = typename F::template server<executor>;
+  static constexpr bool outlives_context = Wrap::outlives_context;
+  static executor make_executor(context& c) { return Wrap::template wrap<F>(c.executor()); }
+};
+
+// The matrix (names for the test report).
+#define MAILSLOT_TEST_ON(flavour, prefix)                                   \
+  using prefix##_io_context_1 = on<flavour, io_context_1, direct>;          \
+  using prefix##_io_context_1_any = on<flavour, io_context_1, polymorphic>; \
+  using prefix##_io_context_1_strand = on<flavour, io_context_1, stranded>; \
+  using prefix##_io_context_3 = on<flavour, io_context_3, direct>;          \
+  using prefix##_io_context_3_any = on<flavour, io_context_3, polymorphic>; \
+  using prefix##_io_context_3_strand = on<flavour, io_context_3, stranded>; \
+  using prefix##_thread_pool = on<flavour, thread_pool_run, direct>;        \
+  using prefix##_thread_pool_any = on<flavour, thread_pool_run, polymorphic>; \
+  using prefix##_thread_pool_strand = on<flavour, thread_pool_run, stranded>; \
+  using prefix##_system = on<flavour, system_run, direct>;                  \
+  using prefix##_system_any = on<flavour, system_run, polymorphic>;         \
+  using prefix##_system_strand = on<flavour, system_run, stranded>
+MAILSLOT_TEST_ON(standalone, asio);
+MAILSLOT_TEST_ON(boost_flavour, boost);
+#undef MAILSLOT_TEST_ON
+
+#define MAILSLOT_TEST_CONTEXTS                                                                 \
+  asio_io_context_1, asio_io_context_1_any, asio_io_context_1_strand, asio_io_context_3,        \
+      asio_io_context_3_any, asio_io_context_3_strand, asio_thread_pool, asio_thread_pool_any,  \
+      asio_thread_pool_strand, asio_system, asio_system_any, asio_system_strand,                \
+      boost_io_context_1, boost_io_context_1_any, boost_io_context_1_strand,                    \
+      boost_io_context_3, boost_io_context_3_any, boost_io_context_3_strand,                    \
+      boost_thread_pool, boost_thread_pool_any, boost_thread_pool_strand, boost_system,         \
+      boost_system_any, boost_system_strand
+
+// The contexts a program can end (the system context ends with the program).
+#define MAILSLOT_TEST_ENDING_CONTEXTS                                                          \
+  asio_io_context_1, asio_io_context_1_any, asio_io_context_1_strand, asio_io_context_3,        \
+      asio_io_context_3_any, asio_io_context_3_strand, asio_thread_pool, asio_thread_pool_any,  \
+      asio_thread_pool_strand, boost_io_context_1, boost_io_context_1_any,                      \
+      boost_io_context_1_strand, boost_io_context_3, boost_io_context_3_any,                    \
+      boost_io_context_3_strand, boost_thread_pool, boost_thread_pool_any,                      \
+      boost_thread_pool_strand
+
+// --- what the handlers saw ------------------------------------------------------------------
+
+template <class ErrorCode>
+class outcomes {
+ public:
+  void add(std::size_t read, const ErrorCode& ec, std::string message, bool on_executor) {
+    const std::lock_guard<std::mutex> hold(mutex_);
+    results_.push_back({read, ec, std::move(message), on_executor});
+    changed_.notify_all();
+  }
+  // Waits up to 10 s for `count` results.
+  bool wait_for(std::size_t count) {
+    std::unique_lock<std::mutex> hold(mutex_);
+    return changed_.wait_for(hold, 10s, [&] { return results_.size() >= count; });
+  }
+  [[nodiscard]] std::size_t size() {
+    const std::lock_guard<std::mutex> hold(mutex_);
+    return results_.size();
+  }
+  struct result {
+    std::size_t read;
+    ErrorCode ec;
+    std::string message;
+    bool on_executor;
+  };
+  std::vector<result> take() {
+    const std::lock_guard<std::mutex> hold(mutex_);
+    return results_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<result> results_;
+};
+
+// Whether the calling thread runs inside `executor`, where the executor can
+// tell (any_io_executor and the system executor cannot: then true).
+template <class Executor, class = void>
+struct can_tell : std::false_type {};
+template <class Executor>
+struct can_tell<Executor, std::void_t<decltype(std::declval<const Executor&>().running_in_this_thread())>>
+    : std::true_type {};
+template <class Executor>
+bool inside(const Executor& executor) {
+  if constexpr (can_tell<Executor>::value) {
+    return executor.running_in_this_thread();
+  } else {
+    return true;
+  }
+}
+
+mailslot::server windows_kind_slot(const std::string& name) {
+  return nt_create_mailslot::create(name, {});
+}
+
+// The messages still queued in `slot`, read synchronously.
+std::vector<std::string> drain(mailslot::server& slot) {
+  std::vector<std::string> messages;
+  while (auto message = slot.try_read_string(0ms)) {
+    messages.push_back(*message);
+  }
+  return messages;
+}
+
+// Starts `count` reads on `slot`, numbered from `first`; each handler records
+// whether it ran inside the server's executor.
+template <class Setup>
+void start_reads(typename Setup::server& slot, outcomes<typename Setup::flavour::error_code>& into,
+                 std::size_t first, std::size_t count) {
+  using error_code = typename Setup::flavour::error_code;
+  for (std::size_t i = first; i < first + count; ++i) {
+    const auto executor = slot.get_executor();
+    slot.async_read_string([&into, i, executor](const error_code& ec, std::string message) {
+      into.add(i, ec, std::move(message), inside(executor));
+    });
+  }
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("on every execution context, asio reads complete on the server's executor",
+                   "[asio][context]", MAILSLOT_TEST_CONTEXTS) {
+  using S = TestType;
+  using F = typename S::flavour;
+  typename S::context context;
+  const std::string name = unique_slot_name("asio-context-read");
+  typename S::server slot(S::make_executor(context), windows_kind_slot(name));
+  outcomes<typename F::error_code> seen;
+  start_reads<S>(slot, seen, 0, 2);
+  mailslot::client writer = mailslot::client::open(name);
+  writer.write("first");
+  writer.write("second");
+  REQUIRE(seen.wait_for(2));
+  for (const auto& result : seen.take()) {
+    CHECK_FALSE(result.ec);
+    CHECK(result.message == (result.read == 0 ? "first" : "second"));  // issued order
+    CHECK(result.on_executor);
+  }
+
+  // A handler's own executor is honoured: a strand of its own.
+  const auto own = F::strand(context.executor());
+  std::optional<bool> inside_own;
+  std::mutex mutex;
+  std::condition_variable changed;
+  slot.async_read_string(
+      F::bind(own, [&](const typename F::error_code& ec, std::string message) {
+        const std::lock_guard<std::mutex> hold(mutex);
+        inside_own = !ec && message == "third" && own.running_in_this_thread();
+        changed.notify_all();
+      }));
+  writer.write("third");
+  std::unique_lock<std::mutex> hold(mutex);
+  REQUIRE(changed.wait_for(hold, 10s, [&] { return inside_own.has_value(); }));
+  CHECK(*inside_own);
+}
+
+TEMPLATE_TEST_CASE("on every execution context, cancel() ends the pending reads and later ones go on",
+                   "[asio][context]", MAILSLOT_TEST_CONTEXTS) {
+  using S = TestType;
+  using F = typename S::flavour;
+  typename S::context context;
+  const std::string name = unique_slot_name("asio-context-cancel");
+  typename S::server slot(S::make_executor(context), windows_kind_slot(name));
+  outcomes<typename F::error_code> seen;
+  start_reads<S>(slot, seen, 0, 3);
+  std::this_thread::sleep_for(20ms);  // (the reads have started, or start cancelled)
+  slot.cancel();
+  REQUIRE(seen.wait_for(3));
+  for (const auto& result : seen.take()) {
+    CHECK(result.ec == F::aborted());
+    CHECK(result.on_executor);
+  }
+  start_reads<S>(slot, seen, 3, 1);
+  mailslot::client::open(name).write("after");
+  REQUIRE(seen.wait_for(4));
+  const auto last = seen.take().back();
+  CHECK_FALSE(last.ec);
+  CHECK(last.message == "after");
+}
+
+TEMPLATE_TEST_CASE("on every execution context, a server moved with reads pending keeps them",
+                   "[asio][context]", MAILSLOT_TEST_CONTEXTS) {
+  using S = TestType;
+  using F = typename S::flavour;
+  typename S::context context;
+  const std::string name = unique_slot_name("asio-context-move");
+  std::optional<typename S::server> first(std::in_place, S::make_executor(context),
+                                          windows_kind_slot(name));
+  outcomes<typename F::error_code> seen;
+  start_reads<S>(*first, seen, 0, 2);
+  typename S::server moved(std::move(*first));
+  CHECK_FALSE(first->is_open());
+  first.reset();  // the moved-from server goes: nothing of the reads with it
+  mailslot::client writer = mailslot::client::open(name);
+  writer.write("one");
+  writer.write("two");
+  REQUIRE(seen.wait_for(2));
+  for (const auto& result : seen.take()) {
+    CHECK_FALSE(result.ec);
+    CHECK(result.message == (result.read == 0 ? "one" : "two"));
+  }
+  start_reads<S>(moved, seen, 2, 1);
+  writer.write("three");
+  REQUIRE(seen.wait_for(3));
+  CHECK(seen.take().back().message == "three");
+}
+
+TEMPLATE_TEST_CASE("on every execution context, ending it with reads pending never hangs and takes "
+                   "no message",
+                   "[asio][context][lifetime]", MAILSLOT_TEST_ENDING_CONTEXTS) {
+  using S = TestType;
+  using F = typename S::flavour;
+  {
+    const std::string name = unique_slot_name("asio-context-end");
+    outcomes<typename F::error_code> seen;
+    std::optional<typename S::context> context(std::in_place);
+    std::optional<typename S::server> slot(std::in_place, S::make_executor(*context),
+                                           windows_kind_slot(name));
+    start_reads<S>(*slot, seen, 0, 3);
+    std::this_thread::sleep_for(20ms);
+
+    mailslot::client writer = mailslot::client::open(name);
+    mailslot::server plain;
+    SECTION("stopped, then the server released and destroyed, then the context destroyed") {
+      must_finish("stopping the context with reads pending", 30s, [&] { context->stop(); });
+      plain = slot->release();  // cancels the reads; their handlers never run
+      slot.reset();
+      writer.write("kept");
+      writer.write("also kept");
+      must_finish("destroying the context after its server", 30s, [&] { context.reset(); });
+    }
+    if constexpr (S::outlives_context) {
+      SECTION("destroyed at once, the server still open") {
+        must_finish("destroying the context with reads pending", 30s, [&] { context.reset(); });
+        // The reads were cancelled, not left to take messages for handlers
+        // that will never run.
+        writer.write("kept");
+        writer.write("also kept");
+        plain = slot->release();
+        slot.reset();
+      }
+    }
+    CHECK(seen.size() == 0);
+    CHECK(drain(plain) == std::vector<std::string>{"kept", "also kept"});
+  }
+}
+
+TEMPLATE_TEST_CASE("on every execution context, a server destroyed with reads pending, then the "
+                   "context, never hangs",
+                   "[asio][context][lifetime]", MAILSLOT_TEST_CONTEXTS) {
+  using S = TestType;
+  using F = typename S::flavour;
+  const std::string name = unique_slot_name("asio-context-server-end");
+  outcomes<typename F::error_code> seen;
+  std::optional<typename S::context> context(std::in_place);
+  std::optional<typename S::server> slot(std::in_place, S::make_executor(*context),
+                                         windows_kind_slot(name));
+  start_reads<S>(*slot, seen, 0, 3);
+  std::this_thread::sleep_for(20ms);
+  slot.reset();  // cancels and closes; the handlers run on the context, aborted
+  REQUIRE(seen.wait_for(3));
+  for (const auto& result : seen.take()) {
+    CHECK(result.ec == F::aborted());
+  }
+  must_finish("ending the context after its server", 30s, [&] { context.reset(); });
+  CHECK(mailslot::server::create(name).is_open());  // every handle is closed
+}
+
+TEST_CASE("a read pending on the system context does not hang the program's end",
+          "[asio][context][lifetime]") {
+  for (const wchar_t* flavour : {L"asio", L"boost"}) {
+    for (const wchar_t* wrap : {L"direct", L"any", L"strand"}) {
+      const std::string name = unique_slot_name("asio-system-exit");
+      mailslot_test::captured_process program(L"mailslot_asio_exit_helper.exe",
+                                              {flavour, wrap, std::wstring(name.begin(), name.end())});
+      REQUIRE(program.started());
+      const int code = program.wait();  // ended by force after 30 s (0xDEAD)
+      INFO(program.output());
+      CHECK(code == 0);
+      CHECK(program.output().find("leaving main with a read pending") != std::string::npos);
+      // The program's end closed the slot, and took no message first.
+      CHECK(mailslot::server::create(name).is_open());
+    }
+  }
+}
