@@ -460,8 +460,12 @@ class server {
   ///
   /// On an asynchronous handle (Windows' own) the call keeps its own
   /// deadline: it waits for its ReadFile with the timeout and ends it with
-  /// CancelIoEx, and the slot's timeout is untouched (a slot timeout shorter
-  /// than `timeout` only makes the call read again). On a synchronous handle
+  /// CancelIoEx. A slot timeout shorter than `timeout` ends that ReadFile
+  /// early; the call then reads again with the slot's timeout raised
+  /// (SetMailslotInfo) for just as long as it takes to queue the ReadFile, and
+  /// put back at once: Windows takes a read's timeout when it queues it, so
+  /// the call waits without polling, and other handles to the slot see the
+  /// raised value only for that instant. On a synchronous handle
   /// (Wine's CreateMailslotW) the slot's timeout is the only one: the call
   /// sets it for the read and puts it back (SetMailslotInfo), which other
   /// handles to the slot see meanwhile; if putting it back fails after a

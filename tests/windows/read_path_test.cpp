@@ -228,3 +228,70 @@ TEMPLATE_TEST_CASE(
     CHECK(helper.output().find("while another thread read from it") != std::string::npos);
   }
 }
+
+namespace {
+std::atomic<int> read_file_calls{0};
+decltype(&::ReadFile) real_read_file = nullptr;
+BOOL WINAPI counting_read_file(HANDLE handle, void* buffer, DWORD size, DWORD* received,
+                               OVERLAPPED* overlapped) {
+  ++read_file_calls;
+  return real_read_file(handle, buffer, size, received, overlapped);
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("a try_read waits without polling, whatever the slot's own timeout",
+                   "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &counting_read_file);
+  REQUIRE(hook.installed());
+  real_read_file = hook.original();
+  for (const auto own : {0ms, 20ms}) {
+    INFO("the slot's own timeout: " << own.count() << " ms");
+    auto server = make_server<TestType>("no-polling", own);
+
+    // Nothing arrives: one ReadFile that ends the call's way, not one per slot
+    // timeout (a few at most: the first, and one the slot's timeout ended).
+    read_file_calls = 0;
+    CHECK_FALSE(server.try_read_string(400ms).has_value());
+    CHECK(read_file_calls.load() <= 3);
+    CHECK(slot_timeout(server) == static_cast<DWORD>(own.count()));
+
+    // A message that arrives meanwhile is returned when it arrives.
+    read_file_calls = 0;
+    std::thread writer([&] {
+      std::this_thread::sleep_for(150ms);
+      mailslot::client::open(server.name()).write("meanwhile");
+    });
+    const auto start = clock_type::now();
+    const auto message = server.try_read_string(20s);
+    const auto waited = since(start);
+    writer.join();
+    CHECK(message == std::optional<std::string>("meanwhile"));
+    CHECK(waited < 10s);  // (long before the call's own deadline)
+    CHECK(read_file_calls.load() <= 3);
+    CHECK(slot_timeout(server) == static_cast<DWORD>(own.count()));
+  }
+}
+
+TEMPLATE_TEST_CASE("overlapping try_reads on a slot of timeout 0 leave its timeout as it was",
+                   "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto a = make_server<TestType>("two-tries-zero", 0ms);
+  if (!mailslot_test::is_asynchronous(a.native_handle())) {
+    SKIP(
+        "a synchronous handle has only the slot's timeout, which every handle shares "
+        "(documented at server::try_read)");
+  }
+  auto b = duplicate(a);
+  std::thread first([&] {
+    for (int i = 0; i < 20; ++i) {
+      CHECK_FALSE(a.try_read_string(30ms).has_value());
+    }
+  });
+  std::thread second([&] {
+    for (int i = 0; i < 20; ++i) {
+      CHECK_FALSE(b.try_read_string(40ms).has_value());
+    }
+  });
+  first.join();
+  second.join();
+  CHECK(slot_timeout(a) == 0);
+}

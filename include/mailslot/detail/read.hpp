@@ -307,7 +307,7 @@ class read_state {
     std::size_t received = 0;
     do {
       received = read_once(scope, buffer, size, until, ec);
-    } while (ends_early(ec, until));
+    } while (scope.ended_early(ec, until));
     scope.finish(!ec, ec);
     return ec ? 0 : received;
   }
@@ -345,7 +345,7 @@ class read_state {
         size_hint_ = (std::max)(received, size_hint_ - size_hint_ / 8);
         break;
       }
-      if (ends_early(ec, until)) {
+      if (scope.ended_early(ec, until)) {
         continue;
       }
       if (ec != condition::buffer_too_small) {
@@ -460,6 +460,53 @@ class read_state {
       return true;
     }
 
+    /// True when a try_ read on an asynchronous handle was ended by the slot's
+    /// own, shorter timeout and its deadline has not passed: it reads again,
+    /// with the slot's timeout raised around the ReadFile (see read_file()).
+    bool ended_early(const std::error_code& ec, const deadline& until) noexcept {
+      raise_ = ec.value() == ERROR_SEM_TIMEOUT && ec.category() == std::system_category() &&
+               !until.is_slot() && !until.passed();
+      return raise_;
+    }
+
+    /// ReadFile. After a read that the slot's own timeout ended early (an
+    /// asynchronous handle), the slot's timeout is raised to what is left of
+    /// the call's for as long as it takes to queue the read, and put back at
+    /// once: Windows (and Wine) take a read's timeout when they queue it, so
+    /// the read waits without polling while every other read of the slot
+    /// keeps the slot's own timeout. One raise at a time in the process, so
+    /// that two calls cannot put back each other's raised value. A raise that
+    /// cannot be undone stays owed, as in apply().
+    BOOL read_file(const deadline& until, void* buffer, DWORD size, DWORD* received,
+                   std::error_code& ec) noexcept {
+      if (!raise_ || state_.kind_ != handle_kind::asynchronous) {
+        return ::ReadFile(handle_, buffer, size, received, &overlapped_);
+      }
+      ::AcquireSRWLockExclusive(&raise_lock());
+      DWORD own = 0;
+      BOOL done = FALSE;
+      if (::GetMailslotInfo(handle_, nullptr, nullptr, nullptr, &own) == FALSE) {
+        ec = last_error();
+      } else {
+        learn_own_timeout(own);
+        const DWORD want = until.remaining_ms();  // INFINITE is MAILSLOT_WAIT_FOREVER
+        const bool raise = own != MAILSLOT_WAIT_FOREVER && (want == INFINITE || want > own);
+        if (raise && ::SetMailslotInfo(handle_, want) == FALSE) {
+          ec = last_error();
+        } else {
+          done = ::ReadFile(handle_, buffer, size, received, &overlapped_);
+          const DWORD error = ::GetLastError();
+          if (raise && ::SetMailslotInfo(handle_, own) == FALSE) {
+            state_.owed_timeout_ = own;  // put back later (finish(), the next call)
+            current_ = want;
+          }
+          ::SetLastError(error);
+        }
+      }
+      ::ReleaseSRWLockExclusive(&raise_lock());
+      return done;
+    }
+
     /// Ends the call: puts the slot's own timeout back. If that fails after a
     /// message was taken, the message wins (`ec` stays clear) and the next
     /// call tries again; otherwise the failure is reported.
@@ -481,9 +528,15 @@ class read_state {
       return true;
     }
 
+    static SRWLOCK& raise_lock() noexcept {
+      static SRWLOCK instance = SRWLOCK_INIT;
+      return instance;
+    }
+
     read_state& state_;
     HANDLE handle_;
     OVERLAPPED overlapped_{};
+    bool raise_ = false;      // the last read ended early: raise the slot's timeout
     bool own_known_ = false;  // own_ has been read
     DWORD own_ = 0;           // the slot's own timeout
     DWORD current_ = 0;       // the slot's timeout as this call left it
@@ -511,13 +564,6 @@ class read_state {
       return !cancelled_.load();
     }
     return true;
-  }
-
-  // True when a try_ read on an asynchronous handle was ended by the slot's
-  // own, shorter timeout and its deadline has not passed: read again.
-  static bool ends_early(const std::error_code& ec, const deadline& until) noexcept {
-    return ec.value() == ERROR_SEM_TIMEOUT && ec.category() == std::system_category() &&
-           !until.is_slot() && !until.passed();
   }
 
   // One ReadFile of a whole message into `buffer`, ended by the deadline or
@@ -548,7 +594,11 @@ class read_state {
     }
     DWORD received = 0;
     const HANDLE handle = scope.handle();
-    BOOL done = ::ReadFile(handle, buffer, capacity, &received, &overlapped);
+    BOOL done = scope.read_file(until, buffer, capacity, &received, ec);
+    if (ec) {
+      in_flight_.store(nullptr);
+      return 0;
+    }
     enum class ended { no, cancel, deadline, wait_failed } why = ended::no;
     DWORD wait_error = ERROR_SUCCESS;
     if (done == FALSE && ::GetLastError() == ERROR_IO_PENDING) {
