@@ -12,16 +12,24 @@
 #include <mailslot/boost_asio.hpp>
 
 #include <asio/any_io_executor.hpp>
+#include <asio/bind_allocator.hpp>
+#include <asio/bind_cancellation_slot.hpp>
 #include <asio/bind_executor.hpp>
+#include <asio/cancellation_signal.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/strand.hpp>
 #include <asio/system_executor.hpp>
 #include <asio/thread_pool.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/system_executor.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -35,8 +43,11 @@
 #include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
+#include <new>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -73,6 +84,20 @@ namespace {
       return net::bind_executor(executor, std::forward<Handler>(handler));           \
     }                                                                                \
     static error_code aborted() { return net::error::operation_aborted; }            \
+    using cancellation_signal = net::cancellation_signal;                            \
+    static constexpr auto terminal = net::cancellation_type::terminal;               \
+    template <class Token>                                                           \
+    static auto with_slot(cancellation_signal& signal, Token&& token) {              \
+      return net::bind_cancellation_slot(signal.slot(), std::forward<Token>(token)); \
+    }                                                                                \
+    template <class Allocator, class Token>                                          \
+    static auto with_allocator(const Allocator& allocator, Token&& token) {          \
+      return net::bind_allocator(allocator, std::forward<Token>(token));             \
+    }                                                                                \
+    template <class Executor, class Function>                                        \
+    static void post(const Executor& executor, Function&& function) {               \
+      net::post(executor, std::forward<Function>(function));                         \
+    }                                                                                \
   }
 MAILSLOT_TEST_FLAVOUR(standalone, ::asio, mailslot::asio, std::error_code);
 MAILSLOT_TEST_FLAVOUR(boost_flavour, ::boost::asio, mailslot::boost_asio,
@@ -465,5 +490,124 @@ TEST_CASE("a read pending on the system context does not hang the program's end"
       // The program's end closed the slot, and took no message first.
       CHECK(mailslot::server::create(name).is_open());
     }
+  }
+}
+
+namespace {
+
+// One block of memory that two handlers' allocators share, so that a test can
+// make a second operation take exactly the memory the first one gave back.
+struct arena {
+  alignas(std::max_align_t) unsigned char block[16384];
+  std::atomic<bool> in_use{false};
+};
+
+// An allocator that serves from the arena: `first_only`, the first allocation
+// it makes and none after (those come from the heap); otherwise whenever the
+// arena is free.
+struct arena_policy {
+  arena* memory;
+  bool first_only;
+  std::atomic<int> made{0};
+};
+
+template <class T>
+struct arena_allocator {
+  using value_type = T;
+  arena_policy* policy;
+  explicit arena_allocator(arena_policy* p) noexcept : policy(p) {}
+  template <class U>
+  arena_allocator(const arena_allocator<U>& other) noexcept : policy(other.policy) {}
+  T* allocate(std::size_t n) {
+    const std::size_t bytes = n * sizeof(T);
+    const bool first = policy->made++ == 0;
+    if ((first || !policy->first_only) && bytes <= sizeof(policy->memory->block) &&
+        !policy->memory->in_use.exchange(true)) {
+      return reinterpret_cast<T*>(policy->memory->block);
+    }
+    return static_cast<T*>(::operator new(bytes));
+  }
+  void deallocate(T* p, std::size_t) noexcept {
+    if (reinterpret_cast<unsigned char*>(p) == policy->memory->block) {
+      policy->memory->in_use = false;
+    } else {
+      ::operator delete(p);
+    }
+  }
+  template <class U>
+  bool operator==(const arena_allocator<U>& other) const noexcept {
+    return policy == other.policy;
+  }
+  template <class U>
+  bool operator!=(const arena_allocator<U>& other) const noexcept {
+    return policy != other.policy;
+  }
+};
+
+template <class Predicate>
+bool eventually(Predicate predicate) {
+  const auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (!predicate()) {
+    if (std::chrono::steady_clock::now() > give_up) {
+      return false;
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("a cancellation that comes after its read completed never reaches a later read",
+                   "[asio][cancel]", standalone, boost_flavour) {
+  // Read A completes, its handler waits behind a busy strand, and read B
+  // takes the very memory A's operation (its OVERLAPPED) gave back; then A's
+  // cancellation is emitted. It must not cancel B's ReadFile.
+  using F = TestType;
+  io_context_run<F, 2> context;
+  const std::string name = unique_slot_name("asio-late-cancel");
+  typename F::template server<typename F::io_context::executor_type> slot(
+      context.executor(), windows_kind_slot(name));
+  mailslot::client writer = mailslot::client::open(name);
+  const auto strand = F::strand(context.executor());
+  std::atomic<bool> strand_busy{true};
+  std::atomic<bool> strand_entered{false};
+  F::post(strand, [&] {
+    strand_entered = true;
+    while (strand_busy) {
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  REQUIRE(eventually([&] { return strand_entered.load(); }));
+
+  arena memory;
+  arena_policy a_policy{&memory, true};
+  arena_policy b_policy{&memory, false};
+  typename F::cancellation_signal a_cancel;
+  outcomes<typename F::error_code> seen;
+  slot.async_read_string(F::with_slot(
+      a_cancel,
+      F::bind(strand, F::with_allocator(arena_allocator<void>(&a_policy),
+                                         [&](const typename F::error_code& ec, std::string m) {
+                                           seen.add(0, ec, std::move(m), true);
+                                         }))));
+  REQUIRE(memory.in_use);  // A's operation lives in the arena
+  writer.write("for a");
+  // A's ReadFile completed: its operation's memory is given back before its
+  // handler is run (on the strand, still busy).
+  REQUIRE(eventually([&] { return !memory.in_use.load(); }));
+  slot.async_read_string(F::with_allocator(arena_allocator<void>(&b_policy),
+                                           [&](const typename F::error_code& ec, std::string m) {
+                                             seen.add(1, ec, std::move(m), true);
+                                           }));
+  REQUIRE(memory.in_use);  // B's operation took the same memory
+  a_cancel.emit(F::terminal);
+  strand_busy = false;
+  writer.write("for b");
+  REQUIRE(seen.wait_for(2));
+  for (const auto& result : seen.take()) {
+    INFO("read " << result.read);
+    CHECK_FALSE(result.ec);
+    CHECK(result.message == (result.read == 0 ? "for a" : "for b"));
   }
 }

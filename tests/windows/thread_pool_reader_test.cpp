@@ -398,3 +398,42 @@ TEST_CASE("the reader's buffer never grows past the slot's maximum message size"
   CHECK(box.taken() == std::vector<std::string>{"small"});
   CHECK(server.info().message_count == 1);  // still queued
 }
+
+namespace {
+std::atomic<int> more_data_calls{0};
+decltype(&::ReadFile) real_read_file_more = nullptr;
+// The first ReadFile pends, as on an empty slot, but reports ERROR_MORE_DATA:
+// the warning status for which Windows still queues a completion packet.
+BOOL WINAPI first_read_says_more_data(HANDLE file, LPVOID buffer, DWORD size, LPDWORD read,
+                                      LPOVERLAPPED overlapped) {
+  const BOOL done = real_read_file_more(file, buffer, size, read, overlapped);
+  if (++more_data_calls == 1 && done == FALSE && ::GetLastError() == ERROR_IO_PENDING) {
+    ::SetLastError(ERROR_MORE_DATA);
+  }
+  return done;
+}
+}  // namespace
+
+TEST_CASE("a read that reports ERROR_MORE_DATA is awaited through the pool, as Windows queues it",
+          "[pool][wine10]") {
+  // Both asynchronous readers follow one rule (detail::classify_read): a
+  // warning status comes back through the completion port.
+  auto server = make_server<nt_create_mailslot>("pool-more-data", mailslot::wait_forever);
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &first_read_says_more_data);
+  REQUIRE(hook.installed());
+  real_read_file_more = hook.original();
+  more_data_calls = 0;
+  reader.start(server, box.handler());
+  auto client = mailslot::client::open(server.name());
+  client.write("one");
+  client.write("two");
+  client.write("three");
+  REQUIRE(box.wait_for(3));
+  reader.stop();
+  CHECK(box.taken() == std::vector<std::string>{"one", "two", "three"});
+  CHECK(box.errors.empty());
+  CHECK(box.most_concurrent == 1);
+  CHECK(server.info().message_count == 0);
+}

@@ -126,6 +126,14 @@ port_binding* bind(const Executor& executor, mailslot::server& slot, std::error_
 
 /// A reference to a binding, and the slot of the read an operation has in
 /// progress through it. Move-only: it travels with the operation.
+///
+/// While a ReadFile is outstanding, the operation lives in the memory of
+/// Asio's overlapped operation, whose OVERLAPPED the slot holds for cancel().
+/// Asio moves the handler out of that memory before it frees it (the copy
+/// every Asio operation makes before its upcall), and only once the ReadFile
+/// has ended: so a move is where the slot lets go of the OVERLAPPED
+/// (port_binding::ended). A cancellation that comes after that finds nothing
+/// to reach, however soon another read reuses the memory.
 class read_ticket {
  public:
   explicit read_ticket(port_binding* binding) noexcept : binding_(binding) {
@@ -135,7 +143,11 @@ class read_ticket {
   }
   read_ticket(read_ticket&& other) noexcept
       : binding_(std::exchange(other.binding_, nullptr)),
-        slot_(std::exchange(other.slot_, nullptr)) {}
+        slot_(std::exchange(other.slot_, nullptr)) {
+    if (slot_ != nullptr) {
+      binding_->ended(*slot_);
+    }
+  }
   read_ticket(const read_ticket&) = delete;
   read_ticket& operator=(const read_ticket&) = delete;
   read_ticket& operator=(read_ticket&&) = delete;
@@ -391,8 +403,9 @@ class read_op {
     net::windows::overlapped_ptr read(executor, std::move(self));
     // A message is at most 2^32 - 1 bytes; a larger buffer is not needed.
     const auto capacity = static_cast<DWORD>((std::min)(size, std::size_t{MAXDWORD}));
-    const DWORD error = binding->start_read(*slot, read.get(), data, capacity);
-    if (error != ERROR_SUCCESS && error != ERROR_IO_PENDING && error != ERROR_MORE_DATA) {
+    DWORD error = ERROR_SUCCESS;
+    if (binding->start_read(*slot, read.get(), data, capacity, error) !=
+        mailslot::detail::read_start::pending) {
       read.complete(win32_error(error), 0);  // no packet comes for an immediate failure
       return;
     }

@@ -162,30 +162,30 @@ class port_binding final : public async_binding {
   /// lock that cancel() and detach() take, so that neither can fall between
   /// the checks and the call: a read cancelled before it could start (between
   /// two ReadFiles of one operation) does not start (ERROR_OPERATION_ABORTED),
-  /// nor one whose handle is going (ERROR_INVALID_HANDLE). Returns
-  /// ERROR_SUCCESS or ERROR_IO_PENDING when a completion will come through the
-  /// port (ERROR_MORE_DATA too: a warning status, whose packet comes as
-  /// well), otherwise the error of a read that failed at once, for which no
-  /// packet comes. (ReadFile on an asynchronous handle does not block.)
-  [[nodiscard]] DWORD start_read(read_slot& slot, OVERLAPPED* overlapped, void* data,
-                                 DWORD size) noexcept {
+  /// nor one whose handle is going (ERROR_INVALID_HANDLE). Returns whether a
+  /// completion will come through the port (classify_read(): the handle does
+  /// not skip the port on success), with the error of a read that failed at
+  /// once. (ReadFile on an asynchronous handle does not block.)
+  [[nodiscard]] read_start start_read(read_slot& slot, OVERLAPPED* overlapped, void* data,
+                                      DWORD size, DWORD& error) noexcept {
     ::AcquireSRWLockExclusive(&lock_);
-    DWORD error = ERROR_SUCCESS;
+    read_start outcome = read_start::failed;
+    error = ERROR_SUCCESS;
     if (slot.cancelled) {
       error = ERROR_OPERATION_ABORTED;
     } else if (handle_ == nullptr) {
       error = ERROR_INVALID_HANDLE;
     } else {
       slot.overlapped = overlapped;
-      if (::ReadFile(handle_, data, size, nullptr, overlapped) == FALSE) {
-        error = ::GetLastError();
-      }
-      if (error != ERROR_SUCCESS && error != ERROR_IO_PENDING && error != ERROR_MORE_DATA) {
+      const BOOL done = ::ReadFile(handle_, data, size, nullptr, overlapped);
+      error = done != FALSE ? ERROR_SUCCESS : ::GetLastError();
+      outcome = classify_read(done, error, false);
+      if (outcome != read_start::pending) {
         slot.overlapped = nullptr;
       }
     }
     ::ReleaseSRWLockExclusive(&lock_);
-    return error;
+    return outcome;
   }
 
   /// The handle is about to close: no read starts on it any more, and

@@ -180,6 +180,41 @@ class async_binding {
   const void* type_;
 };
 
+// --- reads through a completion port -------------------------------------------------------
+
+/// Sets FILE_SKIP_COMPLETION_PORT_ON_SUCCESS on a handle bound to a
+/// completion port: a read that succeeds at once queues no packet, and its
+/// reader completes it itself (see classify_read()). The mode stays with the
+/// handle for its life. False if Windows refuses it: every read then
+/// completes through the port, as without it.
+inline bool skip_port_on_success(HANDLE handle) noexcept {
+  return ::SetFileCompletionNotificationModes(handle, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS) !=
+         FALSE;
+}
+
+/// What an overlapped ReadFile on a handle bound to a completion port led to.
+enum class read_start : unsigned char {
+  pending,    // a completion packet will come to the port
+  completed,  // it succeeded at once, and no packet comes: the reader completes it
+  failed,     // it failed at once, and no packet comes
+};
+
+/// The rule both asynchronous readers follow. Windows queues a packet for
+/// every request that does not end with an error status: one that pends
+/// (ERROR_IO_PENDING), one that succeeds at once unless the handle skips the
+/// port on success, and one that ends with a warning status at once:
+/// ERROR_MORE_DATA is STATUS_BUFFER_OVERFLOW, a warning, which the skip mode
+/// (for success only) does not cover. (A mailslot never returns it: a message
+/// larger than the buffer fails with ERROR_INSUFFICIENT_BUFFER, an error,
+/// and stays queued.) Every other failure queues nothing.
+[[nodiscard]] inline read_start classify_read(BOOL done, DWORD error, bool skips_port) noexcept {
+  if (done != FALSE) {
+    return skips_port ? read_start::completed : read_start::pending;
+  }
+  return error == ERROR_IO_PENDING || error == ERROR_MORE_DATA ? read_start::pending
+                                                               : read_start::failed;
+}
+
 // --- the reader -----------------------------------------------------------------------------
 
 /// True (with errc::message_too_large) when the next message, of `next`

@@ -1,0 +1,389 @@
+#ifndef MAILSLOT_DETAIL_THREAD_POOL_BINDING_HPP
+#define MAILSLOT_DETAIL_THREAD_POOL_BINDING_HPP
+
+// The machinery of mailslot::thread_pool_reader: a server's handle bound to
+// the Windows thread pool (CreateThreadpoolIo), one ReadFile outstanding at a
+// time, and the messages handed to the reader's callback.
+//
+// The handle skips the completion port when a read succeeds at once
+// (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, set when the handle is bound): while
+// messages are waiting, each ReadFile returns one with no completion packet,
+// and the callback that delivered the previous one delivers it too, as a
+// thread reading in a loop would. Only a read that has to wait goes through
+// the pool. One callback delivers at most `batch` messages in a row; then the
+// next message is handed to a work item (SubmitThreadpoolWork), so that a slot
+// that never runs dry cannot hold a pool thread for ever, and other callbacks
+// of the pool (other slots) get their turn.
+
+#include <mailslot/detail/read.hpp>
+#include <mailslot/detail/windows.hpp>
+#include <mailslot/error.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <new>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace mailslot::detail {
+
+/// The binding of one handle to the thread pool, and the reading through it.
+/// Kept alive by the server (until its handle closes), by the reader object
+/// that last used it, and by each callback while it runs; the TP_IO goes with
+/// the last of them, so it is never used after CloseThreadpoolIo.
+class pool_binding final : public async_binding {
+ public:
+  using handler = std::function<void(const std::error_code& ec, std::string_view message)>;
+
+  /// Messages one callback delivers in a row before it hands the next to a
+  /// work item. Each hand-over costs about one pool dispatch (a few
+  /// microseconds on Windows); a message costs a ReadFile and the callback's
+  /// own work. At 32, the hand-overs cost a few percent of a flood's
+  /// throughput, and another callback of the pool waits for at most 32 of
+  /// this slot's messages.
+  static constexpr int batch = 32;
+
+  /// The binding of `handle`, made (and given to the server) the first time,
+  /// on the pool of `environment` (nullptr: the process's default pool).
+  static pool_binding* of(read_state& reads, HANDLE handle, const TP_CALLBACK_ENVIRON* environment,
+                          std::error_code& ec) noexcept {
+    if (async_binding* existing = reads.binding()) {
+      auto* bound = existing->is(&tag) ? static_cast<pool_binding*>(existing) : nullptr;
+      if (bound == nullptr || bound->environment_ != environment) {
+        ec = errc::already_bound;
+        return nullptr;
+      }
+      return bound;
+    }
+    auto* made = new (std::nothrow) pool_binding(handle, environment);
+    if (made == nullptr) {
+      ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+      return nullptr;
+    }
+    // The caller's environment without its cleanup group: the binding closes
+    // its own objects, and a cleanup group's members may be closed by others.
+    TP_CALLBACK_ENVIRON own{};
+    if (environment != nullptr) {
+      own = *environment;
+      own.CleanupGroup = nullptr;
+      own.CleanupGroupCancelCallback = nullptr;
+    }
+    PTP_CALLBACK_ENVIRON pass = environment == nullptr ? nullptr : &own;
+    made->work_ = ::CreateThreadpoolWork(&on_work, made, pass);
+    if (made->work_ != nullptr) {
+      made->io_ = ::CreateThreadpoolIo(handle, &on_completion, made, pass);
+    }
+    if (made->io_ == nullptr) {
+      ec = made->work_ != nullptr && ::GetLastError() == ERROR_INVALID_PARAMETER
+               ? make_error_code(errc::already_bound)  // bound to a port elsewhere
+               : last_error();
+      delete made;
+      return nullptr;
+    }
+    made->skips_port_ = skip_port_on_success(handle);
+    reads.bind(made);  // the server's reference
+    return made;
+  }
+
+  void acquire() noexcept { references_.fetch_add(1); }
+  void release() noexcept {
+    if (references_.fetch_sub(1) == 1) {
+      delete this;
+    }
+  }
+
+  /// True when the slot's read timeout is 0: a read would end at once,
+  /// again and again.
+  static bool polls(HANDLE handle) noexcept {
+    DWORD timeout = 0;
+    return ::GetMailslotInfo(handle, nullptr, nullptr, nullptr, &timeout) != FALSE &&
+           timeout == 0;
+  }
+
+  [[nodiscard]] bool inside_callback() const noexcept {
+    return callback_thread_.load() == ::GetCurrentThreadId();
+  }
+
+  [[nodiscard]] bool listening(unsigned long generation) const noexcept {
+    ::AcquireSRWLockShared(&lock_);
+    const bool result = generation == generation_ && claimed_ != nullptr;
+    ::ReleaseSRWLockShared(&lock_);
+    return result;
+  }
+
+  /// The server's handle is closed (or the server gave it away): no read
+  /// starts any more, and the server's reference goes.
+  void unbind() noexcept override {
+    ::AcquireSRWLockExclusive(&lock_);
+    stopping_ = true;
+    unbound_ = true;
+    claimed_ = nullptr;  // the server is going
+    ::ReleaseSRWLockExclusive(&lock_);
+    release();
+  }
+
+  /// Begins a listening of the claimed server; returns its generation.
+  /// first_read() starts it.
+  unsigned long begin(read_state& reads, handler callback) noexcept {
+    wait_for_callbacks();  // the last callback of an earlier listening may still be returning
+    on_message_ = std::move(callback);
+    ::AcquireSRWLockExclusive(&lock_);
+    stopping_ = false;
+    claimed_ = &reads;
+    const unsigned long generation = ++generation_;
+    ::ReleaseSRWLockExclusive(&lock_);
+    return generation;
+  }
+
+  /// Starts the first read. A message it takes at once is handed to a work
+  /// item, never to the callback inside start(). If the read fails,
+  /// listening ends (with `ec`) and no callback comes.
+  bool first_read(std::error_code& ec) noexcept {
+    if (buffer_.prepare(ec) && read(0, ec) != reading::failed) {
+      return true;
+    }
+    callback_thread_.store(0);  // (no read pending, no work item: nothing runs)
+    end_listening();
+    forget();
+    return false;
+  }
+
+  /// Stops the listening `generation` (another reader's later one is left
+  /// alone) and, outside the callback, waits for its last callback.
+  void stop(unsigned long generation) noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    const bool ours = generation == generation_;
+    if (ours) {
+      stopping_ = true;
+      if (pending_ && !unbound_) {
+        ::CancelIoEx(handle_, &overlapped_);  // this read only; it may complete anyway
+      }
+    }
+    ::ReleaseSRWLockExclusive(&lock_);
+    if (!ours) {
+      return;
+    }
+    if (!inside_callback()) {
+      // Waits for the cancelled read's callback, and for a work item handed
+      // a message: both deliver a message that was taken meanwhile.
+      wait_for_callbacks();
+      forget();
+    }
+    end_listening();
+  }
+
+ private:
+  static constexpr char tag = 0;  // what is(&tag) recognises
+
+  pool_binding(HANDLE handle, const TP_CALLBACK_ENVIRON* environment) noexcept
+      : async_binding(&tag), handle_(handle), environment_(environment) {}
+  ~pool_binding() {
+    if (io_ != nullptr) {
+      ::CloseThreadpoolIo(io_);  // after the handle (the server closed it first)
+    }
+    if (work_ != nullptr) {
+      ::CloseThreadpoolWork(work_);
+    }
+  }
+
+  // Callbacks neither cancelled nor left running: a completion may start the
+  // work item and the work item a read, but not once stopping_ is set, so
+  // after the three waits none runs.
+  void wait_for_callbacks() noexcept {
+    ::WaitForThreadpoolIoCallbacks(io_, FALSE);
+    ::WaitForThreadpoolWorkCallbacks(work_, FALSE);
+    ::WaitForThreadpoolIoCallbacks(io_, FALSE);
+  }
+
+  // Listening has ended (stop, or an error): the server is free again.
+  void end_listening() noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    read_state* claimed = std::exchange(claimed_, nullptr);
+    ::ReleaseSRWLockExclusive(&lock_);
+    if (claimed != nullptr) {
+      claimed->unclaim();
+    }
+  }
+
+  // Lets go of the handler (and what it captured) and the buffer, once no
+  // callback uses them; the binding itself stays with the server.
+  void forget() noexcept {
+    on_message_ = nullptr;
+    buffer_.free();
+    held_.reset();
+  }
+
+  enum class reading : unsigned char {
+    handed_on,  // a read is pending, or the work item has a message: the next callback has it
+    stopped,    // the listening was stopped (maybe by the callback): nothing is left running
+    failed,     // an error ends the listening
+  };
+
+  // Reads until a read is left pending (its completion comes to
+  // on_completion), the listening is stopped, or an error ends it (with
+  // `ec`). Messages that arrive at once are delivered here, `budget` of them;
+  // the one after is held for the work item. Once a read is pending, or the
+  // work item submitted, the next callback may already run: the caller
+  // touches nothing of the state afterwards.
+  reading read(int budget, std::error_code& ec) noexcept {
+    for (;;) {
+      ::AcquireSRWLockExclusive(&lock_);
+      if (stopping_) {
+        ::ReleaseSRWLockExclusive(&lock_);
+        return reading::stopped;
+      }
+      callback_thread_.store(0);  // (a pending read's callback may start at once)
+      ::StartThreadpoolIo(io_);
+      overlapped_ = OVERLAPPED{};
+      DWORD received = 0;
+      const BOOL done =
+          ::ReadFile(handle_, buffer_.data(), buffer_.size(), &received, &overlapped_);
+      const DWORD error = done != FALSE ? ERROR_SUCCESS : ::GetLastError();
+      const read_start outcome = classify_read(done, error, skips_port_);
+      pending_ = outcome == read_start::pending;
+      if (!pending_) {
+        ::CancelThreadpoolIo(io_);  // no completion comes for it
+      }
+      ::ReleaseSRWLockExclusive(&lock_);
+      if (outcome == read_start::pending) {
+        return reading::handed_on;
+      }
+      callback_thread_.store(::GetCurrentThreadId());
+      if (outcome == read_start::completed && budget == 0) {
+        held_ = received;  // the work item delivers it
+        callback_thread_.store(0);
+        ::SubmitThreadpoolWork(work_);
+        return reading::handed_on;
+      }
+      if (outcome == read_start::completed) {
+        --budget;
+      }
+      if (!next_after(error, received, ec)) {
+        return reading::failed;
+      }
+    }
+  }
+
+  // After a read ended with `result`: delivers its message, or prepares the
+  // next read. False (with `ec`) when the result ends the listening.
+  bool next_after(DWORD result, std::size_t received, std::error_code& ec) noexcept {
+    switch (result) {
+      case ERROR_SUCCESS:
+        deliver(ec, std::string_view(buffer_.data(), received));
+        buffer_.relax();
+        return true;
+      case ERROR_SEM_TIMEOUT:  // the slot's timeout: read again, unless it is 0
+        if (polls(handle_)) {
+          ec = errc::invalid_timeout;  // set to 0 meanwhile: the reader would spin
+          return false;
+        }
+        return true;
+      case ERROR_INSUFFICIENT_BUFFER:
+      case ERROR_MORE_DATA:  // stays queued; grow and read again
+        return buffer_.grow_for_next(handle_, ec);
+      default:
+        ec = std::error_code(static_cast<int>(result), std::system_category());
+        return false;
+    }
+  }
+
+  // Hands `ec` or the message to the callback; a callback that throws ends
+  // the program here (noexcept), never undefined behaviour.
+  void deliver(const std::error_code& ec, std::string_view message) const noexcept {
+    on_message_(ec, message);
+  }
+
+  // The end of a callback (callback_thread_ set): reads on, unless the
+  // listening stopped (this was the last callback) or `ec` ends it; an error
+  // ends the listening, and then the callback is told: by then running() is
+  // false and the server free (a new start() waits for this callback to
+  // return before it touches the state).
+  void carry_on(std::error_code ec) noexcept {
+    if (!ec) {
+      switch (read(batch, ec)) {
+        case reading::handed_on:
+          return;
+        case reading::stopped:  // (maybe by the callback): this was the last
+          forget();
+          callback_thread_.store(0);
+          return;
+        case reading::failed:
+          break;
+      }
+    }
+    ::AcquireSRWLockExclusive(&lock_);
+    stopping_ = true;
+    ::ReleaseSRWLockExclusive(&lock_);
+    end_listening();
+    deliver(ec, {});
+    forget();
+    callback_thread_.store(0);
+  }
+
+  // One completion through the pool.
+  void complete(ULONG result, std::size_t received) noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    pending_ = false;
+    const bool stopping = stopping_;
+    ::ReleaseSRWLockExclusive(&lock_);
+    std::error_code ec;
+    if (!next_after(result, received, ec) && result == ERROR_OPERATION_ABORTED && stopping) {
+      ec.clear();  // stop() cancelled it: nothing was taken, nothing to say
+    }
+    carry_on(ec);
+  }
+
+  // The work item: the message a read took at once, then on.
+  void resume() noexcept {
+    std::error_code ec;
+    if (held_) {
+      const std::size_t received = *std::exchange(held_, std::nullopt);
+      (void)next_after(ERROR_SUCCESS, received, ec);
+    }
+    carry_on(ec);
+  }
+
+  static void CALLBACK on_completion(PTP_CALLBACK_INSTANCE, void* context, void*, ULONG result,
+                                     ULONG_PTR received, PTP_IO) noexcept {
+    auto* self = static_cast<pool_binding*>(context);
+    self->acquire();  // the reader object may go inside the callback
+    self->callback_thread_.store(::GetCurrentThreadId());
+    self->complete(result, static_cast<std::size_t>(received));
+    self->release();
+  }
+
+  static void CALLBACK on_work(PTP_CALLBACK_INSTANCE, void* context, PTP_WORK) noexcept {
+    auto* self = static_cast<pool_binding*>(context);
+    self->acquire();
+    self->callback_thread_.store(::GetCurrentThreadId());
+    self->resume();
+    self->release();
+  }
+
+  const HANDLE handle_;
+  const TP_CALLBACK_ENVIRON* const environment_;  // as the first reader gave it (identity only)
+  PTP_IO io_ = nullptr;
+  PTP_WORK work_ = nullptr;
+  bool skips_port_ = false;          // FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is set
+  std::atomic<long> references_{1};  // the server's, from of()
+  mutable SRWLOCK lock_ = SRWLOCK_INIT;
+  // Under the lock:
+  OVERLAPPED overlapped_{};
+  bool pending_ = false;           // a ReadFile is outstanding; its completion will come
+  bool stopping_ = false;          // no new read may start
+  bool unbound_ = false;           // the server's handle is gone
+  unsigned long generation_ = 0;   // counts start()s
+  read_state* claimed_ = nullptr;  // the server being read, while listening
+  // Used by start() before the first read, then by one callback at a time:
+  kept_buffer buffer_;
+  handler on_message_;
+  std::optional<std::size_t> held_;        // a message read at once, for the work item
+  std::atomic<DWORD> callback_thread_{0};  // the thread inside the callback, if any
+};
+
+}  // namespace mailslot::detail
+
+#endif
