@@ -437,3 +437,119 @@ TEST_CASE("a read that reports ERROR_MORE_DATA is awaited through the pool, as W
   CHECK(box.most_concurrent == 1);
   CHECK(server.info().message_count == 0);
 }
+
+namespace {
+// A pool of one thread of its own, and a callback environment on it.
+class one_thread_pool {
+ public:
+  one_thread_pool() {
+    pool_ = ::CreateThreadpool(nullptr);
+    REQUIRE(pool_ != nullptr);
+    ::SetThreadpoolThreadMaximum(pool_, 1);
+    REQUIRE(::SetThreadpoolThreadMinimum(pool_, 1) != FALSE);
+    ::InitializeThreadpoolEnvironment(&environment_);
+    ::SetThreadpoolCallbackPool(&environment_, pool_);
+  }
+  one_thread_pool(const one_thread_pool&) = delete;
+  one_thread_pool& operator=(const one_thread_pool&) = delete;
+  ~one_thread_pool() {
+    ::DestroyThreadpoolEnvironment(&environment_);
+    ::CloseThreadpool(pool_);
+  }
+  [[nodiscard]] const TP_CALLBACK_ENVIRON* environment() const { return &environment_; }
+
+ private:
+  PTP_POOL pool_ = nullptr;
+  TP_CALLBACK_ENVIRON environment_{};
+};
+}  // namespace
+
+TEST_CASE("a flooded slot does not hold the pool's thread: another slot is served meanwhile",
+          "[pool][wine10]") {
+  one_thread_pool pool;
+  constexpr int flood = 400;
+  auto flooded = make_server<nt_create_mailslot>("pool-flooded", mailslot::wait_forever);
+  auto quiet = make_server<nt_create_mailslot>("pool-quiet", mailslot::wait_forever);
+  {
+    auto client = mailslot::client::open(flooded.name());
+    for (int i = 0; i < flood; ++i) {
+      client.write("flood " + std::to_string(i));
+    }
+  }
+  std::atomic<int> flooded_seen{0};
+  std::atomic<int> flooded_seen_when_quiet_served{-1};
+  std::vector<std::string> in_order;
+  mailslot::thread_pool_reader flooded_reader(pool.environment());
+  mailslot::thread_pool_reader quiet_reader(pool.environment());
+  quiet_reader.start(quiet, [&](const std::error_code& ec, std::string_view) {
+    if (!ec) {
+      flooded_seen_when_quiet_served = flooded_seen.load();
+    }
+  });
+  flooded_reader.start(flooded, [&](const std::error_code& ec, std::string_view message) {
+    if (!ec) {
+      in_order.emplace_back(message);  // (one callback at a time)
+      ++flooded_seen;
+      std::this_thread::sleep_for(2ms);  // work done per message
+    }
+  });
+  mailslot::client::open(quiet.name()).write("quiet");
+  const auto give_up = std::chrono::steady_clock::now() + 30s;
+  while ((flooded_seen < flood || flooded_seen_when_quiet_served < 0) &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(10ms);
+  }
+  flooded_reader.stop();
+  quiet_reader.stop();
+  REQUIRE(flooded_seen == flood);
+  REQUIRE(flooded_seen_when_quiet_served >= 0);
+  // The one pool thread came back to the pool between batches: the quiet
+  // slot's message was delivered long before the flood was.
+  CHECK(flooded_seen_when_quiet_served < flood / 2);
+  for (int i = 0; i < flood; ++i) {
+    REQUIRE(in_order[static_cast<std::size_t>(i)] == "flood " + std::to_string(i));
+  }
+}
+
+TEST_CASE("start() returns before any callback, even with messages waiting", "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-start-first", mailslot::wait_forever);
+  auto client = mailslot::client::open(server.name());
+  client.write("waiting");
+  client.write("also waiting");
+  inbox box;
+  std::atomic<bool> starting{false};
+  std::atomic<int> during_start{0};
+  auto handler = box.handler();
+  mailslot::thread_pool_reader reader;
+  starting = true;
+  reader.start(server, [&](const std::error_code& ec, std::string_view message) {
+    if (starting) {
+      ++during_start;
+    }
+    handler(ec, message);
+  });
+  starting = false;
+  REQUIRE(box.wait_for(2));
+  reader.stop();
+  CHECK(during_start == 0);
+  CHECK(box.taken() == std::vector<std::string>{"waiting", "also waiting"});
+}
+
+TEST_CASE("a server bound on one pool is refused by a reader of another", "[pool][wine10]") {
+  one_thread_pool pool;
+  auto server = make_server<nt_create_mailslot>("pool-other-pool", mailslot::wait_forever);
+  inbox box;
+  {
+    mailslot::thread_pool_reader own(pool.environment());
+    own.start(server, box.handler());
+    mailslot::client::open(server.name()).write("on its own pool");
+    REQUIRE(box.wait_for(1));
+  }
+  mailslot::thread_pool_reader on_default;
+  std::error_code ec;
+  on_default.start(server, box.handler(), ec);
+  CHECK(ec == errc::already_bound);
+  mailslot::thread_pool_reader same(pool.environment());  // the same environment may come back
+  same.start(server, box.handler(), ec);
+  CHECK_FALSE(ec);
+}
