@@ -124,7 +124,8 @@ struct server_info {
 /// (condition::timed_out), or is an empty optional for the try_ forms.
 ///
 /// Windows' handle is asynchronous (overlapped); Wine's CreateMailslotW makes
-/// a synchronous one. Both read the same, except where a read needs a
+/// a synchronous one (server_options::creation makes Windows' kind under Wine
+/// too). Both read the same, except where a read needs a
 /// deadline of its own (the try_ forms), which only an asynchronous handle can
 /// give without changing the slot's timeout: see try_read().
 ///
@@ -716,11 +717,18 @@ class server {
   /// Gives up ownership of the handle without closing it; the server is empty
   /// afterwards. The caller must close the handle.
   ///
-  /// A handle a
-  /// thread_pool_reader has read stays bound to the thread pool for its
-  /// life, as Windows has it (the binding's small state is kept, not freed):
-  /// give it only to code that reads with an event in each OVERLAPPED, as
-  /// this library does, never through a completion port.
+  /// A handle that a thread_pool_reader or an Asio server has read stays
+  /// bound to that completion port for its life, as Windows has it (the
+  /// binding's small state is kept, not freed), and one a thread_pool_reader
+  /// has read also keeps FILE_SKIP_COMPLETION_PORT_ON_SUCCESS. Whoever reads
+  /// it afterwards with an OVERLAPPED must set the low-order bit of its
+  /// hEvent (a valid event handle), as this library's reads do, so that the
+  /// completion is not queued to that port: there the thread pool would take
+  /// it for its own I/O (Microsoft's CreateThreadpoolIo documentation warns of
+  /// memory corruption), and Asio would treat the OVERLAPPED as one of its
+  /// operations and crash. Reading it through mailslot::server::adopt() is
+  /// always safe. (release() does not refuse a bound handle: handing a handle
+  /// on cannot fail, and adopting it again is the usual next step.)
   /// @return the handle; NULL if the server owned none
   [[nodiscard]] HANDLE release() noexcept {
     reader_.settle(handle_.get());
@@ -737,6 +745,11 @@ class server {
   explicit operator bool() const noexcept { return is_open(); }
 
   /// The mailslot handle, for Win32 calls the server does not wrap.
+  ///
+  /// Once a thread_pool_reader or an Asio server has read the handle, it is
+  /// bound to a completion port: an overlapped ReadFile on it must set the
+  /// low-order bit of its OVERLAPPED's hEvent, or the completion goes to the
+  /// reader's port (see release()).
   /// @return the handle, still owned by the server; NULL when not open
   [[nodiscard]] HANDLE native_handle() const noexcept { return handle_.get(); }
 

@@ -24,11 +24,18 @@
 // Then listening: the thread pool reader (mailslot/thread_pool_reader.hpp)
 // and the Asio server (mailslot/asio.hpp: a callback that starts the next
 // async_read_string, one thread running the io_context) against a thread
-// blocked in read_string, on Windows' handle kind, at 16 B,
-// 424 B and 4 KiB: latency from WriteFile to the message in user code
+// blocked in read_string, with two raw baselines: a CreateThreadpoolIo loop
+// with one completion packet per message, and Asio's own
+// windows::stream_handle::async_read_some. On Windows' handle kind, at 16 B,
+// 424 B, 4 KiB and 64 KiB: latency from WriteFile to the message in user code
 // (median, p99; one message at a time), messages per second (a burst), and
 // how many threads the messages arrived on (the pool's workers are shared by
-// every reader of the process; the blocking way owns its one thread).
+// every reader of the process; the blocking way owns its one thread). Then
+// one line per size with each way's burst rate divided by the thread's, and
+// one with the median latencies divided by the thread's. Last, where a read's
+// time goes through a completion port: a packet per read, a read completed at
+// once and posted to the port (what an Asio handler deferred from an
+// immediate completion costs), and a read completed inline.
 //
 //   mailslot_bench [--quick | --listening]   (--quick: a few small rounds, for the
 //                                             tests; --listening: that part only)
@@ -36,9 +43,11 @@
 #if MAILSLOT_BENCH_ASIO
 #  include <mailslot/asio.hpp>  // (before <windows.h>)
 
+#  include <asio/buffer.hpp>
 #  include <asio/executor_work_guard.hpp>
 #  include <asio/io_context.hpp>
 #  include <asio/post.hpp>
+#  include <asio/windows/stream_handle.hpp>
 #endif
 #include <mailslot/mailslot.hpp>
 #include <mailslot/thread_pool_reader.hpp>
@@ -48,6 +57,7 @@
 #include <support/slot_kinds.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -392,10 +402,10 @@ struct listening_sample {
 // Writes `count` timestamped messages of `size` bytes one at a time (each
 // waits for the previous to arrive: latency) and then in a burst
 // (throughput), to a slot that `listen` reads into `into`.
-listening_sample measure_listening(mailslot::server& server, std::size_t size, int count,
+listening_sample measure_listening(const mailslot::name& slot, std::size_t size, int count,
                                    arrivals& into) {
   listening_sample s;
-  const HANDLE client = open_client(server.name());
+  const HANDLE client = open_client(slot);
   std::vector<char> message((std::max)(size, sizeof(long long)), 'p');
   DWORD done = 0;
   for (int i = 0; i < count; ++i) {  // one at a time
@@ -433,79 +443,238 @@ listening_sample measure_listening(mailslot::server& server, std::size_t size, i
   return s;
 }
 
-bool bench_listening(std::size_t size, int count, const std::string& pid) {
-  bool ok = true;
-  const auto slot = [&](const char* way) {
-    return mailslot::name::local("mailslot-bench\\" + pid + "\\listen-" + way + "-" +
-                                 std::to_string(size));
-  };
-  listening_sample pool;
-  listening_sample thread;
-  {
-    auto server = mailslot_test::nt_create_mailslot::create(slot("pool"));
-    arrivals into;
-    mailslot::thread_pool_reader reader;
-    reader.start(server, [&](const std::error_code& ec, std::string_view message) {
-      if (!ec) {
-        into.take(message, size);
-      }
-    });
-    pool = measure_listening(server, size, count, into);
-    reader.stop();
+// The raw thread pool loop, with one completion packet per message: what
+// the thread pool reader was before it skipped the port on success, and what
+// a program writes by hand with CreateThreadpoolIo.
+class raw_pool_loop {
+ public:
+  raw_pool_loop(HANDLE handle, std::size_t size, arrivals& into)
+      : handle_(handle), buffer_((std::max)(size, std::size_t{1})), size_(size), into_(into) {
+    io_ = ::CreateThreadpoolIo(handle_, &on_completion, this, nullptr);
   }
-  {
-    auto server = mailslot_test::nt_create_mailslot::create(slot("thread"));
-    arrivals into;
-    std::thread reader([&] {
-      std::error_code ec;
-      for (;;) {
-        const std::string message = server.read_string(ec);
-        if (ec == mailslot::condition::cancelled) {
-          return;
-        }
-        into.take(message, size);
-      }
-    });
-    thread = measure_listening(server, size, count, into);
-    server.cancel();
-    reader.join();
+  raw_pool_loop(const raw_pool_loop&) = delete;
+  raw_pool_loop& operator=(const raw_pool_loop&) = delete;
+  ~raw_pool_loop() {
+    stopping_ = true;
+    ::CancelIoEx(handle_, &overlapped_);
+    ::WaitForThreadpoolIoCallbacks(io_, FALSE);
+    ::CloseThreadpoolIo(io_);
   }
-#if MAILSLOT_BENCH_ASIO
-  listening_sample through_asio;
-  {
-    ::asio::io_context io;
-    mailslot::asio::server server(io, mailslot_test::nt_create_mailslot::create(slot("asio")));
-    arrivals into;
-    std::function<void()> next;
-    next = [&] {
-      server.async_read_string([&](const std::error_code& ec, std::string message) {
+  [[nodiscard]] bool ok() const { return io_ != nullptr; }
+  void read() {
+    ::StartThreadpoolIo(io_);
+    overlapped_ = OVERLAPPED{};
+    if (::ReadFile(handle_, buffer_.data(), static_cast<DWORD>(buffer_.size()), nullptr,
+                   &overlapped_) == FALSE &&
+        ::GetLastError() != ERROR_IO_PENDING) {
+      ::CancelThreadpoolIo(io_);
+    }
+  }
+
+ private:
+  static void CALLBACK on_completion(PTP_CALLBACK_INSTANCE, void* context, void*, ULONG result,
+                                     ULONG_PTR received, PTP_IO) {
+    auto* self = static_cast<raw_pool_loop*>(context);
+    if (result == ERROR_SUCCESS) {
+      self->into_.take(std::string_view(self->buffer_.data(), received), self->size_);
+    }
+    if (!self->stopping_) {
+      self->read();
+    }
+  }
+
+  HANDLE handle_;
+  PTP_IO io_ = nullptr;
+  OVERLAPPED overlapped_{};
+  std::vector<char> buffer_;
+  std::size_t size_;
+  arrivals& into_;
+  std::atomic<bool> stopping_{false};
+};
+
+// A Windows-kind slot (NtCreateMailslotFile, as kernel32 does on Windows).
+mailslot::server windows_kind(const mailslot::name& slot) {
+  mailslot::server_options options;
+  options.creation = mailslot::creation::nt_create_mailslot_file;
+  return mailslot::server::create(slot, options);
+}
+
+enum class listener { pool, asio, thread, raw_pool, raw_asio };
+constexpr listener all_listeners[] = {listener::pool, listener::asio, listener::thread,
+                                      listener::raw_pool, listener::raw_asio};
+const char* listener_name(listener l) {
+  switch (l) {
+    case listener::pool:
+      return "thread pool reader";
+    case listener::asio:
+      return "asio async_read_string";
+    case listener::thread:
+      return "thread in read_string";
+    case listener::raw_pool:
+      return "raw pool, packet each";
+    case listener::raw_asio:
+      return "raw asio read_some";
+  }
+  return "?";
+}
+
+// One listener on a fresh slot: `count` messages one at a time, then a burst.
+listening_sample listen_once(listener way, const mailslot::name& slot, std::size_t size,
+                             int count) {
+  arrivals into;
+  listening_sample result;
+  switch (way) {
+    case listener::pool: {
+      auto server = windows_kind(slot);
+      mailslot::thread_pool_reader reader;
+      reader.start(server, [&](const std::error_code& ec, std::string_view message) {
         if (!ec) {
           into.take(message, size);
-          next();
         }
       });
-    };
-    next();
-    auto work = ::asio::make_work_guard(io);
-    std::thread runner([&] { io.run(); });
-    through_asio = measure_listening(server.next_layer(), size, count, into);
-    work.reset();
-    ::asio::post(io, [&] { server.cancel(); });
-    runner.join();
-  }
-#endif
-  const auto print = [&](const char* way, const listening_sample& s) {
-    std::printf("%8zu  %-22s %12.0f %10.1f %10.1f %8zu\n", size, way, s.messages_per_second,
-                s.median_us, s.p99_us, s.threads);
-    ok &= s.ok;
-  };
-  print("thread pool reader", pool);
+      result = measure_listening(server.name(), size, count, into);
+      reader.stop();
+      break;
+    }
+    case listener::thread: {
+      auto server = windows_kind(slot);
+      std::thread reader([&] {
+        std::error_code ec;
+        for (;;) {
+          const std::string message = server.read_string(ec);
+          if (ec == mailslot::condition::cancelled) {
+            return;
+          }
+          into.take(message, size);
+        }
+      });
+      result = measure_listening(server.name(), size, count, into);
+      server.cancel();
+      reader.join();
+      break;
+    }
+    case listener::raw_pool: {
+      auto server = windows_kind(slot);
+      raw_pool_loop loop(server.native_handle(), size, into);
+      result.ok = loop.ok();
+      loop.read();
+      const listening_sample s = measure_listening(server.name(), size, count, into);
+      result = {s.messages_per_second, s.median_us, s.p99_us, s.threads, s.ok && result.ok};
+      break;
+    }
 #if MAILSLOT_BENCH_ASIO
-  print("asio async_read_string", through_asio);
+    case listener::asio: {
+      ::asio::io_context io;
+      mailslot::asio::server server(io, windows_kind(slot));
+      std::function<void()> next;
+      next = [&] {
+        server.async_read_string([&](const std::error_code& ec, std::string message) {
+          if (!ec) {
+            into.take(message, size);
+            next();
+          }
+        });
+      };
+      next();
+      auto work = ::asio::make_work_guard(io);
+      std::thread runner([&] { io.run(); });
+      result = measure_listening(server.next_layer().name(), size, count, into);
+      work.reset();
+      ::asio::post(io, [&] { server.cancel(); });
+      runner.join();
+      break;
+    }
+    case listener::raw_asio: {
+      // Asio's own stream handle over the same kind of handle: ReadFile with
+      // one packet per message through the io_context's port.
+      auto server = windows_kind(slot);
+      const mailslot::name name = server.name();
+      ::asio::io_context io;
+      ::asio::windows::stream_handle stream(io, server.release());
+      std::vector<char> buffer((std::max)(size, std::size_t{1}));
+      std::function<void()> next;
+      next = [&] {
+        stream.async_read_some(::asio::buffer(buffer),
+                               [&](const std::error_code& ec, std::size_t received) {
+                                 if (!ec) {
+                                   into.take(std::string_view(buffer.data(), received), size);
+                                   next();
+                                 }
+                               });
+      };
+      next();
+      auto work = ::asio::make_work_guard(io);
+      std::thread runner([&] { io.run(); });
+      result = measure_listening(name, size, count, into);
+      work.reset();
+      ::asio::post(io, [&] { stream.cancel(); });
+      runner.join();
+      break;
+    }
+#else
+    case listener::asio:
+    case listener::raw_asio:
+      break;
 #endif
-  print("thread in read_string", thread);
-  return ok;
+  }
+  return result;
 }
+
+// Where a message's time goes when a port delivers it: one thread reads a
+// slot of waiting messages (nothing else runs), each way of completing a read.
+void port_costs(std::size_t size, const std::string& pid) {
+  constexpr int count = 1000;
+  const auto rate = [&](int how) {
+    auto server = windows_kind(
+        mailslot::name::local("mailslot-bench\\" + pid + "\\port-" + std::to_string(how)));
+    const HANDLE handle = server.native_handle();
+    const HANDLE port = ::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1);
+    ::CreateIoCompletionPort(handle, port, 1, 0);
+    if (how != 0) {
+      ::SetFileCompletionNotificationModes(handle, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
+    }
+    const HANDLE client = open_client(server.name());
+    std::vector<char> message((std::max)(size, std::size_t{1}), 'c');
+    std::vector<char> buffer(message.size());
+    DWORD n = 0;
+    for (int i = 0; i < count; ++i) {
+      ::WriteFile(client, message.data(), static_cast<DWORD>(size), &n, nullptr);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < count; ++i) {
+      OVERLAPPED overlapped{};
+      const BOOL done = ::ReadFile(handle, buffer.data(), static_cast<DWORD>(buffer.size()),
+                                   nullptr, &overlapped);
+      ULONG_PTR key = 0;
+      OVERLAPPED* dequeued = nullptr;
+      if (how == 1 && done != FALSE) {  // completed at once: posted, as a deferred handler is
+        ::PostQueuedCompletionStatus(port, n, 0, &overlapped);
+      }
+      if (how != 2 || done == FALSE) {
+        ::GetQueuedCompletionStatus(port, &n, &key, &dequeued, INFINITE);
+      }
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ::CloseHandle(client);
+    ::CloseHandle(port);
+    return count / seconds;
+  };
+  const double packet = rate(0);
+  const double posted = rate(1);
+  const double inline_ = rate(2);
+  std::printf(
+      "%8zu  ReadFile + packet + GetQueuedCompletionStatus %10.0f msg/s  (1.00)\n"
+      "%8zu  ReadFile at once + PostQueued... + GetQueued... %8.0f msg/s  (%.2f)\n"
+      "%8zu  ReadFile at once, handled inline          %14.0f msg/s  (%.2f)\n",
+      size, packet, size, posted, posted / packet, size, inline_, inline_ / packet);
+}
+
+struct listening_row {
+  std::vector<double> rate;     // messages/s per round
+  std::vector<double> latency;  // median us per round
+  listening_sample last;
+};
 
 }  // namespace
 
@@ -537,16 +706,83 @@ int main(int argc, char** argv) {
     all_ok &= bench<mailslot_test::nt_create_mailslot>(size, rounds, quick, pid);
   }
   const int listened = quick ? 20 : 2000;
+  const int listening_rounds = quick ? 1 : 5;
   std::printf(
-      "listening on Windows' handle kind: the thread pool reader and the asio server against a "
-      "thread blocked in read_string;\n%d messages one at a time (latency from WriteFile to the "
-      "message in user "
-      "code), then %d in a burst (messages/s)\n\n",
-      listened, listened);
+      "listening on Windows' handle kind: the thread pool reader, the asio server and their raw\n"
+      "baselines against a thread blocked in read_string; %d messages one at a time (latency\n"
+      "from WriteFile to the message in user code), then %d in a burst (messages/s); medians\n"
+      "of %d rounds, the ways interleaved\n\n",
+      listened, listened, listening_rounds);
   std::printf("%8s  %-22s %12s %10s %10s %8s\n", "size", "way", "messages/s", "median us", "p99 us",
               "threads");
-  for (const std::size_t size : {std::size_t{16}, std::size_t{424}, std::size_t{4096}}) {
-    all_ok &= bench_listening(size, listened, pid);
+  std::vector<std::string> ratio_lines;
+  std::vector<std::string> latency_lines;
+  for (const std::size_t size :
+       {std::size_t{16}, std::size_t{424}, std::size_t{4096}, std::size_t{65536}}) {
+    listening_row rows[std::size(all_listeners)];
+    for (int round = 0; round < listening_rounds; ++round) {
+      for (std::size_t k = 0; k < std::size(all_listeners); ++k) {
+        const std::size_t index = (k + static_cast<std::size_t>(round)) % std::size(all_listeners);
+        const listener way = all_listeners[index];
+#if !MAILSLOT_BENCH_ASIO
+        if (way == listener::asio || way == listener::raw_asio) {
+          continue;
+        }
+#endif
+        const auto slot = mailslot::name::local(
+            "mailslot-bench\\" + pid + "\\listen-" + std::to_string(index) + "-" +
+            std::to_string(size) + "-" + std::to_string(round));
+        const listening_sample sample = listen_once(way, slot, size, listened);
+        all_ok &= sample.ok;
+        rows[index].rate.push_back(sample.messages_per_second);
+        rows[index].latency.push_back(sample.median_us);
+        rows[index].last = sample;
+      }
+    }
+    for (std::size_t index = 0; index < std::size(all_listeners); ++index) {
+      const listening_row& row = rows[index];
+      if (row.rate.empty()) {
+        continue;
+      }
+      std::printf("%8zu  %-22s %12.0f %10.1f %10.1f %8zu\n", size,
+                  listener_name(all_listeners[index]), median(row.rate), median(row.latency),
+                  row.last.p99_us, row.last.threads);
+    }
+    const auto rate = [&](listener l) {
+      const auto& row = rows[static_cast<std::size_t>(l)];
+      return row.rate.empty() ? 0.0 : median(row.rate);
+    };
+    const auto latency = [&](listener l) {
+      const auto& row = rows[static_cast<std::size_t>(l)];
+      return row.latency.empty() ? 0.0 : median(row.latency);
+    };
+    const double thread_rate = rate(listener::thread);
+    const double thread_latency = latency(listener::thread);
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "listening ratio %zu: pool %.2f asio %.2f raw-pool %.2f raw-asio %.2f", size,
+                  rate(listener::pool) / thread_rate, rate(listener::asio) / thread_rate,
+                  rate(listener::raw_pool) / thread_rate, rate(listener::raw_asio) / thread_rate);
+    ratio_lines.emplace_back(line);
+    std::snprintf(line, sizeof line, "latency ratio %zu: pool %.2f asio %.2f", size,
+                  latency(listener::pool) / thread_latency,
+                  latency(listener::asio) / thread_latency);
+    latency_lines.emplace_back(line);
+  }
+  std::printf("\n");
+  for (const auto& line : ratio_lines) {
+    std::printf("%s\n", line.c_str());
+  }
+  for (const auto& line : latency_lines) {
+    std::printf("%s\n", line.c_str());
+  }
+  if (!quick) {
+    std::printf(
+        "\nwhere a read's time goes through a completion port: one thread reads 1,000 waiting\n"
+        "messages, each read completed one way (messages/s, and the ratio to the first)\n\n");
+    for (const std::size_t size : {std::size_t{16}, std::size_t{4096}}) {
+      port_costs(size, pid);
+    }
   }
   if (!all_ok) {
     std::fprintf(stderr, "mailslot_bench: some messages arrived wrong\n");

@@ -1,0 +1,437 @@
+// The machinery of the Asio server (asio_server.ipp), written once for
+// standalone Asio and Boost.Asio: binding a server's handle to a context's
+// completion port, one read operation (a ReadFile with its OVERLAPPED, Asio's
+// overlapped_ptr), its cancellation, and where its message goes. No include
+// guard and no includes: asio_server.ipp includes it inside
+// namespace mailslot::MAILSLOT_DETAIL_ASIO_NAMESPACE, with the macros it
+// names defined.
+
+namespace detail {
+
+namespace net = MAILSLOT_DETAIL_ASIO;
+using mailslot::detail::port_binding;
+using mailslot::detail::port_registry;
+
+inline error_code from_std(const std::error_code& ec) noexcept { return {ec}; }
+
+inline error_code win32_error(DWORD code) noexcept {
+  return {static_cast<int>(code), net::error::get_system_category()};
+}
+
+/// A library or Win32 error as this flavour reports it: Win32 codes in Asio's
+/// system category, where Asio's own (operation_aborted, ...) are.
+inline error_code to_flavour(const std::error_code& ec) noexcept {
+  if (ec.category() == std::system_category()) {
+    return win32_error(static_cast<DWORD>(ec.value()));
+  }
+  return from_std(ec);
+}
+
+inline bool is_win32(const error_code& ec, DWORD code) noexcept {
+  return ec.value() == static_cast<int>(code) && ec.category() == net::error::get_system_category();
+}
+
+/// The service each execution context gets: the registry of the handles bound
+/// to its port, whose reads it cancels when the context shuts down.
+class port_service final : public net::execution_context::service {
+ public:
+  using key_type = port_service;
+  static inline net::execution_context::id id;  // NOLINT(readability-identifier-naming)
+
+  explicit port_service(net::execution_context& context)
+      : net::execution_context::service(context) {}
+
+  [[nodiscard]] port_registry& registry() noexcept { return registry_; }
+
+ private:
+  void shutdown() override { registry_.shutdown(); }
+
+  port_registry registry_;
+};
+
+/// Binds `slot`'s handle to the completion port of `executor`'s context, or
+/// finds it bound there already. The association is made through Asio's own
+/// stream handle over a duplicate of the handle (CreateIoCompletionPort
+/// binds the file object, which both handles share), which is closed again.
+/// Never throws: what Asio allocates (its services, the registry) is made
+/// first, and an allocation that fails there is ERROR_NOT_ENOUGH_MEMORY with
+/// nothing bound.
+template <class Executor>
+port_binding* bind(const Executor& executor, mailslot::server& slot, std::error_code& ec) noexcept {
+  ec.clear();
+  if (!slot.is_open()) {
+    ec = errc::not_open;
+    return nullptr;
+  }
+  const HANDLE handle = slot.native_handle();
+  if (mailslot::detail::query_handle_kind(handle) != mailslot::detail::handle_kind::asynchronous) {
+    ec = errc::synchronous_handle;
+    return nullptr;
+  }
+  net::execution_context& context = net::query(executor, net::execution::context);
+  mailslot::detail::read_state& reads = mailslot::detail::server_access::state(slot);
+  bool made = false;
+  port_binding* binding = port_binding::find_or_make(reads, handle, &context, made, ec);
+  if (!made) {
+    return binding;
+  }
+  std::optional<net::windows::basic_stream_handle<Executor>> associate;
+  port_registry* registry = nullptr;
+#if MAILSLOT_HAS_EXCEPTIONS
+  try {
+#endif
+    // Asio's completion port service first (the stream handle makes it), the
+    // registry's after it: a context shuts its services down newest first,
+    // so the reads are cancelled before Asio's service waits for them to end.
+    associate.emplace(executor);
+    registry = &net::use_service<port_service>(context).registry();
+#if MAILSLOT_HAS_EXCEPTIONS
+  } catch (...) {  // std::bad_alloc, most likely: nothing is bound yet
+    ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+    binding->release();
+    return nullptr;
+  }
+#endif
+  HANDLE duplicate = nullptr;
+  const HANDLE process = ::GetCurrentProcess();
+  if (::DuplicateHandle(process, handle, process, &duplicate, 0, FALSE, DUPLICATE_SAME_ACCESS) ==
+      FALSE) {
+    ec = mailslot::detail::last_error();
+    binding->release();
+    return nullptr;
+  }
+  error_code associated;
+  associate->assign(duplicate, associated);
+  if (associated) {
+    ::CloseHandle(duplicate);
+    // Bound to another port already (one this library did not make).
+    ec = is_win32(associated, ERROR_INVALID_PARAMETER) ? make_error_code(errc::already_bound)
+                                                       : std::error_code(associated);
+    binding->release();
+    return nullptr;
+  }
+  error_code ignored;
+  associate->close(ignored);  // the duplicate only; the binding stays with the file object
+  binding->commit(reads, *registry);
+  return binding;
+}
+
+/// A reference to a binding, and the slot of the read an operation has in
+/// progress through it. Move-only: it travels with the operation.
+///
+/// While a ReadFile is outstanding, the operation lives in the memory of
+/// Asio's overlapped operation, whose OVERLAPPED the slot holds for cancel().
+/// Asio moves the handler out of that memory before it frees it (the copy
+/// every Asio operation makes before its upcall), and only once the ReadFile
+/// has ended: so a move is where the slot lets go of the OVERLAPPED
+/// (port_binding::ended). A cancellation that comes after that finds nothing
+/// to reach, however soon another read reuses the memory.
+class read_ticket {
+ public:
+  explicit read_ticket(port_binding* binding) noexcept : binding_(binding) {
+    if (binding_ != nullptr) {
+      binding_->acquire();
+    }
+  }
+  read_ticket(read_ticket&& other) noexcept
+      : binding_(std::exchange(other.binding_, nullptr)),
+        slot_(std::exchange(other.slot_, nullptr)) {
+    if (slot_ != nullptr) {
+      binding_->ended(*slot_);
+    }
+  }
+  read_ticket(const read_ticket&) = delete;
+  read_ticket& operator=(const read_ticket&) = delete;
+  read_ticket& operator=(read_ticket&&) = delete;
+  ~read_ticket() { finish(); }
+
+  [[nodiscard]] port_binding* binding() const noexcept { return binding_; }
+  [[nodiscard]] port_binding::read_slot* slot() const noexcept { return slot_; }
+
+  /// The handle to read, or nullptr (errc::not_open).
+  [[nodiscard]] HANDLE handle() const noexcept {
+    return binding_ == nullptr ? nullptr : binding_->handle();
+  }
+
+  bool take_slot(std::error_code& ec) noexcept {
+    if (slot_ == nullptr) {
+      slot_ = binding_->begin_read(ec);
+    }
+    return slot_ != nullptr;
+  }
+
+  /// The operation is over (before its handler is called).
+  void finish() noexcept {
+    if (slot_ != nullptr) {
+      binding_->end_read(std::exchange(slot_, nullptr));
+    }
+    if (binding_ != nullptr) {
+      std::exchange(binding_, nullptr)->release();
+    }
+  }
+
+ private:
+  port_binding* binding_ = nullptr;
+  port_binding::read_slot* slot_ = nullptr;
+};
+
+/// What a read's cancellation slot holds: a reference to the binding (a
+/// signal emitted after the operation is gone reaches nothing) and which
+/// read of which slot to cancel.
+class cancel_handler {
+ public:
+  cancel_handler(port_binding* binding, port_binding::read_slot* slot) noexcept
+      : binding_(binding), slot_(slot), serial_(slot->serial) {
+    binding_->acquire();
+  }
+  cancel_handler(cancel_handler&& other) noexcept
+      : binding_(std::exchange(other.binding_, nullptr)), slot_(other.slot_),
+        serial_(other.serial_) {}
+  cancel_handler(const cancel_handler&) = delete;
+  cancel_handler& operator=(const cancel_handler&) = delete;
+  cancel_handler& operator=(cancel_handler&&) = delete;
+  ~cancel_handler() {
+    if (binding_ != nullptr) {
+      binding_->release();
+    }
+  }
+
+  void operator()(net::cancellation_type type) const noexcept {
+    if (type != net::cancellation_type::none && binding_ != nullptr) {
+      binding_->cancel(*slot_, serial_);
+    }
+  }
+
+ private:
+  port_binding* binding_;
+  port_binding::read_slot* slot_;
+  unsigned long serial_;
+};
+
+/// Where a read puts its message: the caller's buffer (a message that does
+/// not fit is an error, and stays queued), ...
+class buffer_sink {
+ public:
+  using result_type = std::size_t;
+  static constexpr bool grows = false;
+
+  explicit buffer_sink(net::mutable_buffer buffer) noexcept : buffer_(buffer) {}
+  bool offer(port_binding&, void*& data, std::size_t& size, std::error_code&) noexcept {
+    data = buffer_.data();
+    size = buffer_.size();
+    return true;
+  }
+  bool grow(std::size_t, std::error_code&) noexcept { return false; }
+  result_type take(port_binding&, std::size_t received) noexcept { return received; }
+  static result_type empty() noexcept { return 0; }
+
+ private:
+  net::mutable_buffer buffer_;
+};
+
+/// ... or a container of its own, sized to the message: offered about what
+/// recent messages needed; a message that does not fit stays queued while
+/// the container grows to its size (GetMailslotInfo), and is read again. It
+/// never grows past the slot's maximum message size: a larger message fails
+/// with errc::message_too_large and stays queued.
+/// The container is boxed: the operation moves while its ReadFile is
+/// outstanding, and a short std::string keeps its bytes inside itself.
+template <class Container>
+class container_sink {
+ public:
+  using result_type = Container;
+  static constexpr bool grows = true;
+
+  bool offer(port_binding& binding, void*& data, std::size_t& size, std::error_code& ec) noexcept {
+    if (!message_ && !allocate(binding, ec)) {
+      return false;
+    }
+    data = message_->data();
+    size = message_->size();
+    return true;
+  }
+
+  /// The next message needs `next` bytes.
+  bool grow(std::size_t next, std::error_code& ec) noexcept {
+    if (next <= message_->size()) {
+      return true;  // (another reader took it; read what comes next)
+    }
+    message_->clear();  // nothing to keep: growing copies nothing
+    return resize(*message_, next, ec);
+  }
+
+  result_type take(port_binding& binding, std::size_t received) noexcept {
+    binding.learn_size(received);
+    message_->resize(received);  // shrinking: no allocation, cannot throw
+    if (received * 2 < message_->capacity()) {
+      trim(*message_);
+    }
+    return std::move(*message_);
+  }
+  static result_type empty() noexcept { return Container(); }
+
+ private:
+  static constexpr std::size_t max_offer = std::size_t{64} << 10U;
+
+  bool allocate(port_binding& binding, std::error_code& ec) noexcept {
+    message_.reset(new (std::nothrow) Container());
+    if (!message_) {
+      ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+      return false;
+    }
+    return resize(*message_, (std::min)(binding.size_hint(), max_offer), ec);
+  }
+
+  static bool resize(Container& message, std::size_t size, std::error_code& ec) noexcept {
+#if MAILSLOT_HAS_EXCEPTIONS
+    try {
+      message.resize(size);
+    } catch (...) {  // std::bad_alloc, std::length_error: nothing was read
+      ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+      return false;
+    }
+#else
+    message.resize(size);
+    (void)ec;
+#endif
+    return true;
+  }
+
+  static void trim(Container& message) noexcept {
+#if MAILSLOT_HAS_EXCEPTIONS
+    try {
+      message.shrink_to_fit();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the message is whole either way
+    }
+#else
+    message.shrink_to_fit();
+#endif
+  }
+
+  std::unique_ptr<Container> message_;
+};
+
+/// One read operation: a ReadFile with its own OVERLAPPED (Asio's
+/// overlapped_ptr, completed through the context's port), started again
+/// when a container has grown, ended by the operation's cancellation slot
+/// or the server's cancel() with CancelIoEx on that OVERLAPPED only. A read
+/// whose message completed while it was being cancelled delivers the
+/// message: no message is ever taken and dropped.
+template <class Sink>
+class read_op {
+ public:
+  read_op(port_binding* binding, Sink sink) noexcept
+      : ticket_(binding), sink_(std::move(sink)) {}
+
+  /// Starts the operation (async_compose calls it first).
+  template <class Self>
+  void operator()(Self& self) {
+    // A cancelled read has taken nothing, so every kind of cancellation
+    // (terminal, partial, total) is honoured, not only async_compose's
+    // default terminal one.
+    self.reset_cancellation_state(net::enable_total_cancellation());
+    start(self);
+  }
+
+  /// A ReadFile ended (through the port, or posted there when it failed at
+  /// once).
+  template <class Self>
+  void operator()(Self& self, error_code ec, std::size_t received) {
+    self.get_cancellation_state().slot().clear();
+    port_binding* binding = ticket_.binding();
+    if (binding != nullptr && ticket_.slot() != nullptr) {
+      binding->ended(*ticket_.slot());
+    }
+    if (!ec) {
+      auto message = sink_.take(*binding, received);
+      ticket_.finish();
+      self.complete(ec, std::move(message));
+      return;
+    }
+    if (Sink::grows && binding != nullptr && ticket_.slot() != nullptr &&
+        (is_win32(ec, ERROR_INSUFFICIENT_BUFFER) || is_win32(ec, ERROR_MORE_DATA))) {
+      if (binding->cancelled(*ticket_.slot())) {
+        ec = win32_error(ERROR_OPERATION_ABORTED);  // the message stays queued
+      } else {
+        std::error_code grown;
+        if (grow(grown)) {
+          start(self);
+          return;
+        }
+        ec = to_flavour(grown);
+      }
+    }
+    fail(self, ec);
+  }
+
+ private:
+  template <class Self>
+  void start(Self& self) {
+    std::error_code ec;
+    const HANDLE handle = ticket_.handle();
+    void* data = nullptr;
+    std::size_t size = 0;
+    if (handle == nullptr) {
+      ec = errc::not_open;
+    } else if (ticket_.take_slot(ec)) {
+      (void)sink_.offer(*ticket_.binding(), data, size, ec);
+    }
+    port_binding* binding = ticket_.binding();
+    port_binding::read_slot* slot = ticket_.slot();
+    if (!ec) {
+      auto cancellation = self.get_cancellation_state().slot();
+      if (cancellation.is_connected()) {
+        cancellation.template emplace<cancel_handler>(binding, slot);
+      }
+    }
+    if (ec) {  // completes through the executor, never inside the initiating call
+      net::post(net::append(std::move(self), to_flavour(ec), std::size_t{0}));
+      return;
+    }
+    // From here the operation lives in the OVERLAPPED's handler: touch only
+    // the locals. (Only Win32 codes go through the port, which keeps an
+    // error's category and value, not a library error_code as Boost holds it.)
+    const auto executor = self.get_io_executor();
+    net::windows::overlapped_ptr read(executor, std::move(self));
+    // A message is at most 2^32 - 1 bytes; a larger buffer is not needed.
+    const auto capacity = static_cast<DWORD>((std::min)(size, std::size_t{MAXDWORD}));
+    DWORD error = ERROR_SUCCESS;
+    if (binding->start_read(*slot, read.get(), data, capacity, error) !=
+        mailslot::detail::read_start::pending) {
+      read.complete(win32_error(error), 0);  // no packet comes for an immediate failure
+      return;
+    }
+    read.release();  // the packet comes, also for an immediate success
+  }
+
+  // The next message did not fit: grow to its size, never past the slot's
+  // maximum (mailslot::detail::exceeds_maximum); it stays queued.
+  bool grow(std::error_code& ec) noexcept {
+    DWORD max_size = 0;
+    DWORD next = 0;
+    const HANDLE handle = ticket_.handle();
+    if (handle == nullptr) {
+      ec = errc::not_open;
+      return false;
+    }
+    if (::GetMailslotInfo(handle, &max_size, &next, nullptr, nullptr) == FALSE) {
+      ec = mailslot::detail::last_error();
+      return false;
+    }
+    if (mailslot::detail::exceeds_maximum(next, max_size, ec)) {
+      return false;
+    }
+    return next == MAILSLOT_NO_MESSAGE || sink_.grow(next, ec);
+  }
+
+  template <class Self>
+  void fail(Self& self, error_code ec) {
+    ticket_.finish();
+    self.complete(ec, Sink::empty());
+  }
+
+  read_ticket ticket_;
+  Sink sink_;
+};
+
+}  // namespace detail
