@@ -5,10 +5,10 @@
 //
 //   asio_service NAME1 NAME2 [REPORT_MS]     (REPORT_MS: the timer's period, default 1000)
 //
-// Windows' CreateMailslotW gives the asynchronous handle that the io_context's
-// completion port needs. Under Wine it gives a synchronous one, refused with
-// errc::synchronous_handle: the service then reads that slot on a thread of
-// its own and hands each message to the io_context (asio::post), and says so.
+// The io_context's completion port needs an asynchronous handle. Windows'
+// CreateMailslotW gives one; Wine's gives a synchronous one, so the slots are
+// created the way Windows' kernel32 creates them (server_options::creation),
+// which gives the same asynchronous handle on Windows and under Wine alike.
 
 #include <mailslot/asio.hpp>  // first: Asio must come before <windows.h>
 
@@ -16,7 +16,6 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
-#include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
@@ -31,7 +30,6 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <thread>
 
 namespace {
 
@@ -81,39 +79,6 @@ asio::awaitable<void> report(std::chrono::milliseconds period) {
   }
 }
 
-// Where Asio cannot read a slot (a synchronous handle, as under Wine): a
-// thread reads it and posts each message to the io_context.
-struct fallback {
-  mailslot::server server;
-  std::thread thread;
-
-  void start(asio::io_context& io) {
-    std::printf("asio_service: %s: synchronous handle, reading on a thread\n",
-                server.name().string().c_str());
-    thread = std::thread([this, &io] {
-      std::error_code ec;
-      for (;;) {
-        std::string message = server.read_string(ec);
-        if (ec) {
-          return;  // cancelled by stop()
-        }
-        asio::post(io, [this, message = std::move(message)] { print(server.name(), message); });
-      }
-    });
-  }
-  void stop() {
-    if (thread.joinable()) {
-      server.cancel();
-      thread.join();
-    }
-  }
-
-  fallback() = default;
-  fallback(fallback&&) = delete;
-  fallback& operator=(fallback&&) = delete;
-  ~fallback() { stop(); }
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,36 +97,27 @@ int main(int argc, char** argv) {
   ::SetConsoleCtrlHandler(&on_console_event, TRUE);
   std::array<mailslot::asio::server, 2> slots{mailslot::asio::server(io),
                                               mailslot::asio::server(io)};
-  std::array<fallback, 2> fallbacks;
   for (std::size_t i = 0; i < slots.size(); ++i) {
     std::error_code ec;
-    mailslot::server server = mailslot::server::create(std::string_view(argv[i + 1]), {}, ec);
+    mailslot::server_options options;
+    options.creation = mailslot::creation::nt_create_mailslot_file;  // asynchronous everywhere
+    mailslot::server server = mailslot::server::create(std::string_view(argv[i + 1]), options, ec);
     if (!ec) {
       slots[i].assign(std::move(server), ec);
-      if (ec == mailslot::errc::synchronous_handle) {
-        fallbacks[i].server = std::move(server);
-        fallbacks[i].start(io);
-        ec.clear();
-      } else if (!ec) {
-        asio::co_spawn(io, serve(slots[i]), asio::detached);
-      }
     }
     if (ec) {
       std::fprintf(stderr, "asio_service: %s: %s\n", argv[i + 1], ec.message().c_str());
       return 1;
     }
+    asio::co_spawn(io, serve(slots[i]), asio::detached);
   }
   asio::co_spawn(io, report(std::chrono::milliseconds(period)), asio::detached);
 
-  std::printf("asio_service: listening on %s and %s (Ctrl+C stops)\n", argv[1], argv[2]);
+  std::printf("asio_service: listening on %s and %s through the io_context (Ctrl+C stops)\n",
+              argv[1], argv[2]);
   std::fflush(stdout);
   io.run();  // until Ctrl+C
 
-  for (auto& each : fallbacks) {
-    each.stop();
-  }
-  io.restart();
-  io.poll();  // the messages the fallback threads posted meanwhile
   std::printf("asio_service: stopped after %lu message(s)\n", received);
   return 0;
 }

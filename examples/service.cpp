@@ -4,10 +4,10 @@
 //
 //   service NAME1 NAME2
 //
-// Windows' CreateMailslotW gives the asynchronous handle the thread pool
-// needs. Under Wine it gives a synchronous one, which the reader refuses
-// (errc::synchronous_handle): the service then reads that slot on a thread of
-// its own instead, and says so.
+// The thread pool needs an asynchronous handle. Windows' CreateMailslotW
+// gives one; Wine's gives a synchronous one, so the slots are created the way
+// Windows' kernel32 creates them (server_options::creation), which gives the
+// same asynchronous handle on Windows and under Wine alike.
 
 #include <mailslot/mailslot.hpp>
 #include <mailslot/thread_pool_reader.hpp>
@@ -21,7 +21,6 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <thread>
 
 namespace {
 
@@ -44,13 +43,12 @@ void print(const mailslot::name& slot, std::string_view message) {
   std::fflush(stdout);
 }
 
-// One slot, read on the thread pool or, for a synchronous handle, on a thread.
+// One slot, read on the thread pool.
 struct listener {
   mailslot::server server;
   mailslot::thread_pool_reader reader;
-  std::thread thread;
 
-  bool start(std::error_code& ec) {
+  void start(std::error_code& ec) {
     const mailslot::name& slot = server.name();
     reader.start(
         server,
@@ -64,43 +62,7 @@ struct listener {
           print(slot, message);
         },
         ec);
-    if (ec != mailslot::errc::synchronous_handle) {
-      return !ec;
-    }
-    std::printf("service: %s: synchronous handle, reading on a thread\n", slot.string().c_str());
-    ec.clear();
-    thread = std::thread([this] {
-      std::error_code error;
-      std::string message;
-      for (;;) {
-        server.read(message, error);
-        if (error == mailslot::condition::cancelled) {
-          return;
-        }
-        if (error) {
-          std::lock_guard<std::mutex> hold(output);
-          std::fprintf(stderr, "service: %s: stopped listening: %s\n",
-                       server.name().string().c_str(), error.message().c_str());
-          return;
-        }
-        print(server.name(), message);
-      }
-    });
-    return true;
   }
-
-  void stop() {
-    reader.stop();
-    if (thread.joinable()) {
-      server.cancel();
-      thread.join();
-    }
-  }
-
-  listener() = default;
-  listener(listener&&) = delete;
-  listener& operator=(listener&&) = delete;
-  ~listener() { stop(); }
 };
 
 }  // namespace
@@ -117,7 +79,9 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < listeners.size(); ++i) {
     const char* slot = argv[i + 1];
     std::error_code ec;
-    listeners[i].server = mailslot::server::create(std::string_view(slot), {}, ec);
+    mailslot::server_options options;
+    options.creation = mailslot::creation::nt_create_mailslot_file;  // asynchronous everywhere
+    listeners[i].server = mailslot::server::create(std::string_view(slot), options, ec);
     if (!ec) {
       listeners[i].start(ec);
     }
@@ -126,12 +90,13 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::printf("service: listening on %s and %s (Ctrl+C stops)\n", argv[1], argv[2]);
+  std::printf("service: listening on %s and %s on the thread pool (Ctrl+C stops)\n", argv[1],
+              argv[2]);
   std::fflush(stdout);
 
   ::WaitForSingleObject(interrupted, INFINITE);
   for (auto& each : listeners) {
-    each.stop();  // after this, no callback runs
+    each.reader.stop();  // after this, no callback runs
   }
   std::printf("service: stopped\n");
   return 0;

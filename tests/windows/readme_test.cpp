@@ -2,13 +2,16 @@
 // from the API. Each block is the README's snippet with what it needs around it.
 
 #include <mailslot/mailslot.hpp>
+#include <mailslot/thread_pool_reader.hpp>
 
 #include <catch2/catch_test_macros.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -102,6 +105,36 @@ TEST_CASE("the README's code works as shown", "[readme][wine10]") {
     std::error_code ec;
     mailslot::check_security_descriptor("D:(A;OICI;GRGW;;;AU)(A;OICI;GA;;;BA)", ec);
     CHECK_FALSE(ec);
+  }
+  {  // the thread pool, under Wine too: Windows' kind of handle, and a pool of one's own
+    mailslot::server_options options;
+    options.creation = mailslot::creation::nt_create_mailslot_file;
+    auto server = mailslot::server::create(R"(\\.\mailslot\app\inbox)", options);
+
+    PTP_POOL pool = CreateThreadpool(nullptr);
+    SetThreadpoolThreadMaximum(pool, 2);
+    TP_CALLBACK_ENVIRON environment;
+    InitializeThreadpoolEnvironment(&environment);
+    SetThreadpoolCallbackPool(&environment, pool);
+    {
+      mailslot::thread_pool_reader reader(&environment);  // the environment and the pool
+                                                          // outlive the server's handle
+      std::atomic<int> delivered{0};
+      reader.start(server, [&](const std::error_code& ec, std::string_view message) {
+        if (!ec && message == "to the pool") {
+          ++delivered;
+        }
+      });
+      mailslot::client::open(server.name()).write("to the pool");
+      for (int i = 0; i < 1000 && delivered == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      CHECK(delivered == 1);
+      reader.stop();
+    }
+    server.close();
+    DestroyThreadpoolEnvironment(&environment);
+    CloseThreadpool(pool);
   }
   {  // limits
     CHECK(mailslot::message_size_limit(mailslot::name::parse(R"(\\*\mailslot\status)")) == 424u);
