@@ -8,7 +8,7 @@
 // as the program: its end is checked in a program of its own,
 // system_context_exit.cpp.)
 
-#include <mailslot/asio.hpp>        // (Asio before <windows.h>)
+#include <mailslot/asio.hpp>  // (Asio before <windows.h>)
 #include <mailslot/boost_asio.hpp>
 
 #include <asio/any_io_executor.hpp>
@@ -47,8 +47,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
-#include <new>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -74,7 +74,7 @@ namespace {
     using system_executor = net::system_executor;                                    \
     using any_io_executor = net::any_io_executor;                                    \
     using error_code = code;                                                         \
-    using work_guard = net::executor_work_guard<io_context::executor_type>;         \
+    using work_guard = net::executor_work_guard<io_context::executor_type>;          \
     template <class Executor>                                                        \
     static auto strand(const Executor& executor) {                                   \
       return net::make_strand(executor);                                             \
@@ -95,7 +95,7 @@ namespace {
       return net::bind_allocator(allocator, std::forward<Token>(token));             \
     }                                                                                \
     template <class Executor, class Function>                                        \
-    static void post(const Executor& executor, Function&& function) {               \
+    static void post(const Executor& executor, Function&& function) {                \
       net::post(executor, std::forward<Function>(function));                         \
     }                                                                                \
   }
@@ -211,39 +211,38 @@ struct on {
 };
 
 // The matrix (names for the test report).
-#define MAILSLOT_TEST_ON(flavour, prefix)                                   \
-  using prefix##_io_context_1 = on<flavour, io_context_1, direct>;          \
-  using prefix##_io_context_1_any = on<flavour, io_context_1, polymorphic>; \
-  using prefix##_io_context_1_strand = on<flavour, io_context_1, stranded>; \
-  using prefix##_io_context_3 = on<flavour, io_context_3, direct>;          \
-  using prefix##_io_context_3_any = on<flavour, io_context_3, polymorphic>; \
-  using prefix##_io_context_3_strand = on<flavour, io_context_3, stranded>; \
-  using prefix##_thread_pool = on<flavour, thread_pool_run, direct>;        \
+#define MAILSLOT_TEST_ON(flavour, prefix)                                     \
+  using prefix##_io_context_1 = on<flavour, io_context_1, direct>;            \
+  using prefix##_io_context_1_any = on<flavour, io_context_1, polymorphic>;   \
+  using prefix##_io_context_1_strand = on<flavour, io_context_1, stranded>;   \
+  using prefix##_io_context_3 = on<flavour, io_context_3, direct>;            \
+  using prefix##_io_context_3_any = on<flavour, io_context_3, polymorphic>;   \
+  using prefix##_io_context_3_strand = on<flavour, io_context_3, stranded>;   \
+  using prefix##_thread_pool = on<flavour, thread_pool_run, direct>;          \
   using prefix##_thread_pool_any = on<flavour, thread_pool_run, polymorphic>; \
   using prefix##_thread_pool_strand = on<flavour, thread_pool_run, stranded>; \
-  using prefix##_system = on<flavour, system_run, direct>;                  \
-  using prefix##_system_any = on<flavour, system_run, polymorphic>;         \
+  using prefix##_system = on<flavour, system_run, direct>;                    \
+  using prefix##_system_any = on<flavour, system_run, polymorphic>;           \
   using prefix##_system_strand = on<flavour, system_run, stranded>
 MAILSLOT_TEST_ON(standalone, asio);
 MAILSLOT_TEST_ON(boost_flavour, boost);
 #undef MAILSLOT_TEST_ON
 
-#define MAILSLOT_TEST_CONTEXTS                                                                 \
-  asio_io_context_1, asio_io_context_1_any, asio_io_context_1_strand, asio_io_context_3,        \
-      asio_io_context_3_any, asio_io_context_3_strand, asio_thread_pool, asio_thread_pool_any,  \
-      asio_thread_pool_strand, asio_system, asio_system_any, asio_system_strand,                \
-      boost_io_context_1, boost_io_context_1_any, boost_io_context_1_strand,                    \
-      boost_io_context_3, boost_io_context_3_any, boost_io_context_3_strand,                    \
-      boost_thread_pool, boost_thread_pool_any, boost_thread_pool_strand, boost_system,         \
-      boost_system_any, boost_system_strand
+#define MAILSLOT_TEST_CONTEXTS                                                                     \
+  asio_io_context_1, asio_io_context_1_any, asio_io_context_1_strand, asio_io_context_3,           \
+      asio_io_context_3_any, asio_io_context_3_strand, asio_thread_pool, asio_thread_pool_any,     \
+      asio_thread_pool_strand, asio_system, asio_system_any, asio_system_strand,                   \
+      boost_io_context_1, boost_io_context_1_any, boost_io_context_1_strand, boost_io_context_3,   \
+      boost_io_context_3_any, boost_io_context_3_strand, boost_thread_pool, boost_thread_pool_any, \
+      boost_thread_pool_strand, boost_system, boost_system_any, boost_system_strand
 
 // The contexts a program can end (the system context ends with the program).
 #define MAILSLOT_TEST_ENDING_CONTEXTS                                                          \
-  asio_io_context_1, asio_io_context_1_any, asio_io_context_1_strand, asio_io_context_3,        \
-      asio_io_context_3_any, asio_io_context_3_strand, asio_thread_pool, asio_thread_pool_any,  \
-      asio_thread_pool_strand, boost_io_context_1, boost_io_context_1_any,                      \
-      boost_io_context_1_strand, boost_io_context_3, boost_io_context_3_any,                    \
-      boost_io_context_3_strand, boost_thread_pool, boost_thread_pool_any,                      \
+  asio_io_context_1, asio_io_context_1_any, asio_io_context_1_strand, asio_io_context_3,       \
+      asio_io_context_3_any, asio_io_context_3_strand, asio_thread_pool, asio_thread_pool_any, \
+      asio_thread_pool_strand, boost_io_context_1, boost_io_context_1_any,                     \
+      boost_io_context_1_strand, boost_io_context_3, boost_io_context_3_any,                   \
+      boost_io_context_3_strand, boost_thread_pool, boost_thread_pool_any,                     \
       boost_thread_pool_strand
 
 // --- what the handlers saw ------------------------------------------------------------------
@@ -287,7 +286,8 @@ class outcomes {
 template <class Executor, class = void>
 struct can_tell : std::false_type {};
 template <class Executor>
-struct can_tell<Executor, std::void_t<decltype(std::declval<const Executor&>().running_in_this_thread())>>
+struct can_tell<Executor,
+                std::void_t<decltype(std::declval<const Executor&>().running_in_this_thread())>>
     : std::true_type {};
 template <class Executor>
 bool inside(const Executor& executor) {
@@ -351,20 +351,20 @@ TEMPLATE_TEST_CASE("on every execution context, asio reads complete on the serve
   std::optional<bool> inside_own;
   std::mutex mutex;
   std::condition_variable changed;
-  slot.async_read_string(
-      F::bind(own, [&](const typename F::error_code& ec, std::string message) {
-        const std::lock_guard<std::mutex> hold(mutex);
-        inside_own = !ec && message == "third" && own.running_in_this_thread();
-        changed.notify_all();
-      }));
+  slot.async_read_string(F::bind(own, [&](const typename F::error_code& ec, std::string message) {
+    const std::lock_guard<std::mutex> hold(mutex);
+    inside_own = !ec && message == "third" && own.running_in_this_thread();
+    changed.notify_all();
+  }));
   writer.write("third");
   std::unique_lock<std::mutex> hold(mutex);
   REQUIRE(changed.wait_for(hold, 10s, [&] { return inside_own.has_value(); }));
   CHECK(*inside_own);
 }
 
-TEMPLATE_TEST_CASE("on every execution context, cancel() ends the pending reads and later ones go on",
-                   "[asio][context]", MAILSLOT_TEST_CONTEXTS) {
+TEMPLATE_TEST_CASE(
+    "on every execution context, cancel() ends the pending reads and later ones go on",
+    "[asio][context]", MAILSLOT_TEST_CONTEXTS) {
   using S = TestType;
   using F = typename S::flavour;
   typename S::context context;
@@ -414,9 +414,10 @@ TEMPLATE_TEST_CASE("on every execution context, a server moved with reads pendin
   CHECK(seen.take().back().message == "three");
 }
 
-TEMPLATE_TEST_CASE("on every execution context, ending it with reads pending never hangs and takes "
-                   "no message",
-                   "[asio][context][lifetime]", MAILSLOT_TEST_ENDING_CONTEXTS) {
+TEMPLATE_TEST_CASE(
+    "on every execution context, ending it with reads pending never hangs and takes "
+    "no message",
+    "[asio][context][lifetime]", MAILSLOT_TEST_ENDING_CONTEXTS) {
   using S = TestType;
   using F = typename S::flavour;
   {
@@ -454,9 +455,10 @@ TEMPLATE_TEST_CASE("on every execution context, ending it with reads pending nev
   }
 }
 
-TEMPLATE_TEST_CASE("on every execution context, a server destroyed with reads pending, then the "
-                   "context, never hangs",
-                   "[asio][context][lifetime]", MAILSLOT_TEST_CONTEXTS) {
+TEMPLATE_TEST_CASE(
+    "on every execution context, a server destroyed with reads pending, then the "
+    "context, never hangs",
+    "[asio][context][lifetime]", MAILSLOT_TEST_CONTEXTS) {
   using S = TestType;
   using F = typename S::flavour;
   const std::string name = unique_slot_name("asio-context-server-end");
@@ -480,8 +482,9 @@ TEST_CASE("a read pending on the system context does not hang the program's end"
   for (const wchar_t* flavour : {L"asio", L"boost"}) {
     for (const wchar_t* wrap : {L"direct", L"any", L"strand"}) {
       const std::string name = unique_slot_name("asio-system-exit");
-      mailslot_test::captured_process program(L"mailslot_asio_exit_helper.exe",
-                                              {flavour, wrap, std::wstring(name.begin(), name.end())});
+      mailslot_test::captured_process program(
+          L"mailslot_asio_exit_helper.exe",
+          {flavour, wrap, std::wstring(name.begin(), name.end())});
       REQUIRE(program.started());
       const int code = program.wait();  // ended by force after 30 s (0xDEAD)
       INFO(program.output());
@@ -566,8 +569,8 @@ TEMPLATE_TEST_CASE("a cancellation that comes after its read completed never rea
   using F = TestType;
   io_context_run<F, 2> context;
   const std::string name = unique_slot_name("asio-late-cancel");
-  typename F::template server<typename F::io_context::executor_type> slot(
-      context.executor(), windows_kind_slot(name));
+  typename F::template server<typename F::io_context::executor_type> slot(context.executor(),
+                                                                          windows_kind_slot(name));
   mailslot::client writer = mailslot::client::open(name);
   const auto strand = F::strand(context.executor());
   std::atomic<bool> strand_busy{true};
@@ -588,9 +591,9 @@ TEMPLATE_TEST_CASE("a cancellation that comes after its read completed never rea
   slot.async_read_string(F::with_slot(
       a_cancel,
       F::bind(strand, F::with_allocator(arena_allocator<void>(&a_policy),
-                                         [&](const typename F::error_code& ec, std::string m) {
-                                           seen.add(0, ec, std::move(m), true);
-                                         }))));
+                                        [&](const typename F::error_code& ec, std::string m) {
+                                          seen.add(0, ec, std::move(m), true);
+                                        }))));
   REQUIRE(memory.in_use);  // A's operation lives in the arena
   writer.write("for a");
   // A's ReadFile completed: its operation's memory is given back before its

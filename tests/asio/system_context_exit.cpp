@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
     if (any) {
       leave_pending<basic_server<net::any_io_executor>>(net::any_io_executor(system), name);
     } else if (strand) {
-      leave_pending<basic_server<net::strand<net::system_executor>>>(net::make_strand(system), name);
+      leave_pending<basic_server<net::strand<net::system_executor>>>(net::make_strand(system),
+                                                                     name);
     } else {
       leave_pending<basic_server<net::system_executor>>(system, name);
     }
@@ -65,7 +66,8 @@ int main(int argc, char** argv) {
     if (any) {
       leave_pending<basic_server<net::any_io_executor>>(net::any_io_executor(system), name);
     } else if (strand) {
-      leave_pending<basic_server<net::strand<net::system_executor>>>(net::make_strand(system), name);
+      leave_pending<basic_server<net::strand<net::system_executor>>>(net::make_strand(system),
+                                                                     name);
     } else {
       leave_pending<basic_server<net::system_executor>>(system, name);
     }

@@ -729,9 +729,9 @@ int main(int argc, char** argv) {
           continue;
         }
 #endif
-        const auto slot = mailslot::name::local(
-            "mailslot-bench\\" + pid + "\\listen-" + std::to_string(index) + "-" +
-            std::to_string(size) + "-" + std::to_string(round));
+        const auto slot =
+            mailslot::name::local("mailslot-bench\\" + pid + "\\listen-" + std::to_string(index) +
+                                  "-" + std::to_string(size) + "-" + std::to_string(round));
         const listening_sample sample = listen_once(way, slot, size, listened);
         all_ok &= sample.ok;
         rows[index].rate.push_back(sample.messages_per_second);

@@ -20,9 +20,9 @@ TEST_CASE("a ReadFile's outcome: which come through the completion port", "[read
   CHECK(classify_read(TRUE, ERROR_SUCCESS, false) == read_start::pending);
   CHECK(classify_read(TRUE, ERROR_SUCCESS, true) == read_start::completed);
   // Errors at once: no packet.
-  for (const DWORD error : {DWORD{ERROR_INSUFFICIENT_BUFFER}, DWORD{ERROR_SEM_TIMEOUT},
-                            DWORD{ERROR_ACCESS_DENIED}, DWORD{ERROR_INVALID_HANDLE},
-                            DWORD{ERROR_OPERATION_ABORTED}}) {
+  for (const DWORD error :
+       {DWORD{ERROR_INSUFFICIENT_BUFFER}, DWORD{ERROR_SEM_TIMEOUT}, DWORD{ERROR_ACCESS_DENIED},
+        DWORD{ERROR_INVALID_HANDLE}, DWORD{ERROR_OPERATION_ABORTED}}) {
     CHECK(classify_read(FALSE, error, false) == read_start::failed);
     CHECK(classify_read(FALSE, error, true) == read_start::failed);
   }

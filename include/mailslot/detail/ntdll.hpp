@@ -62,8 +62,8 @@ Function find(std::atomic<Function>& cache, const char* name) noexcept {
     const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
     // (Through void(*)(), which every function pointer type converts from
     // without a warning.)
-    function = reinterpret_cast<Function>(reinterpret_cast<void (*)()>(
-        ntdll == nullptr ? nullptr : ::GetProcAddress(ntdll, name)));
+    function = reinterpret_cast<Function>(
+        reinterpret_cast<void (*)()>(ntdll == nullptr ? nullptr : ::GetProcAddress(ntdll, name)));
     cache.store(function, std::memory_order_release);
   }
   return function;
@@ -116,8 +116,8 @@ inline HANDLE create_mailslot(const wchar_t* name, DWORD max_message_size, DWORD
   }
   unicode_string nt_name{static_cast<USHORT>(length * sizeof(wchar_t)),
                          static_cast<USHORT>(length * sizeof(wchar_t)), path};
-  object_attributes object{sizeof(object_attributes), nullptr, &nt_name, obj_case_insensitive,
-                           nullptr, nullptr};
+  object_attributes object{sizeof(object_attributes), nullptr, &nt_name,
+                           obj_case_insensitive,      nullptr, nullptr};
   if (attributes != nullptr) {
     object.security_descriptor = attributes->lpSecurityDescriptor;
     if (attributes->bInheritHandle != FALSE) {
@@ -131,9 +131,10 @@ inline HANDLE create_mailslot(const wchar_t* name, DWORD max_message_size, DWORD
                          : -static_cast<LONGLONG>(read_timeout) * 10000;
   io_status_block io{};
   HANDLE handle = nullptr;
-  const status result = create(&handle, GENERIC_READ | SYNCHRONIZE | WRITE_DAC, &object, &io,
-                               file_write_through | (synchronous ? file_synchronous_io_nonalert : 0U),
-                               0, max_message_size, &timeout);
+  const status result =
+      create(&handle, GENERIC_READ | SYNCHRONIZE | WRITE_DAC, &object, &io,
+             file_write_through | (synchronous ? file_synchronous_io_nonalert : 0U), 0,
+             max_message_size, &timeout);
   if (result < 0) {
     ::SetLastError(translate(result));
     return INVALID_HANDLE_VALUE;

@@ -99,8 +99,7 @@ class pool_binding final : public async_binding {
   /// again and again.
   static bool polls(HANDLE handle) noexcept {
     DWORD timeout = 0;
-    return ::GetMailslotInfo(handle, nullptr, nullptr, nullptr, &timeout) != FALSE &&
-           timeout == 0;
+    return ::GetMailslotInfo(handle, nullptr, nullptr, nullptr, &timeout) != FALSE && timeout == 0;
   }
 
   [[nodiscard]] bool inside_callback() const noexcept {
@@ -339,9 +338,8 @@ class pool_binding final : public async_binding {
   // The work item: the message a read took at once, then on.
   void resume() noexcept {
     std::error_code ec;
-    if (held_) {
-      const std::size_t received = *std::exchange(held_, std::nullopt);
-      (void)next_after(ERROR_SUCCESS, received, ec);
+    if (const std::optional<std::size_t> received = std::exchange(held_, std::nullopt)) {
+      (void)next_after(ERROR_SUCCESS, *received, ec);
     }
     carry_on(ec);
   }
