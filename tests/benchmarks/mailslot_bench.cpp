@@ -455,13 +455,21 @@ class raw_pool_loop {
   raw_pool_loop(const raw_pool_loop&) = delete;
   raw_pool_loop& operator=(const raw_pool_loop&) = delete;
   ~raw_pool_loop() {
-    stopping_ = true;
-    ::CancelIoEx(handle_, &overlapped_);
+    {
+      // Under the lock that read() takes: no read starts after the cancel.
+      const std::lock_guard<std::mutex> hold(mutex_);
+      stopping_ = true;
+      ::CancelIoEx(handle_, &overlapped_);
+    }
     ::WaitForThreadpoolIoCallbacks(io_, FALSE);
     ::CloseThreadpoolIo(io_);
   }
   [[nodiscard]] bool ok() const { return io_ != nullptr; }
   void read() {
+    const std::lock_guard<std::mutex> hold(mutex_);
+    if (stopping_) {
+      return;
+    }
     ::StartThreadpoolIo(io_);
     overlapped_ = OVERLAPPED{};
     if (::ReadFile(handle_, buffer_.data(), static_cast<DWORD>(buffer_.size()), nullptr,
@@ -478,9 +486,7 @@ class raw_pool_loop {
     if (result == ERROR_SUCCESS) {
       self->into_.take(std::string_view(self->buffer_.data(), received), self->size_);
     }
-    if (!self->stopping_) {
-      self->read();
-    }
+    self->read();
   }
 
   HANDLE handle_;
@@ -489,7 +495,8 @@ class raw_pool_loop {
   std::vector<char> buffer_;
   std::size_t size_;
   arrivals& into_;
-  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  bool stopping_ = false;
 };
 
 // A Windows-kind slot (NtCreateMailslotFile, as kernel32 does on Windows).
@@ -566,12 +573,15 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
     case listener::asio: {
       ::asio::io_context io;
       mailslot::asio::server server(io, windows_kind(slot));
+      bool stopping = false;  // (on the io_context's thread)
       std::function<void()> next;
       next = [&] {
         server.async_read_string([&](const std::error_code& ec, std::string message) {
           if (!ec) {
             into.take(message, size);
-            next();
+            if (!stopping) {
+              next();
+            }
           }
         });
       };
@@ -580,7 +590,10 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
       std::thread runner([&] { io.run(); });
       result = measure_listening(server.next_layer().name(), size, count, into);
       work.reset();
-      ::asio::post(io, [&] { server.cancel(); });
+      ::asio::post(io, [&] {
+        stopping = true;  // a read whose message is already on its way starts no other
+        server.cancel();
+      });
       runner.join();
       break;
     }
@@ -592,13 +605,16 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
       ::asio::io_context io;
       ::asio::windows::stream_handle stream(io, server.release());
       std::vector<char> buffer((std::max)(size, std::size_t{1}));
+      bool stopping = false;  // (on the io_context's thread)
       std::function<void()> next;
       next = [&] {
         stream.async_read_some(::asio::buffer(buffer),
                                [&](const std::error_code& ec, std::size_t received) {
                                  if (!ec) {
                                    into.take(std::string_view(buffer.data(), received), size);
-                                   next();
+                                   if (!stopping) {
+                                     next();
+                                   }
                                  }
                                });
       };
@@ -607,7 +623,10 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
       std::thread runner([&] { io.run(); });
       result = measure_listening(name, size, count, into);
       work.reset();
-      ::asio::post(io, [&] { stream.cancel(); });
+      ::asio::post(io, [&] {
+        stopping = true;
+        stream.cancel();
+      });
       runner.join();
       break;
     }
