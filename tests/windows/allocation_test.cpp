@@ -5,6 +5,7 @@
 #include <mailslot/mailslot.hpp>
 
 #include <support/allocations.hpp>
+#include <support/read_helpers.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
@@ -19,24 +20,9 @@
 using mailslot_test::make_server;
 using namespace std::chrono_literals;
 
-namespace {
+using mailslot_test::duplicate;
+using mailslot_test::slot_timeout;
 
-// The slot's read timeout as Windows reports it.
-DWORD slot_timeout(const mailslot::server& server) {
-  DWORD timeout = 0;
-  REQUIRE(::GetMailslotInfo(server.native_handle(), nullptr, nullptr, nullptr, &timeout) != FALSE);
-  return timeout;
-}
-
-// A second server on the same slot, through a duplicated handle.
-mailslot::server duplicate(const mailslot::server& server) {
-  HANDLE copy = nullptr;
-  REQUIRE(::DuplicateHandle(::GetCurrentProcess(), server.native_handle(), ::GetCurrentProcess(),
-                            &copy, 0, FALSE, DUPLICATE_SAME_ACCESS) != FALSE);
-  return mailslot::server::adopt(copy, server.name());
-}
-
-}  // namespace
 
 TEMPLATE_TEST_CASE("a message whose container cannot be allocated is returned by the next read",
                    "[server][alloc][wine10]", MAILSLOT_TEST_SLOT_KINDS) {

@@ -3,6 +3,7 @@
 
 #include <mailslot/mailslot.hpp>
 
+#include <support/read_helpers.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
@@ -21,9 +22,9 @@ using mailslot_test::unique_slot_name;
 using mailslot_test::with_timeout;
 using namespace std::chrono_literals;
 
-namespace {
+using mailslot_test::win32;
 
-std::error_code win32(DWORD code) { return {static_cast<int>(code), std::system_category()}; }
+namespace {
 
 template <class T, class = void>
 struct has_write : std::false_type {};

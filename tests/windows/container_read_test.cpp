@@ -6,7 +6,7 @@
 #include <mailslot/mailslot.hpp>
 
 #include <support/allocations.hpp>
-#include <support/import_patch.hpp>
+#include <support/read_helpers.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
@@ -40,30 +40,13 @@ static_assert(!mailslot::detail::is_byte_container<std::wstring>::value);
 static_assert(!mailslot::detail::is_byte_container<std::deque<char>>::value);     // not contiguous
 static_assert(!mailslot::detail::is_byte_container<std::array<char, 8>>::value);  // fixed size
 
-namespace {
+using mailslot_test::pattern;
 
-// A message of `size` bytes whose content depends on `seed` and the position.
-std::string pattern(std::size_t size, unsigned seed) {
-  std::string message(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) {
-    message[i] = static_cast<char>((i * 31 + seed) % 251);
-  }
-  return message;
-}
+namespace {
 
 template <class Container>
 std::string as_string(const Container& message) {
   return {reinterpret_cast<const char*>(message.data()), message.size()};
-}
-
-// Counts the program's ReadFile calls (the library's included: it is
-// header-only, so its calls go through this program's import table).
-std::atomic<int> read_file_calls{0};
-decltype(&::ReadFile) real_read_file = nullptr;
-BOOL WINAPI counting_read_file(HANDLE file, LPVOID buffer, DWORD size, LPDWORD read,
-                               LPOVERLAPPED overlapped) {
-  ++read_file_calls;
-  return real_read_file(file, buffer, size, read, overlapped);
 }
 
 }  // namespace
@@ -114,16 +97,15 @@ TEMPLATE_TEST_CASE("in steady state a reused container costs one ReadFile and no
   client.write(pattern(3000, 1));
   REQUIRE(server.read(message) == 3000);  // the container has its capacity now
 
-  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &counting_read_file);
-  REQUIRE(hook.installed());
-  real_read_file = hook.original();
+  mailslot_test::read_file_counter read_files;
+  REQUIRE(read_files.installed());
   constexpr int messages = 50;
   std::vector<std::string> expected;
   for (int i = 0; i < messages; ++i) {
     expected.push_back(pattern(static_cast<std::size_t>(i * 60), static_cast<unsigned>(i)));
     client.write(expected.back());
   }
-  read_file_calls = 0;
+  read_files.reset();
   const long long allocations_before = mailslot_test::allocations::count();
   bool all_intact = true;
   for (const std::string& sent : expected) {
@@ -132,7 +114,7 @@ TEMPLATE_TEST_CASE("in steady state a reused container costs one ReadFile and no
   }
   const long long allocations = mailslot_test::allocations::count() - allocations_before;
   CHECK(all_intact);
-  CHECK(read_file_calls == messages);
+  CHECK(read_files.count() == messages);
   CHECK(allocations == 0);
 }
 
@@ -141,21 +123,20 @@ TEMPLATE_TEST_CASE("a message larger than the container takes one more ReadFile,
   auto server = make_server<TestType>("container-grow");
   auto client = mailslot::client::open(server.name());
   std::vector<std::byte> message;
-  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &counting_read_file);
-  REQUIRE(hook.installed());
-  real_read_file = hook.original();
+  mailslot_test::read_file_counter read_files;
+  REQUIRE(read_files.installed());
 
   client.write(pattern(200000, 7));  // more than any first offer
-  read_file_calls = 0;
+  read_files.reset();
   CHECK(server.read(message) == 200000);
   CHECK(as_string(message) == pattern(200000, 7));
-  CHECK(read_file_calls == 2);  // too small (the message stays queued), then whole
+  CHECK(read_files.count() == 2);  // too small (the message stays queued), then whole
 
   client.write(pattern(150000, 8));  // fits the capacity the container kept
-  read_file_calls = 0;
+  read_files.reset();
   CHECK(server.read(message) == 150000);
   CHECK(as_string(message) == pattern(150000, 8));
-  CHECK(read_file_calls == 1);
+  CHECK(read_files.count() == 1);
 }
 
 TEMPLATE_TEST_CASE("a failed read leaves the container empty and the message queued",

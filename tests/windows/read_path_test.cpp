@@ -6,6 +6,7 @@
 #include <mailslot/mailslot.hpp>
 
 #include <support/import_patch.hpp>
+#include <support/read_helpers.hpp>
 #include <support/process.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
@@ -23,28 +24,14 @@
 
 using mailslot::condition;
 using mailslot::errc;
+using mailslot_test::duplicate;
 using mailslot_test::make_server;
+using mailslot_test::slot_timeout;
 using namespace std::chrono_literals;
 
 namespace {
 
 using clock_type = std::chrono::steady_clock;
-
-// The slot's read timeout as Windows reports it.
-DWORD slot_timeout(const mailslot::server& server) {
-  DWORD timeout = 0;
-  REQUIRE(::GetMailslotInfo(server.native_handle(), nullptr, nullptr, nullptr, &timeout) != FALSE);
-  return timeout;
-}
-
-// A second server on the same slot, through a duplicated handle (as a child
-// process or a second component of one program would hold it).
-mailslot::server duplicate(const mailslot::server& server) {
-  HANDLE copy = nullptr;
-  REQUIRE(::DuplicateHandle(::GetCurrentProcess(), server.native_handle(), ::GetCurrentProcess(),
-                            &copy, 0, FALSE, DUPLICATE_SAME_ACCESS) != FALSE);
-  return mailslot::server::adopt(copy, server.name());
-}
 
 std::chrono::milliseconds since(clock_type::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start);
@@ -229,34 +216,23 @@ TEMPLATE_TEST_CASE(
   }
 }
 
-namespace {
-std::atomic<int> read_file_calls{0};
-decltype(&::ReadFile) real_read_file = nullptr;
-BOOL WINAPI counting_read_file(HANDLE handle, void* buffer, DWORD size, DWORD* received,
-                               OVERLAPPED* overlapped) {
-  ++read_file_calls;
-  return real_read_file(handle, buffer, size, received, overlapped);
-}
-}  // namespace
-
 TEMPLATE_TEST_CASE("a try_read waits without polling, whatever the slot's own timeout",
                    "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
-  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &counting_read_file);
-  REQUIRE(hook.installed());
-  real_read_file = hook.original();
+  mailslot_test::read_file_counter read_files;
+  REQUIRE(read_files.installed());
   for (const auto own : {0ms, 20ms}) {
     INFO("the slot's own timeout: " << own.count() << " ms");
     auto server = make_server<TestType>("no-polling", own);
 
     // Nothing arrives: one ReadFile that ends the call's way, not one per slot
     // timeout (a few at most: the first, and one the slot's timeout ended).
-    read_file_calls = 0;
+    read_files.reset();
     CHECK_FALSE(server.try_read_string(400ms).has_value());
-    CHECK(read_file_calls.load() <= 3);
+    CHECK(read_files.count() <= 3);
     CHECK(slot_timeout(server) == static_cast<DWORD>(own.count()));
 
     // A message that arrives meanwhile is returned when it arrives.
-    read_file_calls = 0;
+    read_files.reset();
     std::thread writer([&] {
       std::this_thread::sleep_for(150ms);
       mailslot::client::open(server.name()).write("meanwhile");
@@ -267,7 +243,7 @@ TEMPLATE_TEST_CASE("a try_read waits without polling, whatever the slot's own ti
     writer.join();
     CHECK(message == std::optional<std::string>("meanwhile"));
     CHECK(waited < 10s);  // (long before the call's own deadline)
-    CHECK(read_file_calls.load() <= 3);
+    CHECK(read_files.count() <= 3);
     CHECK(slot_timeout(server) == static_cast<DWORD>(own.count()));
   }
 }

@@ -1,5 +1,6 @@
 #include <mailslot/mailslot.hpp>
 
+#include <support/read_helpers.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
@@ -13,11 +14,8 @@
 
 using mailslot_test::unique_slot_name;
 
-namespace {
+using mailslot_test::win32;
 
-std::error_code win32(DWORD code) { return {static_cast<int>(code), std::system_category()}; }
-
-}  // namespace
 
 TEMPLATE_TEST_CASE("a message written by a client is read whole by the server",
                    "[server][client][wine10]", MAILSLOT_TEST_SLOT_KINDS) {

@@ -6,6 +6,7 @@
 #include <mailslot/thread_pool_reader.hpp>
 
 #include <support/import_patch.hpp>
+#include <support/read_helpers.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
@@ -24,6 +25,8 @@ using mailslot::errc;
 using mailslot_test::make_server;
 using mailslot_test::nt_create_mailslot;
 using namespace std::chrono_literals;
+
+using mailslot_test::pattern;
 
 namespace {
 
@@ -76,13 +79,6 @@ struct inbox {
   }
 };
 
-std::string pattern(std::size_t size, unsigned seed) {
-  std::string message(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) {
-    message[i] = static_cast<char>((i * 13 + seed) % 251);
-  }
-  return message;
-}
 
 }  // namespace
 
@@ -314,15 +310,15 @@ TEST_CASE("readers come and go on one server, and a re-created server is bound a
 }
 
 namespace {
-std::atomic<int> read_file_calls{0};
-decltype(&::ReadFile) real_read_file = nullptr;
+std::atomic<int> second_read_calls{0};
+decltype(&::ReadFile) real_read_file_second = nullptr;
 BOOL WINAPI second_read_fails(HANDLE file, LPVOID buffer, DWORD size, LPDWORD read,
                               LPOVERLAPPED overlapped) {
-  if (++read_file_calls == 2) {
+  if (++second_read_calls == 2) {
     ::SetLastError(ERROR_ACCESS_DENIED);
     return FALSE;
   }
-  return real_read_file(file, buffer, size, read, overlapped);
+  return real_read_file_second(file, buffer, size, read, overlapped);
 }
 }  // namespace
 
@@ -333,8 +329,8 @@ TEST_CASE("a read that fails ends the listening with the error, and loses nothin
   mailslot::thread_pool_reader reader;
   mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &second_read_fails);
   REQUIRE(hook.installed());
-  real_read_file = hook.original();
-  read_file_calls = 0;
+  real_read_file_second = hook.original();
+  second_read_calls = 0;
   reader.start(server, box.handler());  // the first ReadFile
   auto client = mailslot::client::open(server.name());
   client.write("one");  // delivered; the ReadFile after it fails
