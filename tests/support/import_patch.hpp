@@ -12,6 +12,14 @@
 
 namespace mailslot_test {
 
+// The walk below reads the import table of the program's own bitness:
+// IMAGE_NT_HEADERS and IMAGE_THUNK_DATA are the 32-bit or the 64-bit layouts,
+// and a thunk holds one function address.
+static_assert(sizeof(IMAGE_THUNK_DATA) == sizeof(void*), "one thunk per imported function");
+static_assert(sizeof(IMAGE_NT_HEADERS) ==
+                  (sizeof(void*) == 8 ? sizeof(IMAGE_NT_HEADERS64) : sizeof(IMAGE_NT_HEADERS32)),
+              "the NT headers of this program's bitness");
+
 /// Points this program's import of `function` (from any DLL; every entry, if
 /// the program imports it more than once) at `replacement`; returns the
 /// previous address of the first, or nullptr if the program does not import

@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <new>
 #include <optional>
@@ -35,6 +36,18 @@
 #include <utility>
 
 namespace mailslot::detail {
+
+// What the reads assume of the platform, 32-bit Windows included: a
+// message's size (a DWORD: at most 4 GiB - 1) always fits a size_t, so sizes
+// from Windows never narrow; a buffer larger than a DWORD can say is offered
+// as MAXDWORD (read_once); the largest finite timeout, 2^32 - 2 ms, is a
+// std::chrono::milliseconds; and an OVERLAPPED's tagged event is a pointer's
+// width (ULONG_PTR).
+static_assert(sizeof(std::size_t) >= sizeof(DWORD), "a DWORD size must fit a size_t");
+static_assert(std::numeric_limits<std::chrono::milliseconds::rep>::digits >= 33,
+              "a timeout of 2^32 - 2 ms must fit a std::chrono::milliseconds");
+static_assert(sizeof(ULONG_PTR) == sizeof(void*) && sizeof(std::uintptr_t) == sizeof(HANDLE),
+              "a tagged event handle must round-trip through an integer of a pointer's width");
 
 /// "Wait until a message arrives" as a duration (MAILSLOT_WAIT_FOREVER).
 // (Parenthesized: <windows.h> may define a max() macro.)
