@@ -22,11 +22,34 @@ tidy() {
     xargs -0 -n 1 -P "$jobs" clang-tidy --quiet -p "$build" ${checks:+"--checks=$checks"} \
       2> >(grep -v "warnings generated" >&2)
 }
+# With MAILSLOT_TIDY_CACHE (the test command sets it), a clean result is
+# remembered under a key of everything that decides it: clang-tidy itself,
+# its configuration and this script, the units' compile commands, every file
+# of the library, and the installed packages (the SDK, Asio, libstdc++). The
+# same key again skips the run; anything changed runs it.
+key=
+if [ -n "${MAILSLOT_TIDY_CACHE:-}" ]; then
+  key=$({
+    clang-tidy --version
+    cat .clang-tidy "$0"
+    # (the checkout's own path left out: another clone gets the same key)
+    grep -F header_check "$build/compile_commands.json" | sed "s|$PWD|@source@|g" || true
+    find include -type f -print0 | sort -z | xargs -0 sha256sum
+    dpkg-query -W 2>/dev/null || true
+  } | sha256sum | cut -c1-32)
+  if [ -f "$MAILSLOT_TIDY_CACHE/$key" ]; then
+    echo "clang-tidy: ${#units[@]} header units clean (unchanged since a clean run, key $key)"
+    exit 0
+  fi
+fi
 tidy "" "${core[@]}"
 # Asio's own headers pass MinGW's __MSABI_LONG(n) (n##l) through their
 # macros; a literal made by token pasting has no location, so it escapes the
 # filter that drops findings in system headers. That one check is off there.
 if [ "${#asio[@]}" -gt 0 ]; then
   tidy -readability-uppercase-literal-suffix "${asio[@]}"
+fi
+if [ -n "$key" ]; then
+  mkdir -p "$MAILSLOT_TIDY_CACHE" && touch "$MAILSLOT_TIDY_CACHE/$key"
 fi
 echo "clang-tidy: ${#units[@]} header units clean"

@@ -3,121 +3,24 @@
 // and what is refused. The slots are Windows' kind (asynchronous; see
 // support/slot_kinds.hpp): Wine's CreateMailslotW handle is refused.
 
-#include <mailslot/asio.hpp>        // (Asio before <windows.h>)
-#include <mailslot/boost_asio.hpp>  // both in one program
-
-#include <asio/bind_cancellation_slot.hpp>
-#include <asio/cancellation_signal.hpp>
-#include <asio/deferred.hpp>
-#include <asio/io_context.hpp>
-#include <asio/post.hpp>
-#include <asio/use_future.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_future.hpp>
-#if defined(__cpp_impl_coroutine)
-#  include <asio/awaitable.hpp>
-#  include <asio/co_spawn.hpp>
-#  include <asio/detached.hpp>
-#  include <asio/use_awaitable.hpp>
-#  include <boost/asio/awaitable.hpp>
-#  include <boost/asio/co_spawn.hpp>
-#  include <boost/asio/detached.hpp>
-#  include <boost/asio/use_awaitable.hpp>
-#endif
+#include "asio_support.hpp"  // (first: Asio before <windows.h>)
 
 #include <mailslot/mailslot.hpp>
 #include <mailslot/thread_pool_reader.hpp>
-
-#include <support/slot_kinds.hpp>
 
 #include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
 #include <array>
-#include <atomic>
 #include <chrono>
-#include <cstddef>
 #include <future>
 #include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
-#include <type_traits>
 #include <vector>
 
-using namespace std::chrono_literals;
-using mailslot_test::nt_create_mailslot;
-using mailslot_test::unique_slot_name;
-using mailslot_test::with_timeout;
-
-namespace {
-
-// What the tests need of each flavour of Asio.
-struct standalone {
-  using io_context = ::asio::io_context;
-  using server = mailslot::asio::server;
-  using error_code = std::error_code;
-  using cancellation_signal = ::asio::cancellation_signal;
-  using cancellation_type = ::asio::cancellation_type;
-  static constexpr const auto& use_future = ::asio::use_future;
-  static constexpr const auto& deferred = ::asio::deferred;
-  static ::asio::mutable_buffer buffer(void* data, std::size_t size) {
-    return ::asio::buffer(data, size);
-  }
-  template <class Token>
-  static auto with_slot(cancellation_signal& signal, Token&& token) {
-    return ::asio::bind_cancellation_slot(signal.slot(), std::forward<Token>(token));
-  }
-  static error_code aborted() { return ::asio::error::operation_aborted; }
-  template <class Handler>
-  static void post(io_context& io, Handler&& handler) {
-    ::asio::post(io, std::forward<Handler>(handler));
-  }
-#if defined(__cpp_impl_coroutine)
-  template <class T>
-  using awaitable = ::asio::awaitable<T>;
-  static constexpr const auto& use_awaitable = ::asio::use_awaitable;
-  template <class Awaitable, class Token>
-  static void co_spawn(io_context& io, Awaitable&& work, Token&& token) {
-    ::asio::co_spawn(io, std::forward<Awaitable>(work), std::forward<Token>(token));
-  }
-#endif
-};
-
-struct boost_flavour {
-  using io_context = ::boost::asio::io_context;
-  using server = mailslot::boost_asio::server;
-  using error_code = ::boost::system::error_code;
-  using cancellation_signal = ::boost::asio::cancellation_signal;
-  using cancellation_type = ::boost::asio::cancellation_type;
-  static constexpr const auto& use_future = ::boost::asio::use_future;
-  static constexpr const auto& deferred = ::boost::asio::deferred;
-  static ::boost::asio::mutable_buffer buffer(void* data, std::size_t size) {
-    return ::boost::asio::buffer(data, size);
-  }
-  template <class Token>
-  static auto with_slot(cancellation_signal& signal, Token&& token) {
-    return ::boost::asio::bind_cancellation_slot(signal.slot(), std::forward<Token>(token));
-  }
-  static error_code aborted() { return ::boost::asio::error::operation_aborted; }
-  template <class Handler>
-  static void post(io_context& io, Handler&& handler) {
-    ::boost::asio::post(io, std::forward<Handler>(handler));
-  }
-#if defined(__cpp_impl_coroutine)
-  template <class T>
-  using awaitable = ::boost::asio::awaitable<T>;
-  static constexpr const auto& use_awaitable = ::boost::asio::use_awaitable;
-  template <class Awaitable, class Token>
-  static void co_spawn(io_context& io, Awaitable&& work, Token&& token) {
-    ::boost::asio::co_spawn(io, std::forward<Awaitable>(work), std::forward<Token>(token));
-  }
-#endif
-};
+using namespace asio_tests;  // NOLINT(google-build-using-namespace): the tests' own helpers
 
 // Both flavours, unless the unit that includes this file chose one
 // (asio_standalone_test.cpp, asio_boost_test.cpp: the test program is built
@@ -129,50 +32,6 @@ struct boost_flavour {
 #  define MAILSLOT_TEST_ASIO_SHARED_CASES 1
 #endif
 
-// A Windows-kind slot for a fresh name, waiting forever unless told.
-mailslot::server windows_kind_slot(const std::string& name,
-                                   std::chrono::milliseconds timeout = mailslot::wait_forever) {
-  return nt_create_mailslot::create(name, with_timeout(timeout));
-}
-
-std::string pattern(std::size_t size, unsigned seed) {
-  std::string text(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) {
-    text[i] = static_cast<char>('a' + (i * 7 + seed) % 26);
-  }
-  return text;
-}
-
-// Runs `io` until `done` or 10 s have passed (a hang fails the test, not the run).
-template <class IoContext, class Done>
-void run_until(IoContext& io, Done done) {
-  const auto give_up = std::chrono::steady_clock::now() + 10s;
-  while (!done() && std::chrono::steady_clock::now() < give_up) {
-    io.run_one_for(50ms);
-  }
-  REQUIRE(done());
-}
-
-// One async_read_string on `slot`, with `io` run until it completes: the
-// message, or "error".
-template <class Server, class IoContext>
-std::string read_one(Server& slot, IoContext& io) {
-  std::optional<std::string> message;
-  slot.async_read_string([&](const auto& ec, std::string m) { message = ec ? "error" : m; });
-  run_until(io, [&] { return message.has_value(); });
-  return *message;
-}
-
-// The messages still queued in `slot`, read synchronously.
-std::vector<std::string> drain(mailslot::server& slot) {
-  std::vector<std::string> messages;
-  while (auto message = slot.try_read_string(0ms)) {
-    messages.push_back(*message);
-  }
-  return messages;
-}
-
-}  // namespace
 
 TEMPLATE_TEST_CASE("an asio server reads whole messages through callbacks, exactly sized", "[asio]",
                    MAILSLOT_TEST_ASIO_FLAVOURS) {
@@ -312,108 +171,6 @@ TEMPLATE_TEST_CASE("asio reads complete through futures and deferred operations"
   CHECK(drain(slot.next_layer()) == std::vector<std::string>{"after"});
 }
 
-#if defined(__cpp_impl_coroutine)
-namespace {
-template <class F>
-typename F::template awaitable<void> read_all(typename F::server& slot, std::size_t count,
-                                              std::vector<std::string>& received) {
-  while (received.size() < count) {
-    received.push_back(co_await slot.async_read_string(F::use_awaitable));
-  }
-}
-}  // namespace
-
-#if MAILSLOT_TEST_ASIO_SHARED_CASES
-// The README's example, as shown (its slot made the way Windows' CreateMailslotW
-// makes it, so that it runs under Wine too).
-namespace readme {
-std::vector<std::string> handled;
-void handle(const std::string& message) { handled.push_back(message); }
-
-asio::awaitable<void> serve(mailslot::asio::server& slot) {
-  for (;;) {
-    std::string message = co_await slot.async_read_string(asio::use_awaitable);
-    handle(message);
-  }
-}
-}  // namespace readme
-
-TEST_CASE("the README's Asio example serves a slot from a coroutine", "[asio][coroutine][readme]") {
-  const std::string name = unique_slot_name("asio-readme");
-  asio::io_context io;
-  mailslot::asio::server slot(io, windows_kind_slot(name));
-  asio::co_spawn(io, readme::serve(slot), asio::detached);
-  mailslot::client writer = mailslot::client::open(name);
-  writer.write("first");
-  writer.write("second");
-  run_until(io, [] { return readme::handled.size() == 2; });
-  CHECK(readme::handled == std::vector<std::string>{"first", "second"});
-  slot.cancel();  // the coroutine ends with the exception operation_aborted makes
-  io.run_for(1s);
-}
-#endif
-
-// 4 writers x 10,000 messages through standalone Asio; Boost.Asio runs the
-// same code with a tenth of the load.
-TEMPLATE_TEST_CASE(
-    "a coroutine reads 4 writers x 10,000 messages in each writer's order, every byte intact",
-    "[asio][coroutine][load]", MAILSLOT_TEST_ASIO_FLAVOURS) {
-  using F = TestType;
-  constexpr int writers = 4;
-  constexpr int per_writer = std::is_same_v<F, standalone> ? 10'000 : 1'000;
-  typename F::io_context io;
-  const std::string name = unique_slot_name("asio-coroutine");
-  typename F::server slot(io, windows_kind_slot(name));
-
-  std::vector<std::string> received;
-  received.reserve(writers * per_writer);
-  bool finished = false;
-  F::co_spawn(io, read_all<F>(slot, writers * per_writer, received),
-              [&](const std::exception_ptr& failure) {
-                CHECK_FALSE(failure);
-                finished = true;
-              });
-  std::vector<std::thread> threads;
-  for (int w = 0; w < writers; ++w) {
-    threads.emplace_back([&name, w] {
-      mailslot::client writer = mailslot::client::open(name);
-      for (int i = 0; i < per_writer; ++i) {
-        // Sizes vary (1 to ~5 KiB) so that the string grows and shrinks.
-        const std::string body =
-            pattern(static_cast<std::size_t>((i * 131) % 5000), static_cast<unsigned>(w + i));
-        writer.write(std::to_string(w) + ":" + std::to_string(i) + ":" + body);
-      }
-    });
-  }
-  const auto give_up = std::chrono::steady_clock::now() + 600s;
-  while (!finished && std::chrono::steady_clock::now() < give_up) {
-    io.run_for(100ms);
-  }
-  for (auto& thread : threads) {
-    thread.join();
-  }
-  INFO("received " << received.size() << " messages");
-  REQUIRE(finished);
-  REQUIRE(received.size() == writers * per_writer);
-  std::array<int, writers> next{};
-  int bad = 0;
-  for (const std::string& message : received) {
-    const auto first = message.find(':');
-    const auto second = message.find(':', first + 1);
-    const int w = std::stoi(message.substr(0, first));
-    const int i = std::stoi(message.substr(first + 1, second - first - 1));
-    const std::string body =
-        pattern(static_cast<std::size_t>((i * 131) % 5000), static_cast<unsigned>(w + i));
-    const auto writer = static_cast<std::size_t>(w);
-    if (i != next[writer] || message.substr(second + 1) != body) {
-      ++bad;
-    }
-    next[writer] = i + 1;
-  }
-  CHECK(bad == 0);
-  CHECK(next == std::array<int, writers>{per_writer, per_writer, per_writer, per_writer});
-}
-#endif
 
 TEMPLATE_TEST_CASE("a read cancelled through its slot completes aborted and takes no message",
                    "[asio][cancel]", MAILSLOT_TEST_ASIO_FLAVOURS) {

@@ -3,6 +3,7 @@
 
 #include <mailslot/mailslot.hpp>
 
+#include <support/examples.hpp>
 #include <support/process.hpp>
 #include <support/slot_name.hpp>
 
@@ -19,65 +20,13 @@
 using Catch::Matchers::ContainsSubstring;
 using Catch::Matchers::Matches;
 using mailslot_test::captured_process;
+using mailslot_test::interrupt;
+using mailslot_test::serve_two_slots;
+using mailslot_test::wait_for_slot;
+using mailslot_test::wide;
 using mailslot_test::unique_slot_name;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::wstring wide(const std::string& text) {
-  std::wstring out;
-  mailslot::detail::utf8_to_wide(text, out);
-  return out;
-}
-
-// Waits until a program has created the slot `name` (up to 10 s).
-bool wait_for_slot(const std::string& name) {
-  for (int i = 0; i < 1000; ++i) {
-    std::error_code ec;
-    if (mailslot::client::open(name, ec)) {
-      return true;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
-
-// Raises Ctrl+C on the console of its own that `program` runs on, and waits
-// for it to end: its exit code. The signal reaches every process on that
-// console, this one included, at some later moment: so this process ignores
-// Ctrl+C from here on (a test program has no use for it).
-int interrupt(captured_process& program) {
-  ::FreeConsole();
-  REQUIRE(::AttachConsole(program.id()) != FALSE);
-  ::SetConsoleCtrlHandler(nullptr, TRUE);
-  REQUIRE(::GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) != FALSE);
-  const int exit_code = program.wait();
-  ::FreeConsole();
-  return exit_code;
-}
-
-// Runs a service example (`program`, given the slots `a` and `b` and then
-// `more` arguments) on a console of its own, sends each slot one message,
-// lets it print for 2 s and stops it with Ctrl+C, which must end it with 0.
-// Returns what it printed.
-std::string serve_two_slots(const wchar_t* program, const std::string& a, const std::string& b,
-                            const std::vector<std::wstring>& more = {}) {
-  // An earlier test's "ignore Ctrl+C" (interrupt()) would be inherited.
-  ::SetConsoleCtrlHandler(nullptr, FALSE);
-  std::vector<std::wstring> arguments{wide(a), wide(b)};
-  arguments.insert(arguments.end(), more.begin(), more.end());
-  captured_process service(program, arguments, {}, CREATE_NEW_CONSOLE);
-  REQUIRE(service.started());
-  REQUIRE(wait_for_slot(a));
-  REQUIRE(wait_for_slot(b));
-  mailslot::client::open(a).write("for the first slot");
-  mailslot::client::open(b).write("for the second slot");
-  std::this_thread::sleep_for(2s);  // time to print both (and whatever comes after them)
-  CHECK(interrupt(service) == 0);
-  return service.output();
-}
-
-}  // namespace
 
 // --- examples ------------------------------------------------------------------------------
 
@@ -376,18 +325,3 @@ TEST_CASE("service prints the messages of both its slots and stops on Ctrl+C",
   CHECK_THAT(out, ContainsSubstring("service: stopped"));
 }
 
-#if MAILSLOT_TEST_ASIO_SERVICE
-TEST_CASE("asio_service prints both slots' messages and its timer's reports, and stops on Ctrl+C",
-          "[examples][process][asio]") {
-  const std::string a = unique_slot_name("asio-service-a");
-  const std::string b = unique_slot_name("asio-service-b");
-  const std::string out =
-      serve_two_slots(L"asio_service.exe", a, b, {L"100"});  // (a report each 100 ms)
-  // Through the io_context under Wine too (Windows' kind of handle, by creation).
-  CHECK_THAT(out, ContainsSubstring("through the io_context"));
-  CHECK_THAT(out, ContainsSubstring(a + ": for the first slot"));
-  CHECK_THAT(out, ContainsSubstring(b + ": for the second slot"));
-  CHECK_THAT(out, ContainsSubstring("asio_service: 2 message(s) so far"));
-  CHECK_THAT(out, ContainsSubstring("asio_service: stopped after 2 message(s)"));
-}
-#endif
