@@ -3,8 +3,8 @@
 # README's "What is verified"):
 #   1. the platform-independent parts natively: GCC, then Clang with the name
 #      fuzzer, both with ASan + UBSan;
-#   2. formatting (clang-format), clang-tidy on the headers, and the API
-#      reference (Doxygen; any warning fails);
+#   2. formatting (clang-format, first of all), clang-tidy on the headers, and
+#      the API reference (Doxygen; any warning fails);
 #   3. the Windows builds: MinGW GCC C++17 (everything, under Wine), Clang
 #      C++20 (the behavioural suite and the MSVC-mode check, under Wine),
 #      MinGW GCC C++20 (what only C++20 has, under Wine), and 32-bit GCC and
@@ -52,7 +52,8 @@ finish() {
   wait 2>/dev/null || true
   printf '\n(%s: %d s; the whole run: %d s)\n' "${step_name:-}" $((SECONDS - step_started)) "$SECONDS"
   if [ "${#launcher[@]}" -gt 0 ]; then
-    ccache --show-stats 2>/dev/null | grep -E "^(Cacheable calls|  Hits|  Misses)" | sed 's/^/ccache: /' || true
+    ccache --show-stats 2>/dev/null | grep -E "^(Cacheable calls|  Hits|  Misses)" | head -n 3 |
+      sed 's/^ */ccache: /' || true
   fi
   exit "$status"
 }
@@ -100,6 +101,9 @@ start_tests() {
   pending_pid=$!
 }
 
+step "formatting"
+bash scripts/format.sh --check
+
 step "native, GCC (platform-independent parts, sanitizers)"
 build native
 ctest --preset native -j "$jobs"
@@ -108,8 +112,7 @@ step "native, Clang: portable tests and the name fuzzer (sanitizers)"
 build fuzz
 ctest --preset fuzz -j "$jobs"
 
-step "formatting and clang-tidy"
-bash scripts/format.sh --check
+step "clang-tidy"
 cmake --preset wine-clang >/dev/null
 MAILSLOT_TIDY_CACHE=$cache/tidy bash scripts/tidy.sh
 

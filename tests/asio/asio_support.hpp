@@ -58,7 +58,6 @@ using mailslot_test::nt_create_mailslot;
 using mailslot_test::unique_slot_name;
 using mailslot_test::with_timeout;
 
-
 // What the tests need of each flavour of Asio.
 struct standalone {
   using io_context = ::asio::io_context;
@@ -123,8 +122,8 @@ struct boost_flavour {
 };
 
 // A Windows-kind slot for a fresh name, waiting forever unless told.
-inline mailslot::server windows_kind_slot(const std::string& name,
-                                   std::chrono::milliseconds timeout = mailslot::wait_forever) {
+inline mailslot::server windows_kind_slot(
+    const std::string& name, std::chrono::milliseconds timeout = mailslot::wait_forever) {
   return nt_create_mailslot::create(name, with_timeout(timeout));
 }
 

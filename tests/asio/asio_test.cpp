@@ -32,7 +32,6 @@ using namespace asio_tests;  // NOLINT(google-build-using-namespace): the tests'
 #  define MAILSLOT_TEST_ASIO_SHARED_CASES 1
 #endif
 
-
 TEMPLATE_TEST_CASE("an asio server reads whole messages through callbacks, exactly sized", "[asio]",
                    MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;
@@ -170,7 +169,6 @@ TEMPLATE_TEST_CASE("asio reads complete through futures and deferred operations"
   CHECK(*got == "deferred");
   CHECK(drain(slot.next_layer()) == std::vector<std::string>{"after"});
 }
-
 
 TEMPLATE_TEST_CASE("a read cancelled through its slot completes aborted and takes no message",
                    "[asio][cancel]", MAILSLOT_TEST_ASIO_FLAVOURS) {

@@ -228,15 +228,15 @@ MAILSLOT_TEST_ON(standalone, asio);
 MAILSLOT_TEST_ON(boost_flavour, boost);
 #undef MAILSLOT_TEST_ON
 
-#define MAILSLOT_TEST_CONTEXTS_OF(prefix)                                                     \
-  prefix##_io_context_1, prefix##_io_context_1_any, prefix##_io_context_1_strand,              \
-      prefix##_io_context_3, prefix##_io_context_3_any, prefix##_io_context_3_strand,          \
-      prefix##_thread_pool, prefix##_thread_pool_any, prefix##_thread_pool_strand,             \
+#define MAILSLOT_TEST_CONTEXTS_OF(prefix)                                             \
+  prefix##_io_context_1, prefix##_io_context_1_any, prefix##_io_context_1_strand,     \
+      prefix##_io_context_3, prefix##_io_context_3_any, prefix##_io_context_3_strand, \
+      prefix##_thread_pool, prefix##_thread_pool_any, prefix##_thread_pool_strand,    \
       prefix##_system, prefix##_system_any, prefix##_system_strand
 // The contexts a program can end (the system context ends with the program).
-#define MAILSLOT_TEST_ENDING_CONTEXTS_OF(prefix)                                              \
-  prefix##_io_context_1, prefix##_io_context_1_any, prefix##_io_context_1_strand,              \
-      prefix##_io_context_3, prefix##_io_context_3_any, prefix##_io_context_3_strand,          \
+#define MAILSLOT_TEST_ENDING_CONTEXTS_OF(prefix)                                      \
+  prefix##_io_context_1, prefix##_io_context_1_any, prefix##_io_context_1_strand,     \
+      prefix##_io_context_3, prefix##_io_context_3_any, prefix##_io_context_3_strand, \
       prefix##_thread_pool, prefix##_thread_pool_any, prefix##_thread_pool_strand
 
 // One flavour per program unit when MAILSLOT_TEST_CONTEXTS_FLAVOUR says which

@@ -19,7 +19,6 @@ namespace mailslot_test {
 
 using namespace std::chrono_literals;
 
-
 inline std::wstring wide(const std::string& text) {
   std::wstring out;
   mailslot::detail::utf8_to_wide(text, out);
@@ -56,8 +55,9 @@ inline int interrupt(captured_process& program) {
 // `more` arguments) on a console of its own, sends each slot one message,
 // lets it print for 2 s and stops it with Ctrl+C, which must end it with 0.
 // Returns what it printed.
-inline std::string serve_two_slots(const wchar_t* program, const std::string& a, const std::string& b,
-                            const std::vector<std::wstring>& more = {}) {
+inline std::string serve_two_slots(const wchar_t* program, const std::string& a,
+                                   const std::string& b,
+                                   const std::vector<std::wstring>& more = {}) {
   // An earlier test's "ignore Ctrl+C" (interrupt()) would be inherited.
   ::SetConsoleCtrlHandler(nullptr, FALSE);
   std::vector<std::wstring> arguments{wide(a), wide(b)};

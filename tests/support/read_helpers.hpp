@@ -35,7 +35,9 @@ inline mailslot::server duplicate(const mailslot::server& server) {
 }
 
 /// A Win32 error code as the library reports it.
-inline std::error_code win32(DWORD code) { return {static_cast<int>(code), std::system_category()}; }
+inline std::error_code win32(DWORD code) {
+  return {static_cast<int>(code), std::system_category()};
+}
 
 /// A message of `size` bytes whose content depends on `seed` and the position.
 inline std::string pattern(std::size_t size, unsigned seed) {

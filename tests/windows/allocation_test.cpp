@@ -23,7 +23,6 @@ using namespace std::chrono_literals;
 using mailslot_test::duplicate;
 using mailslot_test::slot_timeout;
 
-
 TEMPLATE_TEST_CASE("a message whose container cannot be allocated is returned by the next read",
                    "[server][alloc][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto server = make_server<TestType>("bad-alloc");

@@ -22,11 +22,10 @@ using Catch::Matchers::Matches;
 using mailslot_test::captured_process;
 using mailslot_test::interrupt;
 using mailslot_test::serve_two_slots;
+using mailslot_test::unique_slot_name;
 using mailslot_test::wait_for_slot;
 using mailslot_test::wide;
-using mailslot_test::unique_slot_name;
 using namespace std::chrono_literals;
-
 
 // --- examples ------------------------------------------------------------------------------
 
@@ -324,4 +323,3 @@ TEST_CASE("service prints the messages of both its slots and stops on Ctrl+C",
   CHECK_THAT(out, ContainsSubstring(b + ": for the second slot"));
   CHECK_THAT(out, ContainsSubstring("service: stopped"));
 }
-

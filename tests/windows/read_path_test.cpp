@@ -6,8 +6,8 @@
 #include <mailslot/mailslot.hpp>
 
 #include <support/import_patch.hpp>
-#include <support/read_helpers.hpp>
 #include <support/process.hpp>
+#include <support/read_helpers.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 

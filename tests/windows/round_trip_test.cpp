@@ -16,7 +16,6 @@ using mailslot_test::unique_slot_name;
 
 using mailslot_test::win32;
 
-
 TEMPLATE_TEST_CASE("a message written by a client is read whole by the server",
                    "[server][client][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   const std::string name = unique_slot_name("round-trip");

@@ -79,7 +79,6 @@ struct inbox {
   }
 };
 
-
 }  // namespace
 
 TEST_CASE("the thread pool reader delivers whole messages in order, empty ones and large ones",
