@@ -9,8 +9,8 @@
 #      C++20 x64 (the behavioural suite, what only C++20 has, and the
 #      MSVC-mode check, under Wine), and 32-bit MinGW GCC C++20 and Clang
 #      C++17 (compiled and linked: 32-bit programs do not run here).
-#      Each build's tests run in the background while the next build
-#      compiles; one test run at a time, so that they do not compete.
+#      Each build's tests run in the background, with a Wine server of their
+#      own, while the next build compiles.
 # Stops at the first failure, naming the build and the tests that failed.
 # Objects are kept in a compiler cache (ccache) between runs, keyed by the
 # compiler's contents, every flag and every header, so a changed toolchain,
@@ -67,40 +67,43 @@ build() {  # build PRESET: configure and build, at a lower priority than the tes
   printf '(%s built in %d s)\n' "$1" $((SECONDS - started))
 }
 # run_tests PRESET CTEST-ARGS...: ctest, scheduled from the costs of earlier
-# runs (kept in the cache), its output in build/PRESET/tests.log.
+# runs (kept in the cache), with a Wine prefix (and so a Wine server) of the
+# build's own, its output in build/PRESET/tests.log.
 run_tests() {
   local preset=$1 costs="build/$1/Testing/Temporary/CTestCostData.txt"
   shift
-  mkdir -p "build/$preset/Testing/Temporary"
+  mkdir -p "build/$preset/Testing/Temporary" "$cache/wine"
   [ -f "$cache/ctest-costs/$preset.txt" ] && cp "$cache/ctest-costs/$preset.txt" "$costs"
   local started=$SECONDS status=0
-  ctest --preset "$preset" -j "$test_jobs" "$@" >"build/$preset/tests.log" 2>&1 || status=$?
+  WINEPREFIX=$cache/wine/$preset ctest --preset "$preset" -j "$test_jobs" "$@" \
+    >"build/$preset/tests.log" 2>&1 || status=$?
   [ -f "$costs" ] && cp "$costs" "$cache/ctest-costs/$preset.txt"
   printf '(%s tests ran in %d s)\n' "$preset" $((SECONDS - started)) >>"build/$preset/tests.log"
   return "$status"
 }
-# One test run in the background at a time: start_tests waits for the one
-# before (and reports it) first.
-pending_preset=
-pending_pid=
-report_tests() {
-  [ -n "$pending_pid" ] || return 0
-  local status=0
-  wait "$pending_pid" || status=$?
-  printf '\n\033[1m-- tests of %s\033[0m\n' "$pending_preset"
-  cat "build/$pending_preset/tests.log"
-  if [ "$status" -ne 0 ]; then
-    printf '\n\033[1;31mFAILED: tests of the %s build (above; build/%s/tests.log)\033[0m\n' \
-      "$pending_preset" "$pending_preset" >&2
-    exit "$status"
-  fi
-  pending_pid=
-}
+# Test runs go on in the background while later builds compile; each is
+# reported (its whole output) when it ends, in the order they started.
+running=()
 start_tests() {
-  report_tests
-  pending_preset=$1
   run_tests "$@" &
-  pending_pid=$!
+  running+=("$1:$!")
+}
+report_tests() {
+  local entry preset pid status
+  for entry in "${running[@]}"; do
+    preset=${entry%%:*}
+    pid=${entry##*:}
+    status=0
+    wait "$pid" || status=$?
+    printf '\n\033[1m-- tests of %s\033[0m\n' "$preset"
+    cat "build/$preset/tests.log"
+    if [ "$status" -ne 0 ]; then
+      printf '\n\033[1;31mFAILED: tests of the %s build (above; build/%s/tests.log)\033[0m\n' \
+        "$preset" "$preset" >&2
+      exit "$status"
+    fi
+  done
+  running=()
 }
 
 step "formatting"
