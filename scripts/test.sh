@@ -27,15 +27,18 @@ cache=${MAILSLOT_TEST_CACHE:-/var/cache/mailslot-test}
 [ -w "$(dirname "$cache")" ] || cache=${XDG_CACHE_HOME:-$HOME/.cache}/mailslot-test
 mkdir -p "$cache/ctest-costs"
 
-# The compiler cache, when there is one.
+# Every configuration of the test command: test programs of many short cases
+# run in shards (tests/CMakeLists.txt, mailslot_add_tests), and the compiler
+# cache, when there is one.
+configure_args=(-DMAILSLOT_TESTS_SHARDED=ON)
 launcher=()
 if command -v ccache >/dev/null; then
   export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1
   export CCACHE_COMPILERCHECK=content CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-4G}
-  # (Precompiled headers: ccache keys an object on the .gch it used; their
-  # build time stamps and macros are its own business.)
-  export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
-  launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # (No precompiled header: another clone's would differ, and miss the cache;
+  # the unity builds do most of its work.)
+  launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+            -DMAILSLOT_TESTS_PCH=OFF)
   ccache --zero-stats >/dev/null
 fi
 
@@ -53,7 +56,7 @@ finish() {
   local status=$?
   wait 2>/dev/null || true
   printf '\n(%s: %d s; the whole run: %d s)\n' "${step_name:-}" $((SECONDS - step_started)) "$SECONDS"
-  if [ "${#launcher[@]}" -gt 0 ]; then
+  if [ "${#launcher[@]}" -gt 0 ] && [ -n "${CCACHE_DIR:-}" ]; then
     ccache --show-stats 2>/dev/null | grep -E "^(Cacheable calls|  Hits|  Misses)" | head -n 3 |
       sed 's/^ */ccache: /' || true
   fi
@@ -62,7 +65,7 @@ finish() {
 trap finish EXIT
 build() {  # build PRESET: configure and build, at a lower priority than the tests running
   local started=$SECONDS
-  cmake --preset "$1" "${launcher[@]}" >/dev/null
+  cmake --preset "$1" "${configure_args[@]}" "${launcher[@]}" >/dev/null
   nice -n 10 cmake --build --preset "$1" -j "$jobs"
   printf '(%s built in %d s)\n' "$1" $((SECONDS - started))
 }
