@@ -45,7 +45,8 @@ namespace mailslot {
 /// SetFileCompletionNotificationModes); after 32 in a row the pool thread is
 /// given back and a work item (SubmitThreadpoolWork) goes on, so a slot that
 /// never runs dry cannot starve the pool's other callbacks. The callback never
-/// runs inside start(). A message larger than the reader's buffer (64 KiB at
+/// runs inside start(), on the thread that calls it; on a pool thread it may
+/// run before start() has returned. A message larger than the reader's buffer (64 KiB at
 /// first) stays queued while the buffer grows to its size.
 ///
 /// The callback gets `(const std::error_code& ec, std::string_view message)`:
