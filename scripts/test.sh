@@ -35,6 +35,11 @@ launcher=()
 if command -v ccache >/dev/null; then
   export CCACHE_DIR=$cache/ccache CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1
   export CCACHE_COMPILERCHECK=content CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-4G}
+  # Depend mode: on a miss, the compiler's own dependency list (-MD, which
+  # Ninja asks for) names the headers, so the source is not preprocessed a
+  # second time. Measured (wine preset, empty cache): 119 s, as with no cache,
+  # rather than 140 s.
+  export CCACHE_DEPEND=1
   # (No precompiled header: another clone's would differ, and miss the cache;
   # the unity builds do most of its work.)
   launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
