@@ -22,15 +22,7 @@
 
 using namespace asio_tests;  // NOLINT(google-build-using-namespace): the tests' own helpers
 
-// Both flavours, unless the unit that includes this file chose one
-// (asio_standalone_test.cpp, asio_boost_test.cpp: the test program is built
-// from both, in parallel); the flavour-less cases go with the first.
-#if !defined(MAILSLOT_TEST_ASIO_FLAVOURS)
-#  define MAILSLOT_TEST_ASIO_FLAVOURS standalone, boost_flavour
-#endif
-#if !defined(MAILSLOT_TEST_ASIO_SHARED_CASES)
-#  define MAILSLOT_TEST_ASIO_SHARED_CASES 1
-#endif
+#define MAILSLOT_TEST_ASIO_FLAVOURS standalone, boost_flavour
 
 TEMPLATE_TEST_CASE("an asio server reads whole messages through callbacks, exactly sized", "[asio]",
                    MAILSLOT_TEST_ASIO_FLAVOURS) {
@@ -428,7 +420,6 @@ TEMPLATE_TEST_CASE("a handle binds to one context's port: released, it is adopte
   CHECK(*message == "again");
 }
 
-#if MAILSLOT_TEST_ASIO_SHARED_CASES
 TEST_CASE("a handle read by a thread pool reader is refused by an asio server", "[asio]") {
   ::asio::io_context io;
   const std::string name = unique_slot_name("asio-after-pool");
@@ -443,7 +434,6 @@ TEST_CASE("a handle read by a thread pool reader is refused by an asio server", 
   CHECK(ec == mailslot::errc::already_bound);
   CHECK(plain.is_open());
 }
-#endif
 
 TEMPLATE_TEST_CASE("an asio read ends with the slot's read timeout, as server::read does", "[asio]",
                    MAILSLOT_TEST_ASIO_FLAVOURS) {

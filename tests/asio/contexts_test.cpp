@@ -8,8 +8,7 @@
 // as the program: its end is checked in a program of its own,
 // system_context_exit.cpp.)
 
-#include <mailslot/asio.hpp>  // (Asio before <windows.h>)
-#include <mailslot/boost_asio.hpp>
+#include "asio_support.hpp"  // (first: Asio before <windows.h>)
 
 #include <asio/any_io_executor.hpp>
 #include <asio/bind_allocator.hpp>
@@ -58,6 +57,8 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+using asio_tests::drain;
+using asio_tests::windows_kind_slot;
 using mailslot_test::must_finish;
 using mailslot_test::nt_create_mailslot;
 using mailslot_test::unique_slot_name;
@@ -239,26 +240,10 @@ MAILSLOT_TEST_ON(boost_flavour, boost);
       prefix##_io_context_3, prefix##_io_context_3_any, prefix##_io_context_3_strand, \
       prefix##_thread_pool, prefix##_thread_pool_any, prefix##_thread_pool_strand
 
-// One flavour per program unit when MAILSLOT_TEST_CONTEXTS_FLAVOUR says which
-// (1: standalone Asio, 2: Boost.Asio; the test program is built from both,
-// in parallel); both otherwise.
-#if !defined(MAILSLOT_TEST_CONTEXTS_FLAVOUR)
-#  define MAILSLOT_TEST_CONTEXTS MAILSLOT_TEST_CONTEXTS_OF(asio), MAILSLOT_TEST_CONTEXTS_OF(boost)
-#  define MAILSLOT_TEST_ENDING_CONTEXTS \
-    MAILSLOT_TEST_ENDING_CONTEXTS_OF(asio), MAILSLOT_TEST_ENDING_CONTEXTS_OF(boost)
-#  define MAILSLOT_TEST_FLAVOURS standalone, boost_flavour
-#  define MAILSLOT_TEST_SHARED_CASES 1
-#elif MAILSLOT_TEST_CONTEXTS_FLAVOUR == 1
-#  define MAILSLOT_TEST_CONTEXTS MAILSLOT_TEST_CONTEXTS_OF(asio)
-#  define MAILSLOT_TEST_ENDING_CONTEXTS MAILSLOT_TEST_ENDING_CONTEXTS_OF(asio)
-#  define MAILSLOT_TEST_FLAVOURS standalone
-#  define MAILSLOT_TEST_SHARED_CASES 1
-#else
-#  define MAILSLOT_TEST_CONTEXTS MAILSLOT_TEST_CONTEXTS_OF(boost)
-#  define MAILSLOT_TEST_ENDING_CONTEXTS MAILSLOT_TEST_ENDING_CONTEXTS_OF(boost)
-#  define MAILSLOT_TEST_FLAVOURS boost_flavour
-#  define MAILSLOT_TEST_SHARED_CASES 0
-#endif
+#define MAILSLOT_TEST_CONTEXTS MAILSLOT_TEST_CONTEXTS_OF(asio), MAILSLOT_TEST_CONTEXTS_OF(boost)
+#define MAILSLOT_TEST_ENDING_CONTEXTS \
+  MAILSLOT_TEST_ENDING_CONTEXTS_OF(asio), MAILSLOT_TEST_ENDING_CONTEXTS_OF(boost)
+#define MAILSLOT_TEST_FLAVOURS standalone, boost_flavour
 
 // --- what the handlers saw ------------------------------------------------------------------
 
@@ -311,19 +296,6 @@ bool inside(const Executor& executor) {
   } else {
     return true;
   }
-}
-
-mailslot::server windows_kind_slot(const std::string& name) {
-  return nt_create_mailslot::create(name, {});
-}
-
-// The messages still queued in `slot`, read synchronously.
-std::vector<std::string> drain(mailslot::server& slot) {
-  std::vector<std::string> messages;
-  while (auto message = slot.try_read_string(0ms)) {
-    messages.push_back(*message);
-  }
-  return messages;
 }
 
 // A read's handler: records what it got, and whether it ran inside
@@ -499,7 +471,6 @@ TEMPLATE_TEST_CASE(
   CHECK(mailslot::server::create(name).is_open());  // every handle is closed
 }
 
-#if MAILSLOT_TEST_SHARED_CASES
 TEST_CASE("a read pending on the system context does not hang the program's end",
           "[asio][context][lifetime]") {
   for (const wchar_t* flavour : {L"asio", L"boost"}) {
@@ -518,7 +489,6 @@ TEST_CASE("a read pending on the system context does not hang the program's end"
     }
   }
 }
-#endif
 
 namespace {
 
