@@ -37,14 +37,23 @@ inline bool wait_for_slot(const std::string& name) {
   return false;
 }
 
+// Swallows Ctrl+C and Ctrl+Break in this (test) process. A handler routine,
+// unlike SetConsoleCtrlHandler(nullptr, TRUE)'s "ignore" flag, is not
+// inherited: the programs under test still stop on Ctrl+C.
+inline BOOL WINAPI swallow_console_signal(DWORD signal) noexcept {
+  return signal == CTRL_C_EVENT || signal == CTRL_BREAK_EVENT ? TRUE : FALSE;
+}
+
 // Raises Ctrl+C on the console of its own that `program` runs on, and waits
 // for it to end: its exit code. The signal reaches every process on that
-// console, this one included, at some later moment: so this process ignores
-// Ctrl+C from here on (a test program has no use for it).
+// console, this one included, at some later moment, possibly after this
+// function has returned and the next test has begun: so this process
+// swallows Ctrl+C from here on (a test program has no use for it).
 inline int interrupt(captured_process& program) {
+  static const bool swallowing = ::SetConsoleCtrlHandler(swallow_console_signal, TRUE) != FALSE;
+  REQUIRE(swallowing);
   ::FreeConsole();
   REQUIRE(::AttachConsole(program.id()) != FALSE);
-  ::SetConsoleCtrlHandler(nullptr, TRUE);
   REQUIRE(::GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) != FALSE);
   const int exit_code = program.wait();
   ::FreeConsole();
@@ -58,7 +67,8 @@ inline int interrupt(captured_process& program) {
 inline std::string serve_two_slots(const wchar_t* program, const std::string& a,
                                    const std::string& b,
                                    const std::vector<std::wstring>& more = {}) {
-  // An earlier test's "ignore Ctrl+C" (interrupt()) would be inherited.
+  // (Ctrl+C not ignored, should this process have inherited that: the
+  // service would inherit it in turn.)
   ::SetConsoleCtrlHandler(nullptr, FALSE);
   std::vector<std::wstring> arguments{wide(a), wide(b)};
   arguments.insert(arguments.end(), more.begin(), more.end());
