@@ -5,8 +5,8 @@
 // server's executor (or the handler's own), cancel() ends them, a server moves
 // with its reads pending, and a context shut down or destroyed with reads
 // pending never hangs and takes no message. (The system context lives as long
-// as the program: its end is checked in a program of its own,
-// system_context_exit.cpp.)
+// as the program: its end is checked in a second run of this program,
+// which leaves main with a read pending: main.cpp.)
 
 #include "asio_support.hpp"  // (first: Asio before <windows.h>)
 
@@ -46,6 +46,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdio>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -471,14 +472,85 @@ TEMPLATE_TEST_CASE(
   CHECK(mailslot::server::create(name).is_open());  // every handle is closed
 }
 
+// The program's second use (main.cpp): leave main with an Asio server's read
+// pending on the system context, the server still alive. The system context
+// ends with the program (a static object), and its end must cancel the read,
+// not wait for it. Prints "leaving main with a read pending" and returns 0;
+// the program hangs if the context's end waits for the read.
+namespace {
+
+template <class Server, class Executor>
+void leave_pending(const Executor& executor, const char* name) {
+  mailslot::server_options options;
+  options.creation = mailslot::creation::nt_create_mailslot_file;
+  // Never destroyed: the server outlives main, as in a program that exits
+  // while a reader is still listening.
+  auto* slot = new Server(executor, mailslot::server::create(name, options));
+  slot->async_read_string([](const auto&, std::string) {
+    std::puts("a handler ran");  // (none may: no message is written)
+  });
+}
+
+template <class Net, template <class> class BasicServer>
+void leave_pending_on_system_context(const std::string& wrap, const char* name) {
+  const typename Net::system_executor system;
+  if (wrap == "any") {
+    leave_pending<BasicServer<typename Net::any_io_executor>>(typename Net::any_io_executor(system),
+                                                              name);
+  } else if (wrap == "strand") {
+    leave_pending<BasicServer<typename Net::template strand<typename Net::system_executor>>>(
+        Net::make_strand(system), name);
+  } else {
+    leave_pending<BasicServer<typename Net::system_executor>>(system, name);
+  }
+}
+
+struct standalone_net {
+  using system_executor = ::asio::system_executor;
+  using any_io_executor = ::asio::any_io_executor;
+  template <class Executor>
+  using strand = ::asio::strand<Executor>;
+  static strand<system_executor> make_strand(const system_executor& e) {
+    return ::asio::make_strand(e);
+  }
+};
+struct boost_net {
+  using system_executor = ::boost::asio::system_executor;
+  using any_io_executor = ::boost::asio::any_io_executor;
+  template <class Executor>
+  using strand = ::boost::asio::strand<Executor>;
+  static strand<system_executor> make_strand(const system_executor& e) {
+    return ::boost::asio::make_strand(e);
+  }
+};
+
+}  // namespace
+
+namespace asio_tests {
+
+int leave_main_with_read_pending(const std::string& flavour, const std::string& wrap,
+                                 const char* name) {
+  if (flavour == "boost") {
+    leave_pending_on_system_context<boost_net, mailslot::boost_asio::basic_server>(wrap, name);
+  } else {
+    leave_pending_on_system_context<standalone_net, mailslot::asio::basic_server>(wrap, name);
+  }
+  std::puts("leaving main with a read pending");
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace asio_tests
+
 TEST_CASE("a read pending on the system context does not hang the program's end",
           "[asio][context][lifetime]") {
   for (const wchar_t* flavour : {L"asio", L"boost"}) {
     for (const wchar_t* wrap : {L"direct", L"any", L"strand"}) {
       const std::string name = unique_slot_name("asio-system-exit");
-      mailslot_test::captured_process program(
-          L"mailslot_asio_exit_helper.exe",
-          {flavour, wrap, std::wstring(name.begin(), name.end())});
+      // This program again, in the mode main.cpp gives it.
+      mailslot_test::captured_process program(L"mailslot_asio_tests.exe",
+                                              {L"--leave-main-with-read-pending", flavour, wrap,
+                                               std::wstring(name.begin(), name.end())});
       REQUIRE(program.started());
       const int code = program.wait();  // ended by force after 30 s (0xDEAD)
       INFO(program.output());
