@@ -3,6 +3,7 @@
 #
 #   wine-exec.sh PROGRAM.exe [ARGS...]
 #   wine-exec.sh --check       print the Wine version; fail if Wine is missing or < 9
+#   wine-exec.sh --kill        stop the Wine server of the prefix (and its programs)
 #
 # The first Wine process of a session starts background services that inherit
 # its standard streams; anything reading a test's output through a pipe (ctest,
@@ -58,6 +59,10 @@ if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
   XDG_RUNTIME_DIR=${TMPDIR:-/tmp}/mailslot-xdg-$(id -u)
   mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
   export XDG_RUNTIME_DIR
+fi
+if [ "${1:-}" = --kill ]; then
+  [ -n "$wineserver" ] || { echo "wine-exec: no wineserver next to $wine" >&2; exit 1; }
+  exec "$wineserver" -k
 fi
 mkdir -p "$WINEPREFIX"
 

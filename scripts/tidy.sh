@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# clang-tidy (.clang-tidy) on the public headers: each header's own translation
-# unit from the header check, compiled for Windows with Clang (the wine-clang
-# build, configured here if needed). Fails on any finding.
+# clang-tidy (.clang-tidy) on the public headers: one translation unit that
+# includes every header and one for the Asio integration's
+# (tests/CMakeLists.txt, mailslot_tidy_units), compiled for Windows with Clang
+# (the wine-clang build, configured here if needed). Fails on any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build/wine-clang
 [ -f "$build/compile_commands.json" ] || cmake --preset wine-clang >/dev/null
-mapfile -t units < <(find "$build/tests/header_check" -name '*.cpp' | sort)
+mapfile -t units < <(find "$build/tests/tidy" -name '*.cpp' | sort)
 [ "${#units[@]}" -gt 0 ] || { echo "tidy: no header units in $build" >&2; exit 1; }
 jobs=${MAILSLOT_DEV_JOBS:-$(nproc)}
 core=() asio=()
@@ -33,7 +34,7 @@ if [ -n "${MAILSLOT_TIDY_CACHE:-}" ]; then
     clang-tidy --version
     cat .clang-tidy "$0"
     # (the checkout's own path left out: another clone gets the same key)
-    grep -F header_check "$build/compile_commands.json" | sed "s|$PWD|@source@|g" || true
+    grep -F /tests/tidy/ "$build/compile_commands.json" | sed "s|$PWD|@source@|g" || true
     find include -type f -print0 | sort -z | xargs -0 sha256sum
     dpkg-query -W 2>/dev/null || true
   } | sha256sum | cut -c1-32)
