@@ -13,6 +13,7 @@
 
 #include <mailslot/detail/config.hpp>
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -121,7 +122,7 @@ class error_category_impl final : public std::error_category {
         return "the mailslot object is not open (default-constructed, closed, released or moved "
                "from)";
       case errc::invalid_name:
-        return "invalid mailslot name";
+        return "invalid mailslot name (mailslot::name::explain() says what is wrong and where)";
       case errc::name_too_long:
         return "mailslot name too long (at most 259 UTF-16 code units)";
       case errc::server_name_not_local:
@@ -214,7 +215,7 @@ class condition_category_impl final : public std::error_category {
       case condition::timed_out:
         return "no message arrived within the timeout";
       case condition::not_found:
-        return "no such mailslot";
+        return "no such mailslot (or, for another computer's, it cannot be reached)";
       case condition::already_exists:
         return "a mailslot of that name already exists";
       case condition::buffer_too_small:
@@ -323,19 +324,68 @@ template <>
 struct is_error_condition_enum<mailslot::condition> : true_type {};
 }  // namespace std
 
+#if MAILSLOT_HAS_EXCEPTIONS
+namespace mailslot {
+
+/// What the throwing forms throw: a std::system_error whose what() names the
+/// operation and the slot, and says what went wrong in the library's words
+/// where it has them (the conditions': "no message arrived within the
+/// timeout" rather than Windows' "The semaphore timeout period has
+/// expired."), with the Win32 code in parentheses. code() is the same
+/// std::error_code the std::error_code form reports.
+class error : public std::system_error {
+ public:
+  /// @param ec    what the std::error_code form reports
+  /// @param what  the whole message what() returns
+  error(const std::error_code& ec, const std::string& what)
+      : std::system_error(ec, what), what_(what) {}
+  /// @return the message given at construction
+  [[nodiscard]] const char* what() const noexcept override { return what_.what(); }
+
+ private:
+  std::runtime_error what_;  // (its copy never throws, as an exception's must not)
+};
+
+}  // namespace mailslot
+
 namespace mailslot::detail {
 
-#if MAILSLOT_HAS_EXCEPTIONS
-/// Throws std::system_error for `ec`, saying which operation failed on which mailslot.
-[[noreturn]] inline void throw_error(const std::error_code& ec, std::string_view operation,
-                                     std::string_view slot) {
-  std::string what;
-  what.reserve(operation.size() + slot.size() + 3);
-  what.append(operation);
-  if (!slot.empty()) {
-    what.append(" '").append(slot).append("'");
+/// What went wrong, in the library's words where it has them: its own
+/// errors' messages, or the message of the condition a Win32 code matches;
+/// Windows' own text otherwise. A Win32 code is given in parentheses.
+inline std::string describe(const std::error_code& ec) {
+  if (ec.category() == error_category()) {
+    return ec.message();
   }
-  throw std::system_error(ec, what);
+  std::string text = ec.message();
+  for (const condition c :
+       {condition::timed_out, condition::not_found, condition::already_exists,
+        condition::buffer_too_small, condition::remote_mailslots_disabled, condition::invalid_name,
+        condition::access_denied, condition::cancelled}) {
+    if (ec == c) {
+      text = make_error_condition(c).message();
+      break;
+    }
+  }
+  if (ec.category() == std::system_category()) {
+    text += " (Windows error " + std::to_string(ec.value()) + ")";
+  }
+  return text;
+}
+
+/// Throws mailslot::error for `ec`: `operation "slot": what went wrong` (and
+/// `more`, if given, after it).
+[[noreturn]] inline void throw_error(const std::error_code& ec, std::string_view operation,
+                                     std::string_view slot, std::string_view more = {}) {
+  std::string what(operation);
+  if (!slot.empty()) {
+    what.append(" \"").append(slot).append("\"");
+  }
+  what.append(": ").append(describe(ec));
+  if (!more.empty()) {
+    what.append("; ").append(more);
+  }
+  throw error(ec, what);
 }
 
 inline void throw_if(const std::error_code& ec, std::string_view operation, std::string_view slot) {
@@ -343,8 +393,8 @@ inline void throw_if(const std::error_code& ec, std::string_view operation, std:
     throw_error(ec, operation, slot);
   }
 }
-#endif
 
 }  // namespace mailslot::detail
+#endif
 
 #endif

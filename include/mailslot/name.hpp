@@ -352,7 +352,7 @@ name_check parse_name(std::basic_string_view<Char> in, parsed_name& out) {
       if (i < n && cps[i].value == U'/') {
         return name_problem(
             errc::invalid_name,
-            R"('/' where the name must start with "\\" (Windows rewrites '/' to '\'))", at, U'/');
+            R"('/' where the name must start with "\\" (Windows rewrites '/' to '\'))", at);
       }
       return name_problem(errc::invalid_name,
                           R"(the name must start with "\\" (as in \\.\mailslot\name))", at);
@@ -486,10 +486,15 @@ std::string quote_name(std::basic_string_view<Char> in) {
 
 template <class Char>
 std::string explain(std::basic_string_view<Char> in, const name_check& check) {
-  std::string text = "invalid mailslot name " + quote_name(in) + ": " + check.reason;
+  // The character, if the problem names one, goes before the reason's
+  // explanation in parentheses: "character not allowed in a DNS name '!' (...)".
+  std::string reason = check.reason;
   if (check.has_character) {
-    text += " " + describe_character(check.character);
+    const std::string character = " " + describe_character(check.character);
+    const std::size_t aside = reason.find(" (");
+    reason.insert(aside == std::string::npos ? reason.size() : aside, character);
   }
+  std::string text = "invalid mailslot name " + quote_name(in) + ": " + reason;
   text += " at index " + std::to_string(check.index);
   return text;
 }
@@ -653,11 +658,10 @@ class name {
   /// @throws std::system_error  whose what() says what is wrong with the host or the name
   [[nodiscard]] static name remote(std::string_view host, std::string_view path) {
     if (!is_remote_host(host)) {
-      throw std::system_error(make_error_code(errc::invalid_name),
-                              "invalid mailslot host \"" + std::string(host) +
-                                  "\": not a computer or domain name (\".\" and \"*\" are "
-                                  "name::local and name::primary_domain; '\\' and '/' cannot "
-                                  "appear in a host)");
+      throw error(make_error_code(errc::invalid_name),
+                  "invalid mailslot host \"" + std::string(host) +
+                      "\": not a computer or domain name (\".\" and \"*\" are name::local and "
+                      "name::primary_domain; \"\\\" and \"/\" cannot appear in a host)");
     }
     return parse_or_throw(std::string_view(remote_text(host, path)));
   }
@@ -765,7 +769,7 @@ class name {
     std::error_code ec;
     name result = parse_any(text, ec);
     if (ec) {
-      throw std::system_error(ec, explain_any(text));
+      throw error(ec, explain_any(text));  // (what() is the explanation alone)
     }
     return result;
   }

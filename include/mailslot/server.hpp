@@ -260,10 +260,10 @@ class server {
     if (ec == errc::invalid_security_descriptor) {
       std::error_code cause;
       check_security_descriptor(options.security_descriptor, cause);
-      throw std::system_error(ec, "create mailslot '" + slot.string() +
-                                      "' with security descriptor \"" +
-                                      options.security_descriptor + "\" (Windows error " +
-                                      std::to_string(cause.value()) + ": " + cause.message() + ")");
+      detail::throw_error(ec, "create mailslot", slot.string(),
+                          "security descriptor \"" + options.security_descriptor +
+                              "\" (Windows error " + std::to_string(cause.value()) + ": " +
+                              cause.message() + ")");
     }
     detail::throw_if(ec, "create mailslot", slot.string());
     return result;
@@ -567,6 +567,13 @@ class server {
   std::size_t read(void* buffer, std::size_t size) {
     std::error_code ec;
     const std::size_t received = read(buffer, size, ec);
+    if (ec == condition::buffer_too_small) {  // both sizes, for the message
+      std::error_code ignored;
+      const std::size_t next = info(ignored).next_message_size.value_or(0);
+      detail::throw_error(ec, "read from mailslot", name_.string(),
+                          "the buffer has " + std::to_string(size) + " bytes, the message " +
+                              std::to_string(next) + "; it stays queued");
+    }
     throw_if(ec, "read from mailslot");
     return received;
   }

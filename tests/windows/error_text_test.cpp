@@ -1,0 +1,115 @@
+// What a user reads when a throwing form fails: the operation, the slot in
+// double quotes, and what went wrong in the library's words (Windows' own
+// words only where the library has none), with the Win32 code kept.
+
+#include <mailslot/mailslot.hpp>
+
+#include <support/slot_kinds.hpp>
+#include <support/slot_name.hpp>
+
+#include <catch2/catch_template_test_macros.hpp>
+#include <catch2/catch_test_macros.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <string>
+#include <system_error>
+
+using mailslot_test::unique_slot_name;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("a read that times out says so in the library's words, not Windows'",
+                   "[errors][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = mailslot_test::make_server<TestType>("timeout-text", 10ms);
+  try {
+    (void)server.read_string();
+    FAIL("no exception");
+  } catch (const std::system_error& e) {
+    CHECK(e.code() == mailslot::condition::timed_out);
+    const std::string what = e.what();
+    CHECK(what == "read from mailslot \"" + server.name().string() +
+                      "\": no message arrived within the timeout (Windows error " +
+                      std::to_string(e.code().value()) + ")");
+    CHECK(lower(what).find("semaphore") == std::string::npos);
+  }
+}
+
+TEST_CASE("opening a missing slot says there is no such mailslot", "[errors][wine10]") {
+  const std::string name = unique_slot_name("missing-text");
+  try {
+    (void)mailslot::client::open(name);
+    FAIL("no exception");
+  } catch (const std::system_error& e) {
+    CHECK(e.code() == mailslot::condition::not_found);
+    CHECK(std::string(e.what()) ==
+          "open mailslot \"" + mailslot::name::parse(name).string() +
+              "\": no such mailslot (or, for another computer's, it cannot be reached) "
+              "(Windows error " +
+              std::to_string(e.code().value()) + ")");
+  }
+}
+
+TEST_CASE("a remote slot that cannot be reached is not reported as a missing path",
+          "[errors][wine10]") {
+  try {
+    (void)mailslot::client::open(R"(\\nosuchpc\mailslot\x)");
+    FAIL("no exception");
+  } catch (const std::system_error& e) {
+    INFO(e.what() << " (" << e.code().value() << ")");
+    CHECK(e.code() == mailslot::condition::not_found);
+    const std::string what = lower(e.what());
+    CHECK(what.find("no such mailslot (or, for another computer's, it cannot be reached)") !=
+          std::string::npos);
+    CHECK(what.find("path") == std::string::npos);
+  }
+}
+
+TEMPLATE_TEST_CASE("a buffer too small for the message says both sizes, and the message stays",
+                   "[errors][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = mailslot_test::make_server<TestType>("small-text");
+  mailslot::client::open(server.name()).write("ten bytes!");
+  char buffer[4] = {};
+  try {
+    (void)server.read(buffer, sizeof buffer);
+    FAIL("no exception");
+  } catch (const std::system_error& e) {
+    CHECK(e.code() == mailslot::condition::buffer_too_small);
+    CHECK(std::string(e.what()) ==
+          "read from mailslot \"" + server.name().string() +
+              "\": the buffer is smaller than the next message (Windows error " +
+              std::to_string(e.code().value()) +
+              "); the buffer has 4 bytes, the message 10; it stays queued");
+  }
+  CHECK(server.read_string() == "ten bytes!");
+}
+
+TEST_CASE("the library's own errors keep their words, and a bad name points to explain()",
+          "[errors][wine10]") {
+  mailslot::client client;
+  try {
+    client.write("x");
+    FAIL("no exception");
+  } catch (const std::system_error& e) {
+    CHECK(e.code() == mailslot::errc::not_open);
+    CHECK(std::string(e.what()).find("(Windows error") == std::string::npos);
+  }
+  try {
+    (void)mailslot::server::create(std::string(R"(\\.\mailslot\a|b)"));
+    FAIL("no exception");
+  } catch (const std::system_error& e) {
+    CHECK(e.code() == mailslot::errc::invalid_name);
+    CHECK(std::string(e.what()) ==
+          R"(invalid mailslot name "\\.\mailslot\a|b": forbidden character '|' at index 14)");
+  }
+}
