@@ -357,7 +357,7 @@ inline std::string describe(const std::error_code& ec) {
   if (ec.category() == error_category()) {
     return ec.message();
   }
-  std::string text = ec.message();
+  std::string text;
   for (const condition c :
        {condition::timed_out, condition::not_found, condition::already_exists,
         condition::buffer_too_small, condition::remote_mailslots_disabled, condition::invalid_name,
@@ -366,6 +366,9 @@ inline std::string describe(const std::error_code& ec) {
       text = make_error_condition(c).message();
       break;
     }
+  }
+  if (text.empty()) {
+    text = ec.message();  // no condition names it: Windows' own words
   }
   if (ec.category() == std::system_category()) {
     text += " (Windows error " + std::to_string(ec.value()) + ")";

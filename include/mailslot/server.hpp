@@ -567,14 +567,7 @@ class server {
   std::size_t read(void* buffer, std::size_t size) {
     std::error_code ec;
     const std::size_t received = read(buffer, size, ec);
-    if (ec == condition::buffer_too_small) {  // both sizes, for the message
-      std::error_code ignored;
-      const std::size_t next = info(ignored).next_message_size.value_or(0);
-      detail::throw_error(ec, "read from mailslot", name_.string(),
-                          "the buffer has " + std::to_string(size) + " bytes, the message " +
-                              std::to_string(next) + "; it stays queued");
-    }
-    throw_if(ec, "read from mailslot");
+    throw_if_read_into(ec, size);
     return received;
   }
   /// Reads the next message into a reusable container; throws std::system_error.
@@ -617,7 +610,7 @@ class server {
                                       std::chrono::milliseconds timeout = {}) {
     std::error_code ec;
     const auto received = try_read(buffer, size, timeout, ec);
-    throw_if(ec, "read from mailslot");
+    throw_if_read_into(ec, size);
     return received;
   }
   /// try_read() into a reusable container; throws std::system_error on
@@ -781,6 +774,19 @@ class server {
     if (ec) {  // (the name is spelled out only for the exception)
       detail::throw_error(ec, operation, name_.string());
     }
+  }
+  // A read into the caller's buffer of `size` bytes: a message that did not
+  // fit is reported with both sizes (GetMailslotInfo, on that path only).
+  void throw_if_read_into(const std::error_code& ec, std::size_t size) const {
+    if (ec == condition::buffer_too_small) {
+      std::error_code unknown;
+      const auto next = info(unknown).next_message_size;
+      detail::throw_error(ec, "read from mailslot", name_.string(),
+                          "the buffer has " + std::to_string(size) + " bytes" +
+                              (next ? ", the message " + std::to_string(*next) : std::string()) +
+                              "; it stays queued");
+    }
+    throw_if(ec, "read from mailslot");
   }
 #endif
 

@@ -479,50 +479,31 @@ TEMPLATE_TEST_CASE(
 // the program hangs if the context's end waits for the read.
 namespace {
 
-template <class Server, class Executor>
+// Leaves a read pending through flavour F's server on `executor`.
+template <class F, class Executor>
 void leave_pending(const Executor& executor, const char* name) {
   mailslot::server_options options;
   options.creation = mailslot::creation::nt_create_mailslot_file;
   // Never destroyed: the server outlives main, as in a program that exits
   // while a reader is still listening.
-  auto* slot = new Server(executor, mailslot::server::create(name, options));
+  auto* slot =
+      new typename F::template server<Executor>(executor, mailslot::server::create(name, options));
   slot->async_read_string([](const auto&, std::string) {
     std::puts("a handler ran");  // (none may: no message is written)
   });
 }
 
-template <class Net, template <class> class BasicServer>
+template <class F>
 void leave_pending_on_system_context(const std::string& wrap, const char* name) {
-  const typename Net::system_executor system;
+  const typename F::system_executor system;
   if (wrap == "any") {
-    leave_pending<BasicServer<typename Net::any_io_executor>>(typename Net::any_io_executor(system),
-                                                              name);
+    leave_pending<F>(typename F::any_io_executor(system), name);
   } else if (wrap == "strand") {
-    leave_pending<BasicServer<typename Net::template strand<typename Net::system_executor>>>(
-        Net::make_strand(system), name);
+    leave_pending<F>(F::strand(system), name);
   } else {
-    leave_pending<BasicServer<typename Net::system_executor>>(system, name);
+    leave_pending<F>(system, name);
   }
 }
-
-struct standalone_net {
-  using system_executor = ::asio::system_executor;
-  using any_io_executor = ::asio::any_io_executor;
-  template <class Executor>
-  using strand = ::asio::strand<Executor>;
-  static strand<system_executor> make_strand(const system_executor& e) {
-    return ::asio::make_strand(e);
-  }
-};
-struct boost_net {
-  using system_executor = ::boost::asio::system_executor;
-  using any_io_executor = ::boost::asio::any_io_executor;
-  template <class Executor>
-  using strand = ::boost::asio::strand<Executor>;
-  static strand<system_executor> make_strand(const system_executor& e) {
-    return ::boost::asio::make_strand(e);
-  }
-};
 
 }  // namespace
 
@@ -531,9 +512,9 @@ namespace asio_tests {
 int leave_main_with_read_pending(const std::string& flavour, const std::string& wrap,
                                  const char* name) {
   if (flavour == "boost") {
-    leave_pending_on_system_context<boost_net, mailslot::boost_asio::basic_server>(wrap, name);
+    leave_pending_on_system_context<::boost_flavour>(wrap, name);
   } else {
-    leave_pending_on_system_context<standalone_net, mailslot::asio::basic_server>(wrap, name);
+    leave_pending_on_system_context<::standalone>(wrap, name);
   }
   std::puts("leaving main with a read pending");
   std::fflush(stdout);
