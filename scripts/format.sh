@@ -3,7 +3,7 @@
 # --check, fails listing the files that are not formatted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(find include tests examples -name '*.hpp' -o -name '*.cpp' | sort)
+mapfile -t files < <(find include tests examples modules -name '*.hpp' -o -name '*.cpp' -o -name '*.cppm' | sort)
 if [ "${1:-}" = --check ]; then
   # (A file per clang-format, on every core.)
   mapfile -t bad < <(printf '%s\0' "${files[@]}" |
