@@ -424,8 +424,15 @@ class read_op {
     return next == MAILSLOT_NO_MESSAGE || sink_.grow(next, ec);
   }
 
+  // A read that cancel() reached ends as cancelled, whatever else went wrong
+  // meanwhile: close() cancels before it closes, and a read that was growing
+  // (or starting again) then finds the handle gone.
   template <class Self>
   void fail(Self& self, error_code ec) {
+    port_binding* binding = ticket_.binding();
+    if (binding != nullptr && ticket_.slot() != nullptr && binding->cancelled(*ticket_.slot())) {
+      ec = win32_error(ERROR_OPERATION_ABORTED);
+    }
     ticket_.finish();
     self.complete(ec, Sink::empty());
   }
