@@ -51,9 +51,12 @@ namespace mailslot {
 ///
 /// The callback gets `(const std::error_code& ec, std::string_view message)`:
 /// the message's bytes, valid until it returns, with `ec` clear; or an error
-/// (`message` empty), after which the reader has stopped. The slot's read
-/// timeout never ends the listening: a read it ends is started again (a slot
-/// timeout of a few milliseconds makes the reader poll; start() refuses 0).
+/// (`message` empty), after which the reader has stopped. A read that the
+/// slot's read timeout ends is started again (a slot timeout of a few
+/// milliseconds makes the reader poll). A timeout of 0 would make it spin:
+/// start() refuses it, and a reader running when the slot's timeout becomes
+/// 0 ends with errc::invalid_timeout (the timeout is the slot's: any handle
+/// to the slot can change it, a second server on a duplicated handle too).
 /// A callback that throws ends the program (std::terminate), as a
 /// std::thread's function does.
 ///

@@ -188,8 +188,8 @@ void watchdog::watch() {
     if (armed_ && std::chrono::steady_clock::now() - since_ > limit_) {
       std::printf(
           "\nHANG: %s did not end within %lld s\n  sequence: %s\n  replay: mailslot_model "
-          "--replay \"%s\"\nsoak: hung (the process is ended: a thread that never returns cannot "
-          "be unwound)\n",
+          "--replay \"%s\"\n(the process ends here: a thread that never returns cannot be "
+          "unwound)\n",
           step_.c_str(), static_cast<long long>(limit_.count()), sequence_.c_str(),
           sequence_.c_str());
       std::fflush(stdout);
