@@ -49,6 +49,8 @@ struct read_record {
   asio::cancellation_signal signal;
   std::atomic<bool> done{false};
   std::atomic<bool> dropped{false};
+  std::atomic<bool> cancel_asked{false};              // something that cancels it was done
+  const std::atomic<bool>* short_timeouts = nullptr;  // the slot's timeout was not always forever
 };
 
 // The completion handler: checks what the read delivered; destroyed without
@@ -90,8 +92,8 @@ class read_handler {
         deliver(*model_, slot_model::unordered, data, size);
       }
     } else {
-      const bool allowed = ec == asio::error::operation_aborted ||
-                           ec == mailslot::condition::timed_out ||
+      const bool allowed = (ec == asio::error::operation_aborted && record_->cancel_asked) ||
+                           (ec == mailslot::condition::timed_out && *record_->short_timeouts) ||
                            (record_->form == 1 && ec == mailslot::condition::buffer_too_small);
       if (!allowed) {
         model_->report_violation("an asynchronous read (form " + std::to_string(record_->form) +
@@ -204,6 +206,7 @@ class asio_world final : public world {
   }
 
   ~asio_world() override {
+    cancel_asked();
     context_.stop();
     servers_[0].reset();
     servers_[1].reset();
@@ -229,12 +232,14 @@ class asio_world final : public world {
         break;
       case op::cancel_all:
         if (server()) {
+          cancel_asked();
           server()->cancel();
         }
         break;
       case op::close:
         if (server()) {
           std::error_code ec;
+          cancel_asked();
           server()->close(ec);
           if (ec) {
             model_.report_violation("close() failed: " + describe(ec));
@@ -247,6 +252,7 @@ class asio_world final : public world {
         break;
       case op::release_adopt:
         if (server()) {
+          cancel_asked();
           mailslot::server slot = server()->release();
           std::error_code ec;
           server()->assign(std::move(slot), ec);
@@ -273,6 +279,7 @@ class asio_world final : public world {
       case op::timeout:
         if (server()) {
           std::error_code ec;
+          short_timeouts_ = short_timeouts_ || timeout_of(one.b) != mailslot::wait_forever;
           server()->next_layer().set_read_timeout(timeout_of(one.b), ec);
           if (ec) {
             model_.report_violation("set_read_timeout failed: " + describe(ec));
@@ -361,6 +368,7 @@ class asio_world final : public world {
   }
 
   void recreate() {
+    cancel_asked();
     servers_[current_].reset();
     drain(model_, keeper_, 0, &position_);
     writers_.close_clients();
@@ -375,6 +383,7 @@ class asio_world final : public world {
     auto record = std::make_shared<read_record>();
     record->form = form;
     record->cancellable = cancellable;
+    record->short_timeouts = &short_timeouts_;
     if (form <= 1) {
       record->position = position_++;
       record->buffer.resize(form == 0 ? 70000 : 64);
@@ -418,6 +427,7 @@ class asio_world final : public world {
       return;
     }
     auto record = live[static_cast<std::size_t>(which) % live.size()];
+    record->cancel_asked = true;
     const asio::cancellation_type types[] = {asio::cancellation_type::terminal,
                                              asio::cancellation_type::partial,
                                              asio::cancellation_type::total};
@@ -442,6 +452,7 @@ class asio_world final : public world {
   // outlives it, and can then only be released, closed or destroyed), or
   // the server first.
   void destroy_context(bool server_first) {
+    cancel_asked();
     if (server_first) {
       servers_[0].reset();
       servers_[1].reset();
@@ -464,6 +475,7 @@ class asio_world final : public world {
   // has run (or was dropped with its context).
   void quiesce() {
     writers_.wait_idle();
+    cancel_asked();
     if (!context_.running()) {
       if (context_.can_restart()) {
         context_.restart();
@@ -482,6 +494,14 @@ class asio_world final : public world {
         break;
       }
       ::Sleep(1);
+    }
+  }
+
+  // What comes next cancels every outstanding read (cancel(), close(),
+  // release(), destruction).
+  void cancel_asked() {
+    for (const auto& record : outstanding_) {
+      record->cancel_asked = true;
     }
   }
 
@@ -508,6 +528,7 @@ class asio_world final : public world {
   std::optional<server_type> servers_[2];
   int current_ = 0;
   long position_ = 0;
+  std::atomic<bool> short_timeouts_{false};
   std::vector<unsigned char> buffer_ = std::vector<unsigned char>(70000);
   std::vector<std::shared_ptr<read_record>> outstanding_;
 };

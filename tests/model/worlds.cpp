@@ -102,6 +102,9 @@ class sync_world final : public world {
           const int form = one.b % 5;
           const bool bounded = one.what == op::try_read;
           const milliseconds timeout = timeout_of(one.c);
+          if (bounded && !run_.steps.windows_handle && timeout != mailslot::wait_forever) {
+            short_timeouts_ = true;  // (a synchronous handle's try_read sets the slot's timeout)
+          }
           readers_[i].post([this, i, form, bounded, timeout] { read(i, form, bounded, timeout); });
         }
         break;
@@ -121,6 +124,7 @@ class sync_world final : public world {
       case op::timeout:
         if (open(i)) {
           const milliseconds timeout = timeout_of(one.b);
+          short_timeouts_ = short_timeouts_ || timeout != mailslot::wait_forever;
           readers_[i].post([this, i, timeout] {
             std::error_code ec;
             servers_[i]->set_read_timeout(timeout, ec);
@@ -256,8 +260,11 @@ class sync_world final : public world {
       }
       return;
     }
-    const bool allowed = ec == mailslot::condition::cancelled ||
-                         (!bounded && ec == mailslot::condition::timed_out) ||
+    // Cancelled only when cancel() came (it stays until resume(), which
+    // waits for this thread); timed out only when the slot's timeout was
+    // ever other than forever.
+    const bool allowed = (ec == mailslot::condition::cancelled && server.is_cancelled()) ||
+                         (!bounded && short_timeouts_ && ec == mailslot::condition::timed_out) ||
                          (form == 1 && ec == mailslot::condition::buffer_too_small);
     if (!allowed) {
       model_.report_violation(std::string(bounded ? "try_read" : "read") + " (form " +
@@ -271,6 +278,7 @@ class sync_world final : public world {
   writers writers_;
   std::optional<mailslot::server> servers_[2];
   bool cancelled_[2]{};  // (the driver's: cancel() called, resume() not yet)
+  std::atomic<bool> short_timeouts_{false};
   std::vector<unsigned char> buffers_[2];
   std::vector<std::byte> kept_[2];
   worker readers_[2];  // (last: its threads end first)
