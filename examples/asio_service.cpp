@@ -94,6 +94,9 @@ int main(int argc, char** argv) {
 
   asio::io_context io;
   running = &io;
+  // Ctrl+C on, even if this program was started with it ignored (a parent
+  // that ignored it, or a new process group): it is how the program stops.
+  ::SetConsoleCtrlHandler(nullptr, FALSE);
   ::SetConsoleCtrlHandler(&on_console_event, TRUE);
   std::array<mailslot::asio::server, 2> slots{mailslot::asio::server(io),
                                               mailslot::asio::server(io)};

@@ -248,7 +248,9 @@ int listen(const std::vector<std::string>& args) {
     return invalid_name;
   }
   // The handler goes in first, so that a Ctrl+C at any moment from here on
-  // ends the program cleanly.
+  // ends the program cleanly; and Ctrl+C on, even if this program was started
+  // with it ignored (a parent that ignored it, or a new process group).
+  ::SetConsoleCtrlHandler(nullptr, FALSE);
   ::SetConsoleCtrlHandler(on_console_signal, TRUE);
   auto server = mailslot::server::create(name, options, ec);
   if (ec) {

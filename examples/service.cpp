@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   interrupted = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  // Ctrl+C on, even if this program was started with it ignored (a parent
+  // that ignored it, or a new process group): it is how the program stops.
+  ::SetConsoleCtrlHandler(nullptr, FALSE);
   ::SetConsoleCtrlHandler(&on_console_event, TRUE);
 
   std::array<listener, 2> listeners;

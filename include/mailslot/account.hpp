@@ -51,6 +51,17 @@ class account {
   /// @return whether the account is the opening thread's user
   [[nodiscard]] bool is_current_user() const noexcept { return current_user_; }
 
+  /// Copies are equal to the original. (An account has no move: moving a
+  /// std::string allocates in the MS STL's debug builds, so a noexcept move
+  /// could not keep its promise there; a copy may throw instead.)
+  /// @param other  the account to copy
+  account(const account& other) = default;
+  /// Copies are equal to the original.
+  /// @param other  the account to copy
+  /// @return `*this`
+  account& operator=(const account& other) = default;
+  ~account() = default;
+
  private:
   account() = default;
   explicit account(std::string sid) : sid_(std::move(sid)) {}

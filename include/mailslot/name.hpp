@@ -76,6 +76,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -532,11 +533,24 @@ class name {
   name() = default;
 
   /// Copies are equal to the original.
-  name(const name&) = default;
+  /// @param other  the name to copy
+  name(const name& other)
+      : text_(other.text_ ? std::make_unique<string_type>(*other.text_) : nullptr),
+        host_size_(other.host_size_),
+        scope_(other.scope_) {}
   /// Copies are equal to the original.
+  /// @param other  the name to copy
   /// @return `*this`
-  name& operator=(const name&) = default;
-  /// Moving leaves `other` empty.
+  name& operator=(const name& other) {
+    if (this != &other) {
+      name copy(other);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  /// Moving leaves `other` empty. (Neither moving nor the empty name
+  /// constructs a standard container: the MS STL's debug builds allocate in
+  /// every std::basic_string constructor, noexcept ones included.)
   /// @param other  the name to move from
   name(name&& other) noexcept
       : text_(std::move(other.text_)), host_size_(other.host_size_), scope_(other.scope_) {
@@ -676,7 +690,7 @@ class name {
 
   /// Whether this is the empty name.
   /// @return true for the default-constructed (or moved-from) name
-  [[nodiscard]] bool empty() const noexcept { return text_.empty(); }
+  [[nodiscard]] bool empty() const noexcept { return !text_; }
 
   /// Where the name points.
   /// @return local, remote or primary_domain (local for the empty name)
@@ -694,31 +708,40 @@ class name {
 
   /// The whole name in UTF-8.
   /// @return the name, such as `\\.\mailslot\app\events`
-  [[nodiscard]] std::string string() const { return to_utf8(text_); }
+  [[nodiscard]] std::string string() const { return to_utf8(view()); }
   /// The whole name in UTF-16.
   /// @return the name
-  [[nodiscard]] std::u16string u16string() const { return detail::convert_utf16<char16_t>(text_); }
+  [[nodiscard]] std::u16string u16string() const { return detail::convert_utf16<char16_t>(view()); }
   /// The whole name as wchar_t: UTF-16 on Windows, UTF-32 where wchar_t has 32 bits.
   /// @return the name
-  [[nodiscard]] std::wstring wstring() const { return detail::convert_utf16<wchar_t>(text_); }
+  [[nodiscard]] std::wstring wstring() const { return detail::convert_utf16<wchar_t>(view()); }
 
   /// The whole name in UTF-16, as the Win32 W functions take it.
   /// @return the name, without copying
-  [[nodiscard]] const string_type& native() const noexcept { return text_; }
+  /// @throws std::bad_alloc  only for the empty name, the first time, where
+  ///   the standard library allocates for an empty string (the MS STL's
+  ///   debug builds)
+  [[nodiscard]] const string_type& native() const {
+    if (text_) {
+      return *text_;
+    }
+    static const string_type none(no_text());  // (a constructor that may throw)
+    return none;
+  }
   /// The whole name in UTF-16, NUL-terminated (for CreateMailslotW, CreateFileW).
   /// @return the name, valid as long as this object is unchanged
-  [[nodiscard]] const value_type* c_str() const noexcept { return text_.c_str(); }
+  [[nodiscard]] const value_type* c_str() const noexcept {
+    return text_ ? text_->c_str() : no_text();
+  }
   /// host() in UTF-16, without copying.
   /// @return a view of the host; empty for the empty name
   [[nodiscard]] std::basic_string_view<value_type> native_host() const noexcept {
-    return empty() ? std::basic_string_view<value_type>()
-                   : std::basic_string_view<value_type>(text_).substr(2, host_size_);
+    return empty() ? std::basic_string_view<value_type>() : view().substr(2, host_size_);
   }
   /// path() in UTF-16, without copying.
   /// @return a view of the path; empty for the empty name
   [[nodiscard]] std::basic_string_view<value_type> native_path() const noexcept {
-    return empty() ? std::basic_string_view<value_type>()
-                   : std::basic_string_view<value_type>(text_).substr(host_size_ + 12);
+    return empty() ? std::basic_string_view<value_type>() : view().substr(host_size_ + 12);
   }
 
   /// Equal when Windows would take both for the same slot (case-insensitive).
@@ -732,7 +755,7 @@ class name {
   /// @return the same value for names that compare equal
   [[nodiscard]] std::size_t hash() const noexcept {
     std::uint64_t h = 14695981039346656037ULL;  // FNV-1a
-    for (const value_type unit : text_) {
+    for (const value_type unit : view()) {
       h ^= static_cast<std::uint64_t>(detail::upcase_unit(static_cast<char32_t>(unit)));
       h *= 1099511628211ULL;
     }
@@ -750,7 +773,7 @@ class name {
       return {};
     }
     name result;
-    result.text_ = std::move(parsed.text);
+    result.text_ = std::make_unique<string_type>(std::move(parsed.text));
     result.host_size_ = parsed.host_size;
     result.scope_ = parsed.where;
     return result;
@@ -776,7 +799,7 @@ class name {
 #endif
 
   void clear() noexcept {
-    text_.clear();
+    text_.reset();
     host_size_ = 0;
     scope_ = mailslot::scope::local;
   }
@@ -797,22 +820,37 @@ class name {
     return out;
   }
 
+  // The empty name's text: an empty NUL-terminated string.
+  static const value_type* no_text() noexcept {
+    static constexpr value_type none[1] = {};
+    return none;
+  }
+
+  // The text as a view; empty for the empty name.
+  [[nodiscard]] std::basic_string_view<value_type> view() const noexcept {
+    return text_ ? std::basic_string_view<value_type>(*text_)
+                 : std::basic_string_view<value_type>();
+  }
+
   static int compare(const name& a, const name& b) noexcept {
-    const std::size_t n = a.text_.size() < b.text_.size() ? a.text_.size() : b.text_.size();
+    const std::basic_string_view<value_type> x_text = a.view();
+    const std::basic_string_view<value_type> y_text = b.view();
+    const std::size_t n = x_text.size() < y_text.size() ? x_text.size() : y_text.size();
     for (std::size_t i = 0; i < n; ++i) {
-      const char32_t x = detail::upcase_unit(static_cast<char32_t>(a.text_[i]));
-      const char32_t y = detail::upcase_unit(static_cast<char32_t>(b.text_[i]));
+      const char32_t x = detail::upcase_unit(static_cast<char32_t>(x_text[i]));
+      const char32_t y = detail::upcase_unit(static_cast<char32_t>(y_text[i]));
       if (x != y) {
         return x < y ? -1 : 1;
       }
     }
-    if (a.text_.size() == b.text_.size()) {
+    if (x_text.size() == y_text.size()) {
       return 0;
     }
-    return a.text_.size() < b.text_.size() ? -1 : 1;
+    return x_text.size() < y_text.size() ? -1 : 1;
   }
 
-  string_type text_;
+  // Out of line, so that the empty name and moves construct no string.
+  std::unique_ptr<string_type> text_;
   std::size_t host_size_ = 0;
   mailslot::scope scope_ = mailslot::scope::local;
 };

@@ -13,6 +13,14 @@ vcpkg_cmake_configure(
     -DMAILSLOT_BUILD_EXAMPLES=OFF)
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(CONFIG_PATH share/cmake/mailslot)
+# mailslot.pc links advapi32 (a non-empty Libs:), so it goes where vcpkg wants
+# a library's, lib/pkgconfig: its post-build check allows share/pkgconfig only
+# for a .pc without Libs. (The same depth below the prefix: its relative
+# prefix still holds.)
+file(MAKE_DIRECTORY "${CURRENT_PACKAGES_DIR}/lib/pkgconfig")
+file(RENAME "${CURRENT_PACKAGES_DIR}/share/pkgconfig/mailslot.pc"
+            "${CURRENT_PACKAGES_DIR}/lib/pkgconfig/mailslot.pc")
+file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/share/pkgconfig")
 vcpkg_fixup_pkgconfig()
 
 # The license goes where vcpkg keeps it, not under share/doc.

@@ -32,10 +32,13 @@ const std::vector<std::string>& small_messages() {
 template <class Kind>
 class open_scenario : public slot_scenario<Kind> {
  public:
-  open_scenario(mailslot::server_options options, mailslot::client_options client_options)
+  // `refused`: the client's owner check is to fail (mailslot_test::owner_check_passes).
+  open_scenario(mailslot::server_options options, mailslot::client_options client_options,
+                bool refused = false)
       : slot_scenario<Kind>("fault-open"),
         options_(std::move(options)),
-        client_options_(std::move(client_options)) {
+        client_options_(std::move(client_options)),
+        refused_(refused) {
     options_.read_timeout = slot_timeout;
   }
 
@@ -46,15 +49,17 @@ class open_scenario : public slot_scenario<Kind> {
     std::error_code ec;
     const mailslot::name& slot = this->server_.name();
     this->client_ = mailslot::client::open(slot, client_options_, ec);
-    if (client_options_.required_owner && under_wine_) {
-      // Wine 10 keeps no security descriptor on a client's handle: the
-      // owner check fails closed (tests/windows/security_test.cpp). The
-      // scenario goes on with an unchecked client.
+    if (refused_) {
+      // Another owner than the one Windows gave the slot (the token's
+      // TokenOwner), or Wine 10, which keeps no security descriptor on a
+      // client's handle: the owner check fails closed
+      // (tests/windows/security_test.cpp). The scenario goes on with an
+      // unchecked client.
       if (ec != errc::unexpected_owner && !r.ok("open", ec)) {
         return;
       }
       r.expect(ec == errc::unexpected_owner && !this->client_.is_open(),
-               "under Wine the owner check did not fail closed");
+               "the owner check did not refuse an owner the slot does not have");
       this->client_ = mailslot::client::open(slot, ec);
     }
     if (!r.ok("open", ec)) {
@@ -85,7 +90,7 @@ class open_scenario : public slot_scenario<Kind> {
  private:
   mailslot::server_options options_;
   mailslot::client_options client_options_;
-  bool under_wine_ = mailslot_test::running_under_wine();
+  bool refused_ = false;
 };
 
 // A read cancelled before it starts, then one cancelled while it waits on
@@ -259,19 +264,26 @@ TEST_CASE("every failure survived: creating plain, with a security descriptor, i
 
 TEMPLATE_TEST_CASE("every failure survived: opening with an owner check", "[fault]",
                    MAILSLOT_FAULT_KINDS) {
-  const std::string sid = mailslot_test::current_user_sid();
+  // The owner a new slot gets is the token's (the user, or the Administrators
+  // group for an elevated administrator): the check passes or is refused as
+  // Windows decides, elevated or not.
+  const bool under_wine = mailslot_test::running_under_wine();
+  const bool user_refused =
+      !mailslot_test::owner_check_passes(mailslot_test::current_user_sid(), under_wine);
+  const std::string owner = mailslot_test::new_object_owner_sid();
+  const bool owner_refused = !mailslot_test::owner_check_passes(owner, under_wine);
   explore_and_check(std::string("open requiring the current user - ") + TestType::id,
-                    [] {
-                      mailslot::client_options options;
-                      options.required_owner = mailslot::account::current_user();
-                      return open_scenario<TestType>({}, options);
-                    },
-                    {"OpenThreadToken", "GetTokenInformation", "CreateFileW", "GetSecurityInfo"});
-  explore_and_check(std::string("open requiring the user's SID - ") + TestType::id,
                     [&] {
                       mailslot::client_options options;
-                      options.required_owner = mailslot::account::from_sid(sid);
-                      return open_scenario<TestType>({}, options);
+                      options.required_owner = mailslot::account::current_user();
+                      return open_scenario<TestType>({}, options, user_refused);
+                    },
+                    {"OpenThreadToken", "GetTokenInformation", "CreateFileW", "GetSecurityInfo"});
+  explore_and_check(std::string("open requiring the owner's SID - ") + TestType::id,
+                    [&] {
+                      mailslot::client_options options;
+                      options.required_owner = mailslot::account::from_sid(owner);
+                      return open_scenario<TestType>({}, options, owner_refused);
                     },
                     {"ConvertStringSidToSidW", "CreateFileW", "GetSecurityInfo"});
 }

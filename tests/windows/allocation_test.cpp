@@ -3,6 +3,7 @@
 // (tests/windows/allocations.cpp) fails on request.
 
 #include <mailslot/mailslot.hpp>
+#include <mailslot/thread_pool_reader.hpp>
 
 #include <support/allocations.hpp>
 #include <support/read_helpers.hpp>
@@ -15,6 +16,8 @@
 #include <chrono>
 #include <new>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 using mailslot_test::make_server;
@@ -106,4 +109,47 @@ TEMPLATE_TEST_CASE("a message survives being moved into a server that had one ke
   auto keeper = duplicate(first);
   first = make_server<TestType>("alloc-move-other");
   CHECK(keeper.read_bytes().size() == 600);
+}
+
+// What the library declares noexcept allocates nothing: in the MS STL's debug
+// builds every std::basic_string and std::vector constructor allocates, the
+// noexcept ones included, so a noexcept constructor holding one would end
+// the program when that allocation fails (and the MSVC builds count it here).
+TEST_CASE(
+    "the noexcept constructors and moves of names, servers, clients and readers allocate nothing",
+    "[alloc][noexcept]") {
+  static_assert(std::is_nothrow_default_constructible_v<mailslot::name> &&
+                std::is_nothrow_move_constructible_v<mailslot::name> &&
+                std::is_nothrow_move_assignable_v<mailslot::name>);
+  static_assert(std::is_nothrow_default_constructible_v<mailslot::server> &&
+                std::is_nothrow_move_constructible_v<mailslot::server>);
+  static_assert(std::is_nothrow_default_constructible_v<mailslot::client> &&
+                std::is_nothrow_move_constructible_v<mailslot::client>);
+  // An account holds its SID as a std::string: it is copied, never moved
+  // with a noexcept promise it could not keep there.
+  static_assert(!std::is_nothrow_move_constructible_v<mailslot::account> &&
+                !std::is_nothrow_move_assignable_v<mailslot::account>);
+
+  auto server = mailslot::server::create(mailslot_test::unique_slot_name("noexcept"));
+  auto client = mailslot::client::open(server.name());
+  mailslot::name slot = server.name();
+  const long long before = mailslot_test::allocations::count();
+  {
+    mailslot::name empty_name;
+    mailslot::server empty_server;
+    mailslot::client empty_client;
+    mailslot::thread_pool_reader empty_reader;
+    mailslot::name moved_name(std::move(slot));
+    slot = std::move(moved_name);
+    mailslot::server moved_server(std::move(server));
+    server = std::move(moved_server);
+    mailslot::client moved_client(std::move(client));
+    client = std::move(moved_client);
+    mailslot::thread_pool_reader moved_reader(std::move(empty_reader));
+    const HANDLE handle = client.release();
+    client = mailslot::client::adopt(handle, std::move(slot));
+  }
+  CHECK(mailslot_test::allocations::count() == before);
+  CHECK(client.is_open());
+  CHECK(client.name() == server.name());
 }

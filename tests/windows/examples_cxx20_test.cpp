@@ -28,3 +28,14 @@ TEST_CASE("asio_service prints both slots' messages and its timer's reports, and
   CHECK_THAT(out, ContainsSubstring("asio_service: 2 message(s) so far"));
   CHECK_THAT(out, ContainsSubstring("asio_service: stopped after 2 message(s)"));
 }
+
+TEST_CASE("asio_service stops on Ctrl+C though started with Ctrl+C ignored",
+          "[examples][process][asio]") {
+  // (A parent that ignored Ctrl+C passes that on; the example turns it back on.)
+  const std::string a = unique_slot_name("asio-service-ignored-a");
+  const std::string b = unique_slot_name("asio-service-ignored-b");
+  const std::string out =
+      serve_two_slots(L"asio_service.exe", a, b, {L"100"}, {true, CTRL_C_EVENT});
+  CHECK_THAT(out, ContainsSubstring(a + ": for the first slot"));
+  CHECK_THAT(out, ContainsSubstring("asio_service: stopped after 2 message(s)"));
+}

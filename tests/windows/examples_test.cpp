@@ -311,6 +311,42 @@ TEST_CASE("mailslot listen exits cleanly on Ctrl+C", "[cli][process][wine10]") {
   CHECK(mailslot::server::create(name, {}, ec));  // the listener closed the slot
 }
 
+// Ctrl+Break is checked on Windows only: Wine 10 raises SIGQUIT for it, which
+// ends a thread of the program rather than calling its handler.
+TEST_CASE("mailslot listen stops on Ctrl+C and Ctrl+Break though started with Ctrl+C ignored",
+          "[cli][process][wine10]") {
+  // A program whose parent ignored Ctrl+C starts ignoring it (a CI runner's
+  // process chain may); the tool turns it back on.
+  for (const DWORD signal : {DWORD{CTRL_C_EVENT}, DWORD{CTRL_BREAK_EVENT}}) {
+    if (signal == CTRL_BREAK_EVENT && mailslot_test::running_under_wine()) {
+      continue;
+    }
+    INFO(signal);
+    const std::string name = unique_slot_name("cli-ctrl-c-ignored");
+    captured_process listener =
+        mailslot_test::start_ignoring_ctrl_c(L"mailslot.exe", {L"listen", wide(name)});
+    REQUIRE(listener.started());
+    REQUIRE(wait_for_slot(name));
+    CHECK(interrupt(listener, signal) == 130);
+    CHECK_THAT(listener.output(), ContainsSubstring("mailslot: interrupted after 0 message(s)"));
+  }
+}
+
+TEST_CASE("service stops on Ctrl+C and Ctrl+Break though started with Ctrl+C ignored",
+          "[examples][process][wine10]") {
+  for (const DWORD signal : {DWORD{CTRL_C_EVENT}, DWORD{CTRL_BREAK_EVENT}}) {
+    if (signal == CTRL_BREAK_EVENT && mailslot_test::running_under_wine()) {
+      continue;
+    }
+    INFO(signal);
+    const std::string a = unique_slot_name("service-ignored-a");
+    const std::string b = unique_slot_name("service-ignored-b");
+    const std::string out = serve_two_slots(L"service.exe", a, b, {}, {true, signal});
+    CHECK_THAT(out, ContainsSubstring(a + ": for the first slot"));
+    CHECK_THAT(out, ContainsSubstring("service: stopped"));
+  }
+}
+
 TEST_CASE("service prints the messages of both its slots and stops on Ctrl+C",
           "[examples][process][wine10]") {
   const std::string a = unique_slot_name("service-a");

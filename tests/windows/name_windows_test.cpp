@@ -109,12 +109,22 @@ TEST_CASE("the mailslot namespace folds case like RtlUpcaseUnicodeChar", "[name]
     CHECK(checked == 2 * static_cast<int>(std::size(upcase_runs)));
   }
   CHECK(checked > 0);
-  // And pairs the table leaves apart stay apart: dotless i / I, long s / S, final sigma / Sigma.
+  // Pairs the table leaves apart: dotless i / I, long s / S, final sigma /
+  // Sigma. Windows documents only that names are not case sensitive, not its
+  // case table: under Wine 10 (whose table the library's is) they stay
+  // apart; on Windows, what happens is reported.
   for (const auto& [a, b] :
        {std::pair<wchar_t, wchar_t>{L'\x0131', L'I'}, {L'\x017F', L'S'}, {L'\x03C2', L'\x03A3'}}) {
     const raw_slot slot(base + L"apart-" + a);
     REQUIRE(slot.handle != INVALID_HANDLE_VALUE);
-    CHECK_FALSE(opens(base + L"apart-" + b));
+    const bool same_slot = opens(base + L"apart-" + b);
+    if (mailslot_test::running_under_wine()) {
+      CHECK_FALSE(same_slot);
+    } else {
+      WARN("U+" << std::hex << unsigned{a} << " and U+" << unsigned{b} << ": "
+                << (same_slot ? "the same slot here" : "different slots here, as in the table")
+                << " (RtlUpcaseUnicodeChar: U+" << unsigned{os_upcase(a)} << ")");
+    }
   }
 }
 

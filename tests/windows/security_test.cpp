@@ -12,6 +12,7 @@
 
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 using mailslot::account;
@@ -19,6 +20,7 @@ using mailslot::client_options;
 using mailslot::errc;
 using mailslot_test::current_user_sid;
 using mailslot_test::make_server;
+using mailslot_test::new_object_owner_sid;
 using mailslot_test::running_under_wine;
 using mailslot_test::unique_slot_name;
 
@@ -54,22 +56,56 @@ TEMPLATE_TEST_CASE("a client requiring another owner is refused before it can wr
                     Catch::Matchers::ContainsSubstring("owner required: S-1-5-18"));
 }
 
-TEMPLATE_TEST_CASE("a client requiring the current user opens the current user's slot",
-                   "[client][security][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+TEMPLATE_TEST_CASE(
+    "a client requiring the owner Windows gave the slot opens it, and only that owner",
+    "[client][security][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  // A slot made with default security is owned by the token's TokenOwner:
+  // the user, or the Administrators group for an elevated administrator (as
+  // on hosted CI runners). So the current user is the right owner only when
+  // the token says so.
   auto server = make_server<TestType>("owner-self");
-  for (const account& self : {account::current_user(), account::from_sid(current_user_sid())}) {
-    INFO(self.sid());
+  const std::string user = current_user_sid();
+  const std::string owner = new_object_owner_sid();
+  INFO("user " << user << ", new objects' owner " << owner << ", the slot's owner "
+               << mailslot_test::owner_sid_of(server.native_handle()));
+  const bool under_wine = running_under_wine();
+
+  // The owner the slot has, read on the server's own handle: on Windows the
+  // token's owner, and so no other account. (Wine 10 gives a slot made with
+  // default security no owner at all.)
+  const auto owned_by = [&server](const std::string& sid) {
     std::error_code ec;
-    auto client = mailslot::client::open(server.name(), requiring(self), ec);
-    if (running_under_wine()) {
-      // Wine 10 keeps no security descriptor on a client's handle: the owner
-      // Windows reports is none, and the check fails closed.
+    const auto bytes = mailslot::detail::resolve_sid(account::from_sid(sid), ec);
+    REQUIRE_FALSE(ec);
+    mailslot::detail::check_owner(server.native_handle(), bytes, ec);
+    return ec;
+  };
+  if (!under_wine) {
+    CHECK(mailslot_test::owner_sid_of(server.native_handle()) == owner);
+    CHECK_FALSE(owned_by(owner));
+    for (const std::string& other : {user, std::string("S-1-5-18"), std::string("S-1-5-32-544")}) {
+      if (other != owner) {
+        INFO(other);
+        CHECK(owned_by(other) == errc::unexpected_owner);
+      }
+    }
+  }
+
+  // A client's check, against the same expectation.
+  const std::pair<account, std::string> required[] = {{account::current_user(), user},
+                                                      {account::from_sid(user), user},
+                                                      {account::from_sid(owner), owner}};
+  for (const auto& [who, sid] : required) {
+    std::error_code ec;
+    INFO("required " << (who.is_current_user() ? std::string("the current user") : who.sid()));
+    auto client = mailslot::client::open(server.name(), requiring(who), ec);
+    if (!mailslot_test::owner_check_passes(sid, under_wine)) {
+      // Another owner than the token's; or Wine 10, which keeps no security
+      // descriptor on a client's handle: the check fails closed.
       CHECK(ec == errc::unexpected_owner);
       CHECK_FALSE(client);
       continue;
     }
-    // Windows: the creator (this process's user, unless it is an elevated
-    // administrator, whose objects the Administrators group owns) owns the slot.
     REQUIRE_FALSE(ec);
     client.write("to the right reader");
     CHECK(server.read_string() == "to the right reader");
@@ -98,6 +134,41 @@ TEMPLATE_TEST_CASE("the owner check compares the owner Windows reports with the 
   for (const account& other : {account::local_system(), account::administrators()}) {
     INFO(other.sid());
     const auto sid = mailslot::detail::resolve_sid(other, ec);
+    REQUIRE_FALSE(ec);
+    mailslot::detail::check_owner(handle, sid, ec);
+    CHECK(ec == errc::unexpected_owner);
+  }
+}
+
+TEMPLATE_TEST_CASE(
+    "a slot the Administrators group owns passes a check for the group, not the user",
+    "[client][security][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  // What an elevated administrator's slots are (as on hosted CI runners):
+  // owned by the Administrators group, which the token names as its owner.
+  // The owner is set explicitly here, so that any run (and Wine, whose
+  // server handles carry an explicit descriptor) checks both answers.
+  mailslot::server_options options;
+  options.security_descriptor = "O:BAD:(A;;GA;;;WD)";
+  std::error_code ec;
+  auto server = TestType::create(unique_slot_name("owner-admins"), options, ec);
+  if (ec == std::error_code(ERROR_INVALID_OWNER, std::system_category())) {
+    SKIP("this account may not make the Administrators group an owner (not an administrator)");
+  }
+  REQUIRE_FALSE(ec);
+  CHECK(mailslot_test::owner_sid_of(server.native_handle()) == "S-1-5-32-544");
+  const HANDLE handle = server.native_handle();
+  for (const account& who :
+       {account::administrators(), account::from_sid("BA"), account::from_sid("S-1-5-32-544")}) {
+    INFO(who.sid());
+    const auto sid = mailslot::detail::resolve_sid(who, ec);
+    REQUIRE_FALSE(ec);
+    mailslot::detail::check_owner(handle, sid, ec);
+    CHECK_FALSE(ec);
+  }
+  for (const account& who :
+       {account::current_user(), account::from_sid(current_user_sid()), account::local_system()}) {
+    INFO(who.sid());
+    const auto sid = mailslot::detail::resolve_sid(who, ec);
     REQUIRE_FALSE(ec);
     mailslot::detail::check_owner(handle, sid, ec);
     CHECK(ec == errc::unexpected_owner);

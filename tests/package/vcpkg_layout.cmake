@@ -1,0 +1,60 @@
+# The vcpkg port's file layout meets vcpkg's post-build checks on .pc files
+# (vcpkg-tool, postbuildlint.cpp): a .pc may sit in lib/pkgconfig or
+# debug/lib/pkgconfig, and in share/pkgconfig only without a non-empty Libs:
+# or Libs.private: line. The portfile runs here on a copy of an installed
+# tree, with vcpkg's helpers as stand-ins that do what they do to these files
+# (nothing, or copy the license); then the rule is applied.
+#   cmake -DPORT_DIR=<ports/mailslot> -DINSTALLED=<prefix> -DWORK=<scratch dir> -P vcpkg_layout.cmake
+cmake_minimum_required(VERSION 3.25)
+foreach(_var IN ITEMS PORT_DIR INSTALLED WORK)
+  if(NOT ${_var})
+    message(FATAL_ERROR "${_var} is not set")
+  endif()
+endforeach()
+if(NOT EXISTS "${INSTALLED}/include/mailslot/mailslot.hpp")
+  message(FATAL_ERROR "no installed tree at ${INSTALLED}")
+endif()
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+file(COPY "${INSTALLED}/" DESTINATION "${WORK}/package")
+
+# Stand-ins for vcpkg's helpers: the installed tree is what configure and
+# install would make; the fixups rewrite contents, not places.
+function(vcpkg_cmake_configure)
+endfunction()
+function(vcpkg_cmake_install)
+endfunction()
+function(vcpkg_cmake_config_fixup)
+endfunction()
+function(vcpkg_fixup_pkgconfig)
+endfunction()
+function(vcpkg_install_copyright)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "" "FILE_LIST")
+  file(INSTALL ${arg_FILE_LIST} DESTINATION "${CURRENT_PACKAGES_DIR}/share/${PORT}")
+endfunction()
+set(PORT mailslot)
+set(CURRENT_PACKAGES_DIR "${WORK}/package")
+include("${PORT_DIR}/portfile.cmake")
+
+file(GLOB_RECURSE _pcs RELATIVE "${CURRENT_PACKAGES_DIR}" "${CURRENT_PACKAGES_DIR}/*.pc")
+if(NOT _pcs)
+  message(FATAL_ERROR "the port installs no .pc file")
+endif()
+set(_problems)
+foreach(_pc IN LISTS _pcs)
+  get_filename_component(_dir "${_pc}" DIRECTORY)
+  if(_dir STREQUAL "lib/pkgconfig" OR _dir STREQUAL "debug/lib/pkgconfig")
+    continue()
+  endif()
+  file(STRINGS "${CURRENT_PACKAGES_DIR}/${_pc}" _libs REGEX "^Libs[^:]*:[ ]*[^ ]")
+  if(_libs)
+    list(APPEND _problems "${_pc}: has ${_libs}: vcpkg wants it in lib/pkgconfig")
+  elseif(NOT _dir STREQUAL "share/pkgconfig")
+    list(APPEND _problems "${_pc}: vcpkg wants it in share/pkgconfig (no Libs:)")
+  endif()
+endforeach()
+if(_problems)
+  list(JOIN _problems "\n  " _text)
+  message(FATAL_ERROR "vcpkg's post-build check would flag:\n  ${_text}")
+endif()
+message(STATUS "the port's .pc files: ${_pcs}")
