@@ -34,22 +34,34 @@ endif()
 # Asio and Boost for the Asio integration's tests and example: only their
 # headers are put on the include path (links in the build tree), never the
 # whole folder they sit in, so that a cross build does not see the build
-# machine's own C library headers.
+# machine's own C library headers. On Windows the folder itself goes on the
+# include path: making a link there needs administrator rights or Developer
+# Mode, and vcpkg's include folder (the Windows workflow's) holds packages'
+# headers only.
 if(WIN32)
   set(MAILSLOT_ASIO_HEADERS "/usr/include" CACHE PATH
       "Folder holding asio.hpp, asio/ and boost/ (for the Asio integration's tests)")
   option(MAILSLOT_REQUIRE_ASIO "Fail when the Asio integration's tests cannot be built" OFF)
   if(EXISTS "${MAILSLOT_ASIO_HEADERS}/asio.hpp" AND EXISTS "${MAILSLOT_ASIO_HEADERS}/boost/asio.hpp")
-    set(_mailslot_asio_headers "${PROJECT_BINARY_DIR}/asio_headers")
-    file(MAKE_DIRECTORY "${_mailslot_asio_headers}")
-    foreach(_entry IN ITEMS asio.hpp asio boost)
-      file(CREATE_LINK "${MAILSLOT_ASIO_HEADERS}/${_entry}" "${_mailslot_asio_headers}/${_entry}"
-           SYMBOLIC)
-    endforeach()
+    if(CMAKE_HOST_WIN32)
+      set(_mailslot_asio_headers "${MAILSLOT_ASIO_HEADERS}")
+    else()
+      set(_mailslot_asio_headers "${PROJECT_BINARY_DIR}/asio_headers")
+      file(MAKE_DIRECTORY "${_mailslot_asio_headers}")
+      foreach(_entry IN ITEMS asio.hpp asio boost)
+        file(CREATE_LINK "${MAILSLOT_ASIO_HEADERS}/${_entry}" "${_mailslot_asio_headers}/${_entry}"
+             SYMBOLIC)
+      endforeach()
+    endif()
     add_library(mailslot_dev_asio INTERFACE)
     target_include_directories(mailslot_dev_asio SYSTEM INTERFACE "${_mailslot_asio_headers}")
     target_compile_definitions(mailslot_dev_asio INTERFACE ASIO_NO_DEPRECATED
                                                            BOOST_ASIO_NO_DEPRECATED)
+    if(MSVC)
+      # Boost's headers would otherwise ask MSVC's linker for Boost libraries
+      # (auto-linking); the integration needs none.
+      target_compile_definitions(mailslot_dev_asio INTERFACE BOOST_ALL_NO_LIB)
+    endif()
     target_link_libraries(mailslot_dev_asio INTERFACE mailslot::asio)
   elseif(MAILSLOT_REQUIRE_ASIO)
     message(FATAL_ERROR "Asio and Boost headers not found in ${MAILSLOT_ASIO_HEADERS} "
