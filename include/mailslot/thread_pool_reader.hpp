@@ -55,8 +55,8 @@ namespace mailslot {
 /// slot's read timeout ends is started again (a slot timeout of a few
 /// milliseconds makes the reader poll). A timeout of 0 would make it spin:
 /// start() refuses it, and a reader running when the slot's timeout becomes
-/// 0 ends with errc::invalid_timeout (the timeout is the slot's: any handle
-/// to the slot can change it, a second server on a duplicated handle too).
+/// 0 ends with errc::invalid_timeout (the timeout is the slot's: any server
+/// handle to it can change it, a duplicated one too).
 /// A callback that throws ends the program (std::terminate), as a
 /// std::thread's function does.
 ///

@@ -101,6 +101,21 @@ inline std::uint32_t max_message_size(int max_class) {
   return sizes[max_class & 3];
 }
 
+/// A field of the one-line form: digits only (no sign), within an int.
+inline bool parse_number(std::string_view text, int& value) {
+  if (text.empty() || text.size() > 9) {
+    return false;
+  }
+  value = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      return false;
+    }
+    value = value * 10 + (c - '0');
+  }
+  return true;
+}
+
 /// The one-line form: `sync nt max0 ctx0 w2: write 0 1 5; read 0 2 0; ...`.
 inline std::string to_text(const sequence& s) {
   std::ostringstream out;
@@ -140,10 +155,10 @@ inline bool parse(std::string_view text, sequence& s) {
     return false;
   }
   s.windows_handle = handle == "nt";
-  s.max_class = std::stoi(max.substr(3)) & 3;
-  s.context = std::stoi(context.substr(3)) % 3;
-  s.writers = std::stoi(writers.substr(1));
-  if (s.writers < 1 || s.writers > 3) {
+  if (!parse_number(std::string_view(max).substr(3), s.max_class) ||
+      !parse_number(std::string_view(context).substr(3), s.context) ||
+      !parse_number(std::string_view(writers).substr(1), s.writers) || s.max_class > 3 ||
+      s.context > 2 || s.writers < 1 || s.writers > 3) {
     return false;
   }
   s.steps.clear();
@@ -157,7 +172,12 @@ inline bool parse(std::string_view text, sequence& s) {
     if (!(fields >> name)) {
       continue;
     }
-    if (!(fields >> one.a >> one.b >> one.c)) {
+    std::string a;
+    std::string b;
+    std::string c;
+    std::string extra;
+    if (!(fields >> a >> b >> c) || (fields >> extra) || !parse_number(a, one.a) ||
+        !parse_number(b, one.b) || !parse_number(c, one.c)) {
       return false;
     }
     bool found = false;

@@ -124,7 +124,8 @@ void maybe_delay() noexcept {
     case 3:
     case 4: {  // a few microseconds, busy
       const auto spins = static_cast<unsigned>((draw >> 8U) % 20000U);
-      for (volatile unsigned i = 0; i < spins; i = i + 1) {
+      for (unsigned i = 0; i < spins; ++i) {
+        YieldProcessor();  // (a spin-wait's pause: not optimized away)
       }
       break;
     }

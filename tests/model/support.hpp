@@ -124,8 +124,8 @@ class writers {
   std::string slot_;
   std::uint32_t max_size_;
   struct one {
-    worker thread;
     mailslot::client client;
+    worker thread;  // (last: its thread, which uses the client, ends first)
   };
   std::vector<std::unique_ptr<one>> writers_;
 };

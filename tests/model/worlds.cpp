@@ -257,6 +257,9 @@ class sync_world final : public world {
     if (!ec) {
       if (received) {
         deliver(model_, i, data, *received);
+      } else if (timeout == mailslot::wait_forever) {
+        model_.report_violation("try_read with no deadline (form " + std::to_string(form) +
+                                ", server " + std::to_string(i) + ") returned no message");
       }
       return;
     }
@@ -298,6 +301,7 @@ struct session {
   // The slot's timeout was set to 0 while it ran: the documented end is
   // errc::invalid_timeout.
   std::atomic<bool> zero_timeout{false};
+  std::atomic<bool> failed{false};  // (an error ends the session: nothing comes after it)
   std::mutex mutex;                                // guards `reader`
   mailslot::thread_pool_reader* reader = nullptr;  // where the reader object is now
 };
@@ -368,17 +372,20 @@ class pool_world final : public world {
         const int i = one.a % 2;
         settle(i);
         if (open(i)) {
+          const milliseconds timeout = timeout_of(one.b);
+          // A reader of the other server (still running) may end before
+          // set_read_timeout() returns: it is allowed to from the call on.
+          for (const auto& other : sessions_) {
+            if (other && timeout == milliseconds(0)) {
+              other->zero_timeout = true;
+            }
+          }
           std::error_code ec;
-          servers_[i]->set_read_timeout(timeout_of(one.b), ec);
+          servers_[i]->set_read_timeout(timeout, ec);
           if (ec) {
             model_.report_violation("set_read_timeout failed: " + describe(ec));
           } else {
-            slot_timeout_ = timeout_of(one.b);
-            for (const auto& other : sessions_) {
-              if (other && slot_timeout_ == milliseconds(0)) {
-                other->zero_timeout = true;  // (the other server's reader, still running)
-              }
-            }
+            slot_timeout_ = timeout;
           }
         }
         break;
@@ -451,7 +458,7 @@ class pool_world final : public world {
         },
         ec);
     if (previous) {
-      previous->stop_returned = true;
+      ended(*previous, "start()");
     }
     if (ec) {
       next->stop_returned = true;  // (it never ran: no callback may come)
@@ -471,10 +478,14 @@ class pool_world final : public world {
     if (s.stop_returned) {
       model.report_violation("a callback ran after stop() had returned");
     }
+    if (s.failed) {
+      model.report_violation("a callback ran after the reader had ended with an error");
+    }
     if (s.inside.fetch_add(1) != 0) {
       model.report_violation("two callbacks of one reader ran at once");
     }
     if (ec) {
+      s.failed = true;
       if (!(s.zero_timeout && ec == std::error_code(mailslot::errc::invalid_timeout))) {
         model.report_violation("the reader of server " + std::to_string(s.server) + " ended with " +
                                describe(ec));
@@ -510,7 +521,16 @@ class pool_world final : public world {
       readers_[r]->stop();
     }
     if (sessions_[r]) {
-      sessions_[r]->stop_returned = true;
+      ended(*sessions_[r], "stop()");
+    }
+  }
+
+  // What ran a session has returned (stop(), or a start() that stops what
+  // the reader ran): none of its callbacks may run now or later.
+  void ended(session& s, const char* what) {
+    s.stop_returned = true;
+    if (s.inside != 0) {
+      model_.report_violation(std::string("a callback still ran when ") + what + " had returned");
     }
   }
 

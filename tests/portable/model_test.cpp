@@ -137,4 +137,14 @@ TEST_CASE("a sequence prints as one line that parses back") {
   CHECK(mailslot_model::to_text(back) == text);
   CHECK(!mailslot_model::parse("asio nt max0 ctx0 w1: no_such_step 1 2 3", back));
   CHECK(!mailslot_model::parse("nothing at all", back));
+  // What would index out of range, or not be a number: refused.
+  CHECK(!mailslot_model::parse("asio nt max0 ctx0 w1: write -1 2 3", back));
+  CHECK(!mailslot_model::parse("asio nt max0 ctx0 w1: write 1 2 x", back));
+  CHECK(!mailslot_model::parse("asio nt max0 ctx0 w1: write 1 2 3 4", back));
+  CHECK(!mailslot_model::parse("asio nt max0 ctx0 w1: write 1 2 99999999999", back));
+  CHECK(!mailslot_model::parse("asio nt max9 ctx0 w1: write 1 2 3", back));
+  CHECK(!mailslot_model::parse("asio nt max0 ctx-1 w1: write 1 2 3", back));
+  CHECK(!mailslot_model::parse("asio nt max0 ctx0 w0: write 1 2 3", back));
+  CHECK(!mailslot_model::parse("asio nt maxx ctx0 w1: write 1 2 3", back));
+  CHECK(mailslot_model::parse("asio nt max3 ctx2 w3: write 1 2 3", back));
 }
