@@ -302,7 +302,7 @@ struct session {
   // errc::invalid_timeout.
   std::atomic<bool> zero_timeout{false};
   std::atomic<bool> failed{false};  // (an error ends the session: nothing comes after it)
-  std::mutex mutex;                                // guards `reader`
+  std::mutex mutex;                 // guards `reader`
   mailslot::thread_pool_reader* reader = nullptr;  // where the reader object is now
 };
 
