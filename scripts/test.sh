@@ -6,8 +6,9 @@
 #   2. formatting (clang-format, first of all), the Windows workflow
 #      (actionlint), clang-tidy on the headers, and the API reference
 #      (Doxygen; any warning fails);
-#   3. the Windows builds: MinGW GCC C++17 x64 (everything, under Wine), Clang
-#      C++20 x64 (the behavioural suite, what only C++20 has, and the
+#   3. the Windows builds: MinGW GCC C++17 x64 (everything, the model test's
+#      slice included, under Wine), Clang C++20 x64 (the behavioural suite,
+#      what only C++20 has, the C++20 module and its consumers, and the
 #      MSVC-mode check, under Wine), and 32-bit MinGW GCC C++20 and Clang
 #      C++17 (compiled and linked: 32-bit programs do not run here).
 #      Each build's tests run in the background, with a Wine server of their

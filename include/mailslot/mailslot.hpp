@@ -2,10 +2,10 @@
 #define MAILSLOT_MAILSLOT_HPP
 
 /// @file
-/// Everything of the library's core: the version, errors and names, and on
-/// Windows the server, the client and the thread pool reader. On other
-/// platforms only the portable parts (version, errors, names, accounts) are
-/// available.
+/// The library's core: the version, errors, names and accounts, and on
+/// Windows the server and the client (the thread pool reader has a header of
+/// its own: `<mailslot/thread_pool_reader.hpp>`). On other platforms only the
+/// portable parts (version, errors, names, accounts) are available.
 
 /// @namespace mailslot
 /// The library. Its internals live in mailslot::detail, which is not part of
@@ -31,7 +31,8 @@
 /// - mailslot::thread_pool_reader delivers a server's messages on the
 ///   Windows thread pool (`<mailslot/thread_pool_reader.hpp>`).
 ///
-/// `#include <mailslot/mailslot.hpp>` includes all of these. Apart, with the
+/// `#include <mailslot/mailslot.hpp>` includes all of these but the thread
+/// pool reader, which is included on its own. Apart, with the
 /// `mailslot::asio` CMake target: mailslot::asio::server reads a server
 /// through standalone Asio (`<mailslot/asio.hpp>`), and
 /// `mailslot::boost_asio::server` through Boost.Asio

@@ -85,6 +85,50 @@ TEST_CASE("the model reports reads that got messages against their issue order")
   CHECK(mentions(model, "the read issued 9th got writer 0's message 0"));
 }
 
+TEST_CASE("the model reports an earlier read that got a later message") {
+  slot_model model(1);
+  const auto a = written(model, 0, 40);
+  const auto b = written(model, 0, 40);
+  model.deliver_at(9, a.data(), a.size());
+  model.deliver_at(7, b.data(), b.size());
+  CHECK(mentions(model, "the read issued 7th got writer 0's message 1, the later one issued 9th"));
+}
+
+TEST_CASE("the model reports more delivered than was written and queued") {
+  slot_model model(1);
+  const auto a = written(model, 0, 40);
+  model.deliver(0, a.data(), a.size());
+  model.check_counts(1, "at a checkpoint");  // (1 written, 1 delivered, 1 queued)
+  CHECK(mentions(model, "at a checkpoint: 1 written, 1 delivered, 1 queued"));
+}
+
+TEST_CASE("the model reports a message delivered though its write failed") {
+  SECTION("delivered, then the write fails") {
+    slot_model model(1);
+    const std::uint32_t number = model.begin_write(0, 40);
+    const auto a = make_message(0, number, 40);
+    model.deliver(0, a.data(), a.size());
+    model.end_write(0, number, 40, false);
+    CHECK(mentions(model, "delivered though its write failed"));
+  }
+  SECTION("the write fails, then it is delivered") {
+    slot_model model(1);
+    const std::uint32_t number = model.begin_write(0, 40);
+    model.end_write(0, number, 40, false);
+    const auto a = make_message(0, number, 40);
+    model.deliver(0, a.data(), a.size());
+    CHECK(mentions(model, "delivered though its write failed"));
+  }
+  SECTION("a failed write is not missed") {
+    slot_model model(1);
+    const std::uint32_t number = model.begin_write(0, 40);
+    model.end_write(0, number, 40, false);
+    model.check_counts(0, "at the end");
+    model.check_all_delivered();
+    CHECK(model.violation_count() == 0);
+  }
+}
+
 TEST_CASE("the model reports a message lost, changed, cut short or never written") {
   SECTION("lost") {
     slot_model model(1);
