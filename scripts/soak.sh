@@ -34,12 +34,11 @@ for i in "${!kinds[@]}"; do
   kind=${kinds[$i]}
   status=0 s=0 t=0 c=0 v=0
   wait "${pids[$i]}" || status=$?
-  # (Windows programs end their lines with CR LF)
-  line=$(tr -d '\r' <"build/soak/$kind.log" |
-    grep -E '^soak: [0-9]+ sequences, [0-9]+ steps, [0-9]+ messages checked, [0-9]+ violations$' |
-    tail -n 1 || true)
+  log=$(tr -d '\r' <"build/soak/$kind.log")  # (Windows programs end their lines with CR LF)
+  line=$(grep -E '^soak: [0-9]+ sequences, [0-9]+ steps, [0-9]+ messages checked, [0-9]+ violations$' \
+    <<<"$log" | tail -n 1 || true)
   printf -- '-- %s readers (exit %d): %s\n' "$kind" "$status" "${line:-no summary (see build/soak/$kind.log)}"
-  tr -d '\r' <"build/soak/$kind.log" | grep -E '^(model:|VIOLATION|  |HANG)' | head -n 40 || true
+  grep -E '^(model:|VIOLATION|  |HANG)' <<<"$log" | head -n 40 || true
   if [ -n "$line" ]; then
     read -r s t c v < <(sed -E 's/^soak: ([0-9]+) sequences, ([0-9]+) steps, ([0-9]+) messages checked, ([0-9]+) violations$/\1 \2 \3 \4/' <<<"$line")
     sequences=$((sequences + s)) steps=$((steps + t)) checked=$((checked + c)) violations=$((violations + v))

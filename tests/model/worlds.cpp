@@ -375,9 +375,11 @@ class pool_world final : public world {
           const milliseconds timeout = timeout_of(one.b);
           // A reader of the other server (still running) may end before
           // set_read_timeout() returns: it is allowed to from the call on.
-          for (const auto& other : sessions_) {
-            if (other && timeout == milliseconds(0)) {
-              other->zero_timeout = true;
+          if (timeout == milliseconds(0)) {
+            for (const auto& other : sessions_) {
+              if (other) {
+                other->zero_timeout = true;
+              }
             }
           }
           std::error_code ec;
