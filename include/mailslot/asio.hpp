@@ -31,6 +31,7 @@
 #include <asio/execution_context.hpp>
 #include <asio/post.hpp>
 #include <asio/query.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/windows/basic_stream_handle.hpp>
 #include <asio/windows/overlapped_ptr.hpp>
 

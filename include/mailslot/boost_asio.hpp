@@ -26,6 +26,7 @@
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/query.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/windows/basic_stream_handle.hpp>
 #include <boost/asio/windows/overlapped_ptr.hpp>
 #include <boost/system/error_code.hpp>

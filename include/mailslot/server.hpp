@@ -125,9 +125,10 @@ struct server_info {
 ///
 /// Windows' handle is asynchronous (overlapped); Wine's CreateMailslotW makes
 /// a synchronous one (server_options::creation makes Windows' kind under Wine
-/// too). Both read the same, except where a read needs a
-/// deadline of its own (the try_ forms), which only an asynchronous handle can
-/// give without changing the slot's timeout: see try_read().
+/// too). Both read the same. No read changes the slot's read timeout, which
+/// every handle to the slot shares: only set_read_timeout() (and
+/// server_options::read_timeout) do. What a try_ form's deadline of its own
+/// costs on each kind of handle: see try_read().
 ///
 /// Thread safety: distinct objects are independent. One object is not for
 /// concurrent use, except that while a thread reads, others may call cancel()
@@ -345,7 +346,8 @@ class server {
   }
 
   /// Changes how long read() waits for a message (SetMailslotInfo). The
-  /// timeout belongs to the slot: every handle to it shares it.
+  /// timeout belongs to the slot: every handle to it shares it, and it stays
+  /// what the last call through any of them set (no read changes it).
   /// @param timeout  `wait_forever`, or 0 to 2^32 - 2 ms
   /// @param ec       cleared on success; otherwise errc::invalid_timeout,
   ///                 errc::not_open or the Win32 error
@@ -358,8 +360,6 @@ class server {
       ec = errc::invalid_timeout;
     } else if (::SetMailslotInfo(handle_.get(), value) == FALSE) {
       ec = detail::last_error();
-    } else {
-      reader_.forget_owed_timeout();
     }
   }
 
@@ -456,22 +456,24 @@ class server {
   /// Reads the next message into `buffer` if one arrives within `timeout`
   /// (0: only if one is waiting now; `wait_forever`: until one does).
   ///
-  /// No
-  /// message in time is not an error: the result is empty and `ec` is clear.
+  /// No message in time is not an error: the result is empty and `ec` is
+  /// clear. The deadline is the call's own: the slot's read timeout, which
+  /// every handle to the slot shares, is never changed.
   ///
-  /// On an asynchronous handle (Windows' own) the call keeps its own
-  /// deadline: it waits for its ReadFile with the timeout and ends it with
-  /// CancelIoEx. A slot timeout shorter than `timeout` ends that ReadFile
-  /// early; the call then reads again with the slot's timeout raised
-  /// (SetMailslotInfo) for just as long as it takes to queue the ReadFile, and
-  /// put back at once: Windows takes a read's timeout when it queues it, so
-  /// the call waits without polling, and other handles to the slot see the
-  /// raised value only for that instant. On a synchronous handle
-  /// (Wine's CreateMailslotW) the slot's timeout is the only one: the call
-  /// sets it for the read and puts it back (SetMailslotInfo), which other
-  /// handles to the slot see meanwhile; if putting it back fails after a
-  /// message was taken, the message is returned and the next call puts it
-  /// back.
+  /// A `timeout` shorter than the slot's ends the call's own ReadFile (and no
+  /// other): on an asynchronous handle (Windows' own) the call waits for it
+  /// with the timeout and ends it with CancelIoEx on its OVERLAPPED; on a
+  /// synchronous handle (Wine's CreateMailslotW) a thread pool timer does the
+  /// same for the blocked ReadFile, and is disarmed, its callback awaited,
+  /// before the call returns. A `timeout` longer than the slot's makes the
+  /// call read again each time the slot's timeout ends a ReadFile, no sooner
+  /// than 10 ms after the ReadFile before started: on a slot whose timeout is
+  /// under 10 ms that is at most 100 ReadFiles a second while nothing arrives,
+  /// and a message that arrives meanwhile is returned up to 10 ms (and the
+  /// scheduler's delay) after it could have been. A slot whose timeout is at
+  /// least as long as the deadlines the program uses, or `wait_forever`,
+  /// waits in one ReadFile with no re-reading: choose that
+  /// (server_options::read_timeout) for a slot read with try_read().
   /// @param buffer   where the message goes
   /// @param size     the buffer's size in bytes
   /// @param timeout  how long to wait: 0, up to 2^32 - 2 ms, or `wait_forever`
@@ -538,15 +540,17 @@ class server {
   /// with a reader that is between two reads.
   ///
   /// Only this server's read is cancelled, never reads through other handles
-  /// to the slot. On an asynchronous handle cancel() sets an event the read
-  /// waits on and returns at once. On a synchronous handle it cancels the
-  /// blocked ReadFile (CancelIoEx with that read's OVERLAPPED), and waits
-  /// only while the reader is between announcing its ReadFile and entering
-  /// it. Does nothing on a server that owns no slot. Do not call resume()
-  /// while a cancel() is still running.
+  /// to the slot, and cancel() never waits for the reader. It sets an event
+  /// that a read waiting on an asynchronous handle (or pausing between two
+  /// ReadFiles, see try_read()) waits on. On a synchronous handle it cancels
+  /// the blocked ReadFile (CancelIoEx with that read's OVERLAPPED); a reader
+  /// that has not entered its ReadFile yet is reached by a thread pool timer
+  /// that tries again every millisecond until it has. Does nothing on a
+  /// server that owns no slot. Do not call resume() while a cancel() is
+  /// still running.
   void cancel() noexcept {
     if (handle_) {
-      reader_.cancel(handle_.get());
+      reader_.cancel();
     }
   }
 
@@ -697,7 +701,6 @@ class server {
   /// when CloseHandle reports an error; closing an empty server does nothing.
   /// @param ec  cleared on success; otherwise the Win32 error of CloseHandle
   void close(std::error_code& ec) noexcept {
-    reader_.settle(handle_.get());
     close_handle([&] { handle_.close(ec); });
     name_ = mailslot::name();
   }
@@ -731,7 +734,6 @@ class server {
   /// on cannot fail, and adopting it again is the usual next step.)
   /// @return the handle; NULL if the server owned none
   [[nodiscard]] HANDLE release() noexcept {
-    reader_.settle(handle_.get());
     (void)reader_.take_binding();  // kept: the handle may still complete through it
     reader_.reset(nullptr);
     name_ = mailslot::name();

@@ -42,21 +42,25 @@ namespace mailslot {
 /// on two threads at once. While messages are waiting, each ReadFile returns
 /// one at once and the same pool thread delivers it, as a reading thread
 /// would (the handle skips the completion port on success:
-/// SetFileCompletionNotificationModes); after 32 in a row the pool thread is
-/// given back and a work item (SubmitThreadpoolWork) goes on, so a slot that
-/// never runs dry cannot starve the pool's other callbacks. The callback never
+/// SetFileCompletionNotificationModes); once one callback has delivered 32
+/// in a row, the pool thread is given back and a work item
+/// (SubmitThreadpoolWork) delivers the next, so a slot that never runs dry
+/// cannot starve the pool's other callbacks. The callback never
 /// runs inside start(), on the thread that calls it; on a pool thread it may
 /// run before start() has returned. A message larger than the reader's buffer (64 KiB at
 /// first) stays queued while the buffer grows to its size.
 ///
 /// The callback gets `(const std::error_code& ec, std::string_view message)`:
 /// the message's bytes, valid until it returns, with `ec` clear; or an error
-/// (`message` empty), after which the reader has stopped. A read that the
-/// slot's read timeout ends is started again (a slot timeout of a few
-/// milliseconds makes the reader poll). A timeout of 0 would make it spin:
-/// start() refuses it, and a reader running when the slot's timeout becomes
-/// 0 ends with errc::invalid_timeout (the timeout is the slot's: any server
-/// handle to it can change it, a duplicated one too).
+/// (`message` empty), after which the reader has stopped; an error that
+/// comes once stop() was called is not delivered. The slot's read timeout
+/// never ends the reading, and the reader never changes it: a read the
+/// timeout ends is started again, no sooner than 10 ms after the one before
+/// started (a thread pool timer waits out the rest). A slot whose timeout is
+/// 0 or a few milliseconds so costs at most 100 ReadFiles a second while
+/// idle, and a message may wait up to 10 ms more before it is read; a slot
+/// timeout of 10 ms or more (`wait_forever` is best) waits in the kernel,
+/// with no re-reading.
 /// A callback that throws ends the program (std::terminate), as a
 /// std::thread's function does.
 ///
@@ -136,8 +140,7 @@ class thread_pool_reader {
   ///                    ends the reading
   /// @param ec  cleared on success; otherwise errc::not_open,
   ///            errc::synchronous_handle, errc::already_bound,
-  ///            errc::invalid_timeout (the slot's read timeout is 0, which
-  ///            would make the reader spin), std::errc::invalid_argument (an
+  ///            std::errc::invalid_argument (an
   ///            empty handler, or start() from inside the callback), or the
   ///            Win32 error of the first read; the callback is not called then
   void start(server& slot, handler on_message, std::error_code& ec) noexcept {
@@ -158,10 +161,6 @@ class thread_pool_reader {
     const HANDLE handle = slot.native_handle();
     if (detail::query_handle_kind(handle) != detail::handle_kind::asynchronous) {
       ec = errc::synchronous_handle;
-      return;
-    }
-    if (detail::pool_binding::polls(handle)) {
-      ec = errc::invalid_timeout;
       return;
     }
     detail::read_state& reads = detail::server_access::state(slot);

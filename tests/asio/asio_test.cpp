@@ -5,6 +5,8 @@
 
 #include "asio_support.hpp"  // (first: Asio before <windows.h>)
 
+#include <support/read_helpers.hpp>
+
 #include <mailslot/mailslot.hpp>
 #include <mailslot/thread_pool_reader.hpp>
 
@@ -435,15 +437,98 @@ TEST_CASE("a handle read by a thread pool reader is refused by an asio server", 
   CHECK(plain.is_open());
 }
 
-TEMPLATE_TEST_CASE("an asio read ends with the slot's read timeout, as server::read does", "[asio]",
-                   MAILSLOT_TEST_ASIO_FLAVOURS) {
+TEMPLATE_TEST_CASE("an asio read waits past the slot's read timeout, re-reading at most every 10 ms",
+                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  mailslot_test::read_file_counter read_files;
+  REQUIRE(read_files.installed());
+  for (const auto timeout : {0ms, 1ms, 50ms}) {
+    INFO("the slot's timeout: " << timeout.count() << " ms");
+    typename F::io_context io;
+    const std::string name = unique_slot_name("asio-timeout");
+    typename F::server slot(io, windows_kind_slot(name, timeout));
+    std::optional<std::string> message;
+    slot.async_read_string(
+        [&](const typename F::error_code& ec, std::string m) { message = ec ? "error" : m; });
+    read_files.reset();
+    const auto start = std::chrono::steady_clock::now();
+    io.run_for(400ms);  // idle: the read goes on
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    CHECK_FALSE(message.has_value());
+    CHECK(read_files.count() <= mailslot_test::most_rereads(elapsed));
+    mailslot::client::open(name).write("late");
+    run_until(io, [&] { return message.has_value(); });
+    CHECK(*message == "late");
+    CHECK(slot.next_layer().info().read_timeout == timeout);  // never changed
+  }
+}
+
+TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles is cancelled at once, and by the server",
+                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;
   typename F::io_context io;
-  typename F::server slot(io, windows_kind_slot(unique_slot_name("asio-timeout"), 50ms));
+  const std::string name = unique_slot_name("asio-pause-cancel");
+  typename F::server slot(io, windows_kind_slot(name, 0ms));
+  auto client = mailslot::client::open(name);
+
+  // Through the operation's own cancellation slot, every type of it.
+  for (const auto type : {F::cancellation_type::terminal, F::cancellation_type::partial,
+                          F::cancellation_type::total}) {
+    typename F::cancellation_signal signal;
+    std::optional<typename F::error_code> result;
+    slot.async_read_string(F::with_slot(signal, [&](const typename F::error_code& ec,
+                                                    std::string) { result = ec; }));
+    io.run_for(100ms);  // several pauses
+    REQUIRE_FALSE(result.has_value());
+    signal.emit(type);
+    run_until(io, [&] { return result.has_value(); });
+    CHECK(*result == F::aborted());
+  }
+
+  // The server's cancel(): at the end of the pause, within 10 ms.
   std::optional<typename F::error_code> result;
   slot.async_read_string([&](const typename F::error_code& ec, std::string) { result = ec; });
+  io.run_for(100ms);
+  REQUIRE_FALSE(result.has_value());
+  slot.cancel();
   run_until(io, [&] { return result.has_value(); });
-  CHECK(std::error_code(*result) == mailslot::condition::timed_out);
+  CHECK(*result == F::aborted());
+
+  // Nothing was taken.
+  client.write("kept");
+  CHECK(read_one(slot, io) == "kept");
+}
+
+TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles ends as not_open when its server closes",
+                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  typename F::server slot(io, windows_kind_slot(unique_slot_name("asio-pause-close"), 0ms));
+  std::optional<typename F::error_code> result;
+  slot.async_read_string([&](const typename F::error_code& ec, std::string) { result = ec; });
+  io.run_for(100ms);
+  REQUIRE_FALSE(result.has_value());
+  slot.next_layer().close();  // under the asio server (not how to close it, but not undefined)
+  run_until(io, [&] { return result.has_value(); });
+  CHECK(std::error_code(*result) == mailslot::errc::not_open);
+}
+
+TEMPLATE_TEST_CASE("a context destroyed while a read pauses between ReadFiles ends at once",
+                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  const std::string name = unique_slot_name("asio-pause-destroy");
+  std::optional<typename F::server> slot;
+  int handlers_run = 0;
+  {
+    typename F::io_context io;
+    slot.emplace(io, windows_kind_slot(name, 0ms));
+    slot->async_read_string([&](const typename F::error_code&, std::string) { ++handlers_run; });
+    io.run_for(100ms);
+  }  // (a hang here would time the test out)
+  CHECK(handlers_run == 0);  // destroyed unrun, as Asio destroys handlers with their context
+  mailslot::server plain = slot->release();  // (after its context, as its executor allows)
+  mailslot::client::open(name).write("kept");  // no read of the dead context takes it
+  CHECK(plain.try_read_string(0ms) == std::optional<std::string>("kept"));
 }
 
 TEMPLATE_TEST_CASE("moving an asio server moves its slot and outstanding reads", "[asio]",

@@ -37,8 +37,20 @@
 // once and posted to the port (what an Asio handler deferred from an
 // immediate completion costs), and a read completed inline.
 //
-//   mailslot_bench [--quick | --listening]   (--quick: a few small rounds, for the
-//                                             tests; --listening: that part only)
+// Then idle: what a reader costs while nothing arrives, on a slot whose read
+// timeout is 0, 1 ms, 50 ms or wait_forever (the library never changes it).
+// Each reader kind listens for a second of silence (ReadFile calls per second
+// and the process's processor time per second), then receives messages
+// written one at a time at random moments (latency from WriteFile to the
+// message in user code: median and largest). The kinds: a thread looping on
+// try_read_string(1 s) on each handle kind, the thread pool reader, the Asio
+// server (async_read_string, one thread running the io_context), and, for
+// comparison, a thread looping on read_string, which waits the slot's
+// timeout by definition.
+//
+//   mailslot_bench [--quick | --listening | --idle]
+//     --quick: a few small rounds, for the tests; --listening, --idle: that
+//     part only
 
 #if MAILSLOT_BENCH_ASIO
 #  include <mailslot/asio.hpp>  // (before <windows.h>)
@@ -64,6 +76,7 @@
 #include <cstring>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -689,6 +702,223 @@ void port_costs(std::size_t size, const std::string& pid) {
       size, packet, size, posted, posted / packet, size, inline_, inline_ / packet);
 }
 
+// --- idle: what waiting costs ----------------------------------------------------------------
+
+enum class idle_reader { try_read_sync, try_read_async, pool, asio, read_loop };
+constexpr idle_reader all_idle_readers[] = {idle_reader::try_read_sync, idle_reader::try_read_async,
+                                            idle_reader::pool, idle_reader::asio,
+                                            idle_reader::read_loop};
+const char* idle_reader_name(idle_reader r) {
+  switch (r) {
+    case idle_reader::try_read_sync:
+      return "try_read(1s) sync";
+    case idle_reader::try_read_async:
+      return "try_read(1s) async";
+    case idle_reader::pool:
+      return "thread pool reader";
+    case idle_reader::asio:
+      return "asio async_read";
+    case idle_reader::read_loop:
+      return "read_string loop";
+  }
+  return "?";
+}
+
+struct idle_sample {
+  double reads_per_second = 0;
+  double cpu_ms_per_second = 0;
+  double median_us = 0;
+  double max_us = 0;
+  bool ok = true;
+};
+
+// The process's processor time, user and kernel, in milliseconds.
+double process_cpu_ms() {
+  FILETIME created{};
+  FILETIME exited{};
+  FILETIME kernel{};
+  FILETIME user{};
+  ::GetProcessTimes(::GetCurrentProcess(), &created, &exited, &kernel, &user);
+  const auto ms = [](const FILETIME& t) {
+    return static_cast<double>((static_cast<unsigned long long>(t.dwHighDateTime) << 32U) |
+                               t.dwLowDateTime) /
+           1e4;
+  };
+  return ms(kernel) + ms(user);
+}
+
+// A thread that reads `server` in a loop until cancel(): try_read_string(1 s)
+// or, with `plain`, read_string (which waits the slot's timeout).
+class reading_thread {
+ public:
+  reading_thread(mailslot::server& server, bool plain, arrivals& into, std::size_t size)
+      : server_(server), thread_([this, plain, &into, size] {
+          std::error_code ec;
+          for (;;) {
+            std::optional<std::string> message;
+            if (plain) {
+              message = server_.read_string(ec);
+            } else {
+              message = server_.try_read_string(std::chrono::seconds(1), ec);
+            }
+            if (ec == mailslot::condition::cancelled) {
+              return;
+            }
+            if (!ec && message) {
+              into.take(*message, size);
+            }
+          }
+        }) {}
+  reading_thread(const reading_thread&) = delete;
+  reading_thread& operator=(const reading_thread&) = delete;
+  ~reading_thread() {
+    server_.cancel();
+    thread_.join();
+  }
+
+ private:
+  mailslot::server& server_;
+  std::thread thread_;
+};
+
+// One reader kind on a fresh slot of read timeout `timeout`: `quiet` of
+// silence, then `count` messages written one at a time, each after a random
+// pause of up to 25 ms (so that each lands somewhere in a re-read interval).
+idle_sample idle_once(idle_reader kind, const mailslot::name& slot, std::chrono::milliseconds timeout,
+                      std::chrono::milliseconds quiet, int count, unsigned seed) {
+  constexpr std::size_t size = 16;
+  mailslot::server_options options;
+  options.read_timeout = timeout;
+  options.creation = kind == idle_reader::try_read_sync ? mailslot::creation::create_mailslot
+                                                        : mailslot::creation::nt_create_mailslot_file;
+  auto server = mailslot::server::create(slot, options);
+  arrivals into;
+  idle_sample result;
+  const auto measure = [&] {
+    const long long reads_before = calls.read_file;
+    const double cpu_before = process_cpu_ms();
+    const auto start = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(quiet);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.reads_per_second = static_cast<double>(calls.read_file - reads_before) / seconds;
+    result.cpu_ms_per_second = (process_cpu_ms() - cpu_before) / seconds;
+    const HANDLE client = open_client(slot);
+    std::vector<char> message(size, 'i');
+    unsigned state = seed;
+    DWORD done = 0;
+    for (int i = 0; i < count; ++i) {
+      state = state * 1103515245U + 12345U;
+      std::this_thread::sleep_for(std::chrono::microseconds((state >> 8U) % 25000U));
+      const long long t = now_ticks();
+      std::memcpy(message.data(), &t, sizeof t);
+      result.ok &=
+          ::WriteFile(client, message.data(), static_cast<DWORD>(size), &done, nullptr) != FALSE;
+      into.wait_for(static_cast<std::size_t>(i) + 1);
+    }
+    ::CloseHandle(client);
+    std::vector<long long> latencies;
+    {
+      std::lock_guard<std::mutex> hold(into.mutex);
+      latencies = into.latencies;
+      result.ok &= into.intact && latencies.size() == static_cast<std::size_t>(count);
+    }
+    std::sort(latencies.begin(), latencies.end());
+    if (!latencies.empty()) {
+      result.median_us = ticks_to_us(latencies[latencies.size() / 2]);
+      result.max_us = ticks_to_us(latencies.back());
+    }
+  };
+  switch (kind) {
+    case idle_reader::try_read_sync:
+    case idle_reader::try_read_async:
+    case idle_reader::read_loop: {
+      reading_thread reader(server, kind == idle_reader::read_loop, into, size);
+      measure();
+      break;
+    }
+    case idle_reader::pool: {
+      mailslot::thread_pool_reader reader;
+      reader.start(server, [&](const std::error_code& ec, std::string_view message) {
+        if (!ec) {
+          into.take(message, size);
+        }
+      });
+      measure();
+      reader.stop();
+      break;
+    }
+#if MAILSLOT_BENCH_ASIO
+    case idle_reader::asio: {
+      ::asio::io_context io;
+      mailslot::asio::server reader(io, std::move(server));
+      bool stopping = false;  // (on the io_context's thread)
+      std::function<void()> next;
+      next = [&] {
+        reader.async_read_string([&](const std::error_code& ec, std::string message) {
+          if (!ec) {
+            into.take(message, size);
+            if (!stopping) {
+              next();
+            }
+          }
+        });
+      };
+      next();
+      auto work = ::asio::make_work_guard(io);
+      std::thread runner([&] { io.run(); });
+      measure();
+      work.reset();
+      ::asio::post(io, [&] {
+        stopping = true;
+        reader.cancel();
+      });
+      runner.join();
+      break;
+    }
+#else
+    case idle_reader::asio:
+      break;
+#endif
+  }
+  return result;
+}
+
+bool idle_costs(bool quick, const std::string& pid) {
+  const std::chrono::milliseconds timeouts[] = {std::chrono::milliseconds(0),
+                                                std::chrono::milliseconds(1),
+                                                std::chrono::milliseconds(50), mailslot::wait_forever};
+  const auto quiet = std::chrono::milliseconds(quick ? 100 : 1000);
+  const int count = quick ? 3 : 30;
+  std::printf(
+      "\nidle: each reader kind on a slot of each read timeout, %lld ms of silence (ReadFile calls\n"
+      "and processor time per second), then %d messages of 16 B written one at a time at random\n"
+      "moments (latency from WriteFile to the message in user code: median, largest)\n\n",
+      static_cast<long long>(quiet.count()), count);
+  bool ok = true;
+  unsigned seed = 1;
+  for (const idle_reader kind : all_idle_readers) {
+#if !MAILSLOT_BENCH_ASIO
+    if (kind == idle_reader::asio) {
+      continue;
+    }
+#endif
+    for (const auto timeout : timeouts) {
+      const auto slot = mailslot::name::local("mailslot-bench\\" + pid + "\\idle-" +
+                                              std::to_string(seed));
+      const idle_sample s = idle_once(kind, slot, timeout, quiet, count, seed++);
+      ok &= s.ok;
+      const std::string shown = timeout == mailslot::wait_forever
+                                    ? std::string("forever")
+                                    : std::to_string(timeout.count()) + "ms";
+      std::printf("idle %-19s %-7s: ReadFile/s %7.1f cpu_ms/s %6.1f message p50_us %8.0f max_us %8.0f\n",
+                  idle_reader_name(kind), shown.c_str(), s.reads_per_second, s.cpu_ms_per_second,
+                  s.median_us, s.max_us);
+    }
+  }
+  return ok;
+}
+
 struct listening_row {
   std::vector<double> rate;     // messages/s per round
   std::vector<double> latency;  // median us per round
@@ -700,6 +930,7 @@ struct listening_row {
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   const bool listening_only = argc > 1 && std::strcmp(argv[1], "--listening") == 0;
+  const bool idle_only = argc > 1 && std::strcmp(argv[1], "--idle") == 0;
   if (!install_counters()) {
     std::fprintf(stderr, "mailslot_bench: could not patch the import table\n");
     return 1;
@@ -708,6 +939,9 @@ int main(int argc, char** argv) {
   const std::size_t sizes[] = {0, 16, 424, 4096, 65536};
   const auto pid = std::to_string(::GetCurrentProcessId());
 
+  if (idle_only) {
+    return idle_costs(quick, pid) ? 0 : 1;
+  }
   std::printf(
       "mailslot_bench: %d rounds per size and kind, the ways interleaved; medians per message, "
       "ratios to raw on the same kind\n\n",
@@ -794,6 +1028,9 @@ int main(int argc, char** argv) {
   }
   for (const auto& line : latency_lines) {
     std::printf("%s\n", line.c_str());
+  }
+  if (!listening_only) {
+    all_ok &= idle_costs(quick, pid);
   }
   if (!quick) {
     std::printf(

@@ -49,8 +49,7 @@ struct read_record {
   asio::cancellation_signal signal;
   std::atomic<bool> done{false};
   std::atomic<bool> dropped{false};
-  std::atomic<bool> cancel_asked{false};              // something that cancels it was done
-  const std::atomic<bool>* short_timeouts = nullptr;  // the slot's timeout was not always forever
+  std::atomic<bool> cancel_asked{false};  // something that cancels it was done
 };
 
 // The completion handler: checks what the read delivered; destroyed without
@@ -92,8 +91,8 @@ class read_handler {
         deliver(*model_, slot_model::unordered, data, size);
       }
     } else {
+      // (Never timed out: the slot's timeout does not end an Asio read.)
       const bool allowed = (ec == asio::error::operation_aborted && record_->cancel_asked) ||
-                           (ec == mailslot::condition::timed_out && *record_->short_timeouts) ||
                            (record_->form == 1 && ec == mailslot::condition::buffer_too_small);
       if (!allowed) {
         model_->report_violation("an asynchronous read (form " + std::to_string(record_->form) +
@@ -278,12 +277,7 @@ class asio_world final : public world {
         break;
       case op::timeout:
         if (server()) {
-          std::error_code ec;
-          short_timeouts_ = short_timeouts_ || timeout_of(one.b) != mailslot::wait_forever;
-          server()->next_layer().set_read_timeout(timeout_of(one.b), ec);
-          if (ec) {
-            model_.report_violation("set_read_timeout failed: " + describe(ec));
-          }
+          timeout_.set(server()->next_layer(), timeout_of(one.b));
         }
         break;
       case op::context_stop:
@@ -306,6 +300,7 @@ class asio_world final : public world {
       case op::checkpoint:
         quiesce();
         model_.check_counts(queued(), "at a checkpoint");
+        timeout_.check(keeper_, "at a checkpoint");
         break;
       default:
         break;
@@ -316,6 +311,7 @@ class asio_world final : public world {
   void finish() override {
     quiesce();
     model_.check_counts(queued(), "at the end");
+    timeout_.check(keeper_, "at the end");
     drain(model_, keeper_, 0, &position_);
     model_.check_all_delivered();
   }
@@ -374,6 +370,7 @@ class asio_world final : public world {
     writers_.close_clients();
     keeper_ = mailslot::server();
     new_slot();
+    timeout_.recreated();
   }
 
   void async_read(int form, bool cancellable) {
@@ -383,7 +380,6 @@ class asio_world final : public world {
     auto record = std::make_shared<read_record>();
     record->form = form;
     record->cancellable = cancellable;
-    record->short_timeouts = &short_timeouts_;
     if (form <= 1) {
       record->position = position_++;
       record->buffer.resize(form == 0 ? 70000 : 64);
@@ -528,7 +524,7 @@ class asio_world final : public world {
   std::optional<server_type> servers_[2];
   int current_ = 0;
   long position_ = 0;
-  std::atomic<bool> short_timeouts_{false};
+  timeout_record timeout_{run_.model};
   std::vector<unsigned char> buffer_ = std::vector<unsigned char>(70000);
   std::vector<std::shared_ptr<read_record>> outstanding_;
 };

@@ -45,15 +45,14 @@ const char* const regressions[] = {
     "context_destroy 5 0 14471",
     // A reader on a second server (a duplicated handle) while the slot's
     // timeout was set to 0 through the first: it ended with
-    // errc::invalid_timeout, which its documentation did not say (it said the
-    // timeout never ends the listening; now it says this).
+    // errc::invalid_timeout, which its documentation did not say. (Now the
+    // slot's timeout never ends the reading, whatever it is.)
     "pool nt max3 ctx0 w1: dup_open 5 4 29571; start 5 1 17008; timeout 6 4 24438; "
     "write 3 3 28906",
     // The slot's timeout set to 0 through one server while a reader ran on
-    // its duplicate: the reader ended with errc::invalid_timeout, as
-    // documented, before set_read_timeout() had returned; the model allowed
-    // it only from then on (the model was wrong: it now allows it from the
-    // call on).
+    // its duplicate: the reader ended with errc::invalid_timeout before
+    // set_read_timeout() had returned, which the model of then did not
+    // allow. (Now no end is allowed: the reader reads on.)
     "pool nt max2 ctx1 w3: write 2 2 16605; dup_open 3 7 1464; dup_open 4 2 31807; "
     "start 7 5 20520; dup_open 7 4 17267; stop_inside 5 1 25360; stop 7 6 18851; "
     "start 4 1 6792; write 6 2 6727; write 6 5 24184; timeout 4 0 18102",

@@ -334,6 +334,41 @@ std::string describe(const std::error_code& ec) {
          ec.message() + ")";
 }
 
+void timeout_record::set(mailslot::server& server, std::chrono::milliseconds timeout) {
+  const std::lock_guard<std::mutex> hold(mutex_);
+  std::error_code ec;
+  server.set_read_timeout(timeout, ec);
+  if (ec) {
+    model_.report_violation("set_read_timeout failed: " + describe(ec));
+    return;
+  }
+  value_ = timeout;
+  const auto info = server.info(ec);
+  if (!ec && info.read_timeout != timeout) {
+    model_.report_violation("set_read_timeout(" + std::to_string(timeout.count()) +
+                            " ms) did not stick: the slot says " +
+                            std::to_string(info.read_timeout.count()) + " ms right after");
+  }
+}
+
+void timeout_record::check(const mailslot::server& server, const char* when) {
+  const std::lock_guard<std::mutex> hold(mutex_);
+  std::error_code ec;
+  const auto info = server.info(ec);
+  if (ec) {
+    model_.report_violation("GetMailslotInfo failed: " + describe(ec));
+  } else if (info.read_timeout != value_) {
+    model_.report_violation(std::string("the slot's timeout is ") +
+                            std::to_string(info.read_timeout.count()) + " ms " + when +
+                            ", not the " + std::to_string(value_.count()) + " ms last set");
+  }
+}
+
+void timeout_record::recreated() {
+  const std::lock_guard<std::mutex> hold(mutex_);
+  value_ = mailslot::wait_forever;
+}
+
 void drain(slot_model& model, mailslot::server& server, int consumer, long* position) {
   std::vector<unsigned char> buffer(70000);
   for (;;) {

@@ -135,6 +135,27 @@ inline void deliver(slot_model& model, int consumer, const void* data, std::size
   model.deliver(consumer, static_cast<const unsigned char*>(data), size);
 }
 
+/// The slot's read timeout as the user set it last. No read may change it:
+/// set() serialises the worlds' set_read_timeout() calls (through any server
+/// of the slot) and checks that the value is there right after; check()
+/// compares what the slot reports when nothing sets it.
+class timeout_record {
+ public:
+  explicit timeout_record(slot_model& model) : model_(model) {}
+
+  /// set_read_timeout(`timeout`) through `server`, recorded.
+  void set(mailslot::server& server, std::chrono::milliseconds timeout);
+  /// The slot reports the value last set.
+  void check(const mailslot::server& server, const char* when);
+  /// The slot was created again (with the default, wait_forever).
+  void recreated();
+
+ private:
+  slot_model& model_;
+  std::mutex mutex_;
+  std::chrono::milliseconds value_ = mailslot::wait_forever;
+};
+
 /// The error, named for a report.
 std::string describe(const std::error_code& ec);
 

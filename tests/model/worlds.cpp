@@ -102,9 +102,6 @@ class sync_world final : public world {
           const int form = one.b % 5;
           const bool bounded = one.what == op::try_read;
           const milliseconds timeout = timeout_of(one.c);
-          if (bounded && !run_.steps.windows_handle && timeout != mailslot::wait_forever) {
-            short_timeouts_ = true;  // (a synchronous handle's try_read sets the slot's timeout)
-          }
           readers_[i].post([this, i, form, bounded, timeout] { read(i, form, bounded, timeout); });
         }
         break;
@@ -125,13 +122,7 @@ class sync_world final : public world {
         if (open(i)) {
           const milliseconds timeout = timeout_of(one.b);
           short_timeouts_ = short_timeouts_ || timeout != mailslot::wait_forever;
-          readers_[i].post([this, i, timeout] {
-            std::error_code ec;
-            servers_[i]->set_read_timeout(timeout, ec);
-            if (ec) {
-              model_.report_violation("set_read_timeout failed: " + describe(ec));
-            }
-          });
+          readers_[i].post([this, i, timeout] { timeout_.set(*servers_[i], timeout); });
         }
         break;
       case op::release_adopt:
@@ -161,10 +152,12 @@ class sync_world final : public world {
         servers_[1].reset();
         servers_[0].reset();
         servers_[0] = create_slot(run_);
+        timeout_.recreated();
         break;
       case op::checkpoint:
         quiesce();
         model_.check_counts(queued(model_, *servers_[0]), "at a checkpoint");
+        timeout_.check(*servers_[0], "at a checkpoint");
         break;
       default:
         break;
@@ -174,6 +167,7 @@ class sync_world final : public world {
   void finish() override {
     quiesce();
     model_.check_counts(queued(model_, *servers_[0]), "at the end");
+    timeout_.check(*servers_[0], "at the end");
     drain(model_, *servers_[0], 0);
     model_.check_all_delivered();
   }
@@ -282,6 +276,7 @@ class sync_world final : public world {
   std::optional<mailslot::server> servers_[2];
   bool cancelled_[2]{};  // (the driver's: cancel() called, resume() not yet)
   std::atomic<bool> short_timeouts_{false};
+  timeout_record timeout_{run_.model};
   std::vector<unsigned char> buffers_[2];
   std::vector<std::byte> kept_[2];
   worker readers_[2];  // (last: its threads end first)
@@ -298,9 +293,6 @@ struct session {
   std::atomic<bool> stop_returned{false};
   std::atomic<bool> stop_inside{false};
   std::atomic<int> inside{0};
-  // The slot's timeout was set to 0 while it ran: the documented end is
-  // errc::invalid_timeout.
-  std::atomic<bool> zero_timeout{false};
   std::atomic<bool> failed{false};  // (an error ends the session: nothing comes after it)
   std::mutex mutex;                 // guards `reader`
   mailslot::thread_pool_reader* reader = nullptr;  // where the reader object is now
@@ -372,23 +364,9 @@ class pool_world final : public world {
         const int i = one.a % 2;
         settle(i);
         if (open(i)) {
-          const milliseconds timeout = timeout_of(one.b);
-          // A reader of the other server (still running) may end before
-          // set_read_timeout() returns: it is allowed to from the call on.
-          if (timeout == milliseconds(0)) {
-            for (const auto& other : sessions_) {
-              if (other) {
-                other->zero_timeout = true;
-              }
-            }
-          }
-          std::error_code ec;
-          servers_[i]->set_read_timeout(timeout, ec);
-          if (ec) {
-            model_.report_violation("set_read_timeout failed: " + describe(ec));
-          } else {
-            slot_timeout_ = timeout;
-          }
+          // (A reader of the other server may be running: the slot's
+          // timeout never ends it, whatever the value.)
+          timeout_.set(*servers_[i], timeout_of(one.b));
         }
         break;
       }
@@ -419,11 +397,12 @@ class pool_world final : public world {
         servers_[1].reset();
         servers_[0].reset();
         servers_[0] = create_slot(run_);
-        slot_timeout_ = mailslot::wait_forever;
+        timeout_.recreated();
         break;
       case op::checkpoint:
         quiesce();
         model_.check_counts(queued(model_, *servers_[0]), "at a checkpoint");
+        timeout_.check(*servers_[0], "at a checkpoint");
         break;
       default:
         break;
@@ -433,6 +412,7 @@ class pool_world final : public world {
   void finish() override {
     quiesce();
     model_.check_counts(queued(model_, *servers_[0]), "at the end");
+    timeout_.check(*servers_[0], "at the end");
     drain(model_, *servers_[0], 0);
     model_.check_all_delivered();
   }
@@ -465,9 +445,7 @@ class pool_world final : public world {
     if (ec) {
       next->stop_returned = true;  // (it never ran: no callback may come)
       const bool allowed = ec == std::error_code(mailslot::errc::not_open) ||
-                           ec == std::error_code(mailslot::errc::already_bound) ||
-                           (slot_timeout_ == milliseconds(0) &&
-                            ec == std::error_code(mailslot::errc::invalid_timeout));
+                           ec == std::error_code(mailslot::errc::already_bound);
       if (!allowed) {
         model_.report_violation("start() on server " + std::to_string(i) + " failed with " +
                                 describe(ec));
@@ -488,10 +466,8 @@ class pool_world final : public world {
     }
     if (ec) {
       s.failed = true;
-      if (!(s.zero_timeout && ec == std::error_code(mailslot::errc::invalid_timeout))) {
-        model.report_violation("the reader of server " + std::to_string(s.server) + " ended with " +
-                               describe(ec));
-      }
+      model.report_violation("the reader of server " + std::to_string(s.server) + " ended with " +
+                             describe(ec));
     } else {
       deliver(model, s.server, message.data(), message.size());
     }
@@ -577,7 +553,7 @@ class pool_world final : public world {
   run_context& run_;
   slot_model& model_;
   writers writers_;
-  milliseconds slot_timeout_ = mailslot::wait_forever;
+  timeout_record timeout_{run_.model};
   std::vector<unsigned char> buffer_;
   std::optional<mailslot::server> servers_[2];
   std::shared_ptr<session> sessions_[2];

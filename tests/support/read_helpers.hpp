@@ -2,8 +2,8 @@
 #define MAILSLOT_TESTS_SUPPORT_READ_HELPERS_HPP
 
 // What several reading tests need: the slot's timeout as Windows reports it,
-// a second server on a slot, Win32 error codes, message contents, and a count
-// of the program's ReadFile calls.
+// a second server on a slot, Win32 error codes, message contents, and counts
+// of the program's ReadFile and SetMailslotInfo calls.
 
 #include <mailslot/mailslot.hpp>
 
@@ -12,6 +12,7 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <system_error>
@@ -48,12 +49,16 @@ inline std::string pattern(std::size_t size, unsigned seed) {
   return message;
 }
 
-/// Counts the program's ReadFile calls while it lives (the library's
-/// included: it is header-only, so its calls go through this program's
-/// import table).
-class read_file_counter {
+/// Counts the program's calls of one Win32 function while it lives (the
+/// library's included: it is header-only, so its calls go through this
+/// program's import table). `Tag` names it: `name` and `function`.
+template <class Tag, class F = typename Tag::function>
+class call_counter;
+
+template <class Tag, class R, class... Args>
+class call_counter<Tag, R(WINAPI*)(Args...)> {
  public:
-  read_file_counter() : hook_("ReadFile", &counting) {
+  call_counter() : hook_(Tag::name, &counting) {
     real() = hook_.original();
     calls() = 0;
   }
@@ -62,23 +67,43 @@ class read_file_counter {
   void reset() { calls() = 0; }
 
  private:
-  using read_file = decltype(&::ReadFile);
+  using function = R(WINAPI*)(Args...);
   static std::atomic<int>& calls() {
     static std::atomic<int> count{0};
     return count;
   }
-  static read_file& real() {
-    static read_file function = nullptr;
-    return function;
+  static function& real() {
+    static function original = nullptr;
+    return original;
   }
-  static BOOL WINAPI counting(HANDLE file, LPVOID buffer, DWORD size, LPDWORD read,
-                              LPOVERLAPPED overlapped) {
+  static R WINAPI counting(Args... args) {
     ++calls();
-    return real()(file, buffer, size, read, overlapped);
+    return real()(args...);
   }
 
-  import_hook<read_file> hook_;
+  import_hook<function> hook_;
 };
+
+struct read_file_tag {
+  using function = decltype(&::ReadFile);
+  static constexpr const char* name = "ReadFile";
+};
+struct set_mailslot_info_tag {
+  using function = decltype(&::SetMailslotInfo);
+  static constexpr const char* name = "SetMailslotInfo";
+};
+
+/// Counts the program's ReadFile calls.
+using read_file_counter = call_counter<read_file_tag>;
+/// Counts the program's SetMailslotInfo calls.
+using set_mailslot_info_counter = call_counter<set_mailslot_info_tag>;
+
+/// The most ReadFiles a reader that waits `elapsed` may have made while
+/// nothing arrived: one each reread_interval (10 ms), the first and the last
+/// included.
+inline int most_rereads(std::chrono::steady_clock::duration elapsed) {
+  return static_cast<int>(elapsed / std::chrono::milliseconds(10)) + 2;
+}
 
 }  // namespace mailslot_test
 

@@ -1,5 +1,5 @@
-// The read path under pressure: timeouts that belong to one call, cancellation
-// that reaches only its own read, messages that survive failed system calls,
+// The read path under pressure: deadlines that belong to one call and never
+// touch the slot's timeout, cancellation that reaches only its own read,
 // several servers on one slot. Each case runs on both kinds of handle
 // (tests/support/slot_kinds.hpp).
 
@@ -14,9 +14,11 @@
 #include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -42,11 +44,6 @@ std::chrono::milliseconds since(clock_type::time_point start) {
 TEMPLATE_TEST_CASE("a try_read through one server leaves another server's reads alone",
                    "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto a = make_server<TestType>("two-servers", mailslot::wait_forever);
-  if (!mailslot_test::is_asynchronous(a.native_handle())) {
-    SKIP(
-        "a synchronous handle has only the slot's timeout, which every handle shares "
-        "(documented at server::try_read)");
-  }
   auto b = duplicate(a);
   std::optional<std::string> b_result{"not run"};
   std::thread b_thread([&] { b_result = b.try_read_string(300ms); });
@@ -68,11 +65,6 @@ TEMPLATE_TEST_CASE("a try_read through one server leaves another server's reads 
 TEMPLATE_TEST_CASE("overlapping try_reads through two servers leave the slot's timeout as it was",
                    "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto a = make_server<TestType>("two-tries", mailslot::wait_forever);
-  if (!mailslot_test::is_asynchronous(a.native_handle())) {
-    SKIP(
-        "a synchronous handle has only the slot's timeout, which every handle shares "
-        "(documented at server::try_read)");
-  }
   auto b = duplicate(a);
   std::thread first([&] { CHECK_FALSE(a.try_read_string(150ms).has_value()); });
   std::this_thread::sleep_for(50ms);
@@ -82,36 +74,74 @@ TEMPLATE_TEST_CASE("overlapping try_reads through two servers leave the slot's t
   CHECK(slot_timeout(a) == MAILSLOT_WAIT_FOREVER);
 }
 
-namespace {
-std::atomic<int> set_info_calls{0};
-std::atomic<int> fail_set_info_call{0};  // fail the Nth SetMailslotInfo (0: none)
-decltype(&::SetMailslotInfo) real_set_info = nullptr;
-BOOL WINAPI failing_set_info(HANDLE handle, DWORD timeout) {
-  if (++set_info_calls == fail_set_info_call.load()) {
-    ::SetLastError(ERROR_NOT_ENOUGH_MEMORY);
-    return FALSE;
-  }
-  return real_set_info(handle, timeout);
-}
-}  // namespace
-
-TEMPLATE_TEST_CASE("a try_read that cannot put the slot's timeout back still returns its message",
+TEMPLATE_TEST_CASE("no read of any form, with any deadline, calls SetMailslotInfo",
                    "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
-  auto server = make_server<TestType>("restore-fails", mailslot::wait_forever);
-  mailslot::client::open(server.name()).write("taken");
-  mailslot_test::import_hook<decltype(&::SetMailslotInfo)> hook("SetMailslotInfo",
-                                                                &failing_set_info);
-  REQUIRE(hook.installed());
-  real_set_info = hook.original();
-  set_info_calls = 0;
-  fail_set_info_call = 2;  // the one that puts the slot's timeout back
-  std::optional<std::string> message;
-  CHECK_NOTHROW(message = server.try_read_string(100ms));
-  CHECK(message == std::optional<std::string>("taken"));
-  fail_set_info_call = 0;
-  // The next call puts it back before it reads.
-  CHECK_FALSE(server.try_read_string(0ms).has_value());
-  CHECK(slot_timeout(server) == MAILSLOT_WAIT_FOREVER);
+  mailslot_test::set_mailslot_info_counter set_infos;
+  REQUIRE(set_infos.installed());
+  for (const auto own : {0ms, 5ms, 100ms, mailslot::wait_forever}) {
+    INFO("the slot's own timeout: " << own.count() << " ms");
+    auto server = make_server<TestType>("no-set-info", own);
+    auto client = mailslot::client::open(server.name());
+    set_infos.reset();
+    std::array<char, 64> buffer{};
+    std::string kept;
+    for (const auto deadline : {0ms, 1ms, 30ms, mailslot::wait_forever}) {
+      INFO("the call's deadline: " << deadline.count() << " ms");
+      const bool waits_forever = deadline == mailslot::wait_forever;
+      // Nothing waiting (a call that would wait forever gets a message).
+      if (waits_forever) {
+        client.write("x");
+      }
+      CHECK(server.try_read(buffer.data(), buffer.size(), deadline).has_value() == waits_forever);
+      if (waits_forever) {
+        client.write("x");
+      }
+      CHECK(server.try_read(kept, deadline).has_value() == waits_forever);
+      if (waits_forever) {
+        client.write("x");
+      }
+      CHECK(server.try_read_string(deadline).has_value() == waits_forever);
+      if (waits_forever) {
+        client.write(std::string(10 * 1024, 'y'));  // larger than the first offer: a second ReadFile
+      }
+      CHECK(server.try_read_bytes(deadline).has_value() == waits_forever);
+      // A message waiting, larger than a fresh container's first offer.
+      client.write(std::string(10 * 1024, 'z'));
+      CHECK(server.try_read_string(deadline) == std::optional<std::string>(std::string(10 * 1024, 'z')));
+    }
+    // The plain forms, with the slot's own timeout (a message waiting, when
+    // that timeout is forever).
+    const bool forever = own == mailslot::wait_forever;
+    std::error_code ec;
+    for (int form = 0; form < 4; ++form) {
+      if (forever) {
+        client.write(std::string(10 * 1024, 'w'));
+      }
+      switch (form) {
+        case 0:
+          (void)server.read(buffer.data(), buffer.size(), ec);
+          CHECK((forever ? ec == condition::buffer_too_small : ec == condition::timed_out));
+          if (forever) {
+            (void)server.read_string();  // the message stays queued: take it
+          }
+          break;
+        case 1:
+          (void)server.read(kept, ec);
+          break;
+        case 2:
+          (void)server.read_string(ec);
+          break;
+        default:
+          (void)server.read_bytes(ec);
+          break;
+      }
+      if (form != 0) {
+        CHECK((forever ? !ec : ec == condition::timed_out));
+      }
+    }
+    CHECK(set_infos.count() == 0);
+    CHECK(slot_timeout(server) == (forever ? MAILSLOT_WAIT_FOREVER : static_cast<DWORD>(own.count())));
+  }
 }
 
 TEMPLATE_TEST_CASE("cancel stops only its own server's read, not one through another handle",
@@ -216,46 +246,205 @@ TEMPLATE_TEST_CASE(
   }
 }
 
-TEMPLATE_TEST_CASE("a try_read waits without polling, whatever the slot's own timeout",
+TEMPLATE_TEST_CASE("a try_read longer than the slot's timeout reads again at most every 10 ms",
                    "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   mailslot_test::read_file_counter read_files;
   REQUIRE(read_files.installed());
-  for (const auto own : {0ms, 20ms}) {
+  for (const auto own : {0ms, 1ms, 20ms}) {
     INFO("the slot's own timeout: " << own.count() << " ms");
-    auto server = make_server<TestType>("no-polling", own);
+    auto server = make_server<TestType>("rereads", own);
 
-    // Nothing arrives: one ReadFile that ends the call's way, not one per slot
-    // timeout (a few at most: the first, and one the slot's timeout ended).
+    // Nothing arrives: the call waits its whole deadline, reading again each
+    // time the slot's timeout ends a ReadFile, but no sooner than 10 ms
+    // after the one before started.
     read_files.reset();
+    auto start = clock_type::now();
     CHECK_FALSE(server.try_read_string(400ms).has_value());
-    CHECK(read_files.count() <= 3);
+    auto elapsed = clock_type::now() - start;
+    CHECK(elapsed >= 400ms);
+    CHECK(read_files.count() <= mailslot_test::most_rereads(elapsed));
+    CHECK(read_files.count() >= 2);  // (the slot's timeout ended the first)
     CHECK(slot_timeout(server) == static_cast<DWORD>(own.count()));
 
-    // A message that arrives meanwhile is returned when it arrives.
+    // A message that arrives meanwhile is returned, long before the deadline.
     read_files.reset();
     std::thread writer([&] {
       std::this_thread::sleep_for(150ms);
       mailslot::client::open(server.name()).write("meanwhile");
     });
-    const auto start = clock_type::now();
+    start = clock_type::now();
     const auto message = server.try_read_string(20s);
-    const auto waited = since(start);
+    elapsed = clock_type::now() - start;
     writer.join();
     CHECK(message == std::optional<std::string>("meanwhile"));
-    CHECK(waited < 10s);  // (long before the call's own deadline)
-    CHECK(read_files.count() <= 3);
+    CHECK(elapsed < 10s);
+    CHECK(read_files.count() <= mailslot_test::most_rereads(elapsed));
     CHECK(slot_timeout(server) == static_cast<DWORD>(own.count()));
   }
+}
+
+TEMPLATE_TEST_CASE("a try_read shorter than the slot's timeout ends at its own deadline",
+                   "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  mailslot_test::read_file_counter read_files;
+  REQUIRE(read_files.installed());
+  for (const std::chrono::milliseconds own : {mailslot::wait_forever, 60000ms}) {
+    auto server = make_server<TestType>("own-deadline", own);
+    for (const auto deadline : {0ms, 3ms, 150ms}) {
+      INFO("the slot's timeout " << own.count() << " ms, the call's deadline "
+                                 << deadline.count() << " ms");
+      read_files.reset();
+      const auto start = clock_type::now();
+      CHECK_FALSE(server.try_read_string(deadline).has_value());
+      const auto elapsed = clock_type::now() - start;
+      CHECK(elapsed >= deadline);
+      CHECK(elapsed < 30s);         // (not the slot's timeout)
+      CHECK(read_files.count() <= 2);  // one ReadFile, ended by the call; maybe one last look
+    }
+    // The server reads on as before: the call's end touched no later read.
+    mailslot::client::open(server.name()).write("after");
+    CHECK(server.read_string() == "after");
+    CHECK(slot_timeout(server) ==
+          (own == mailslot::wait_forever ? MAILSLOT_WAIT_FOREVER : static_cast<DWORD>(own.count())));
+  }
+}
+
+TEMPLATE_TEST_CASE("a try_read's deadline never ends a later read of the same thread",
+                   "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  // On a synchronous handle a timer ends the blocked ReadFile at the
+  // deadline; its OVERLAPPED is on the stack, where the next read's is too.
+  // A timer that fired late would end that read (ERROR_OPERATION_ABORTED,
+  // or a timeout with the message still queued).
+  auto server = make_server<TestType>("late-timer", mailslot::wait_forever);
+  auto client = mailslot::client::open(server.name());
+  for (int i = 0; i < 200; ++i) {
+    INFO("round " << i);
+    CHECK_FALSE(server.try_read_string(std::chrono::milliseconds(i % 3)).has_value());
+    client.write("m" + std::to_string(i));
+    std::error_code ec;
+    const std::string message = server.read_string(ec);  // the slot waits forever
+    REQUIRE_FALSE(ec);
+    REQUIRE(message == "m" + std::to_string(i));
+  }
+}
+
+TEMPLATE_TEST_CASE("a set_read_timeout through one server during reads through another sticks",
+                   "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto a = make_server<TestType>("timeout-sticks", 0ms);
+  auto b = duplicate(a);
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    int i = 0;
+    while (!done) {
+      const auto deadline = std::chrono::milliseconds((i++ % 4) * 7);  // 0, 7, 14, 21 ms
+      (void)a.try_read_string(deadline);
+    }
+  });
+  int undone = 0;
+  const DWORD values[] = {1, 2, 250, MAILSLOT_WAIT_FOREVER, 0};
+  for (int i = 0; i < 400; ++i) {
+    const DWORD value = values[i % 5];
+    b.set_read_timeout(value == MAILSLOT_WAIT_FOREVER ? mailslot::wait_forever
+                                                      : std::chrono::milliseconds(value));
+    std::this_thread::sleep_for(1ms);
+    if (slot_timeout(b) != value) {
+      ++undone;
+    }
+  }
+  done = true;
+  reader.join();
+  CHECK(undone == 0);
+}
+
+TEMPLATE_TEST_CASE("a read through one server never shows another server's deadline",
+                   "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  // The slot says: return at once. One server waits with deadlines of its
+  // own; the other's plain reads and the slot's timeout must not see them.
+  auto a = make_server<TestType>("no-deadline-seen", 0ms);
+  auto b = duplicate(a);
+  std::atomic<bool> done{false};
+  std::thread waiter([&] {
+    std::error_code a_error;
+    while (!done) {
+      (void)a.try_read_string(2s, a_error);
+    }
+  });
+  std::chrono::milliseconds longest{0};
+  int other_values = 0;
+  std::error_code ec;
+  for (int i = 0; i < 100; ++i) {
+    const auto start = clock_type::now();
+    (void)b.read_string(ec);
+    longest = (std::max)(longest, since(start));
+    CHECK(ec == condition::timed_out);
+    if (b.info().read_timeout != 0ms) {
+      ++other_values;
+    }
+    std::this_thread::sleep_for(2ms);
+  }
+  done = true;
+  a.cancel();
+  waiter.join();
+  CHECK(other_values == 0);
+  CHECK(longest < 1s);  // (the slot's 0, with scheduling noise; never a's 2 s)
+}
+
+TEMPLATE_TEST_CASE("cancel ends a try_read that is pausing between two ReadFiles",
+                   "[server][cancel][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("cancel-pause", 0ms);
+  std::error_code ec;
+  std::optional<std::string> message{"not run"};
+  std::thread reader([&] { message = server.try_read_string(mailslot::wait_forever, ec); });
+  std::this_thread::sleep_for(200ms);  // reading again every 10 ms
+  server.cancel();
+  reader.join();
+  CHECK(ec == errc::cancelled);
+  CHECK_FALSE(message.has_value());
+  server.resume();
+  mailslot::client::open(server.name()).write("kept");
+  CHECK(server.try_read_string(mailslot::wait_forever) == std::optional<std::string>("kept"));
+}
+
+namespace {
+// A ReadFile that waits before it enters the real one, while `slow_reads` is set.
+std::atomic<bool> slow_reads{false};
+std::atomic<bool> in_slow_read{false};
+std::atomic<bool> slow_read_entered{false};
+decltype(&::ReadFile) real_read_file = nullptr;
+BOOL WINAPI slow_read_file(HANDLE file, LPVOID buffer, DWORD size, LPDWORD read,
+                           LPOVERLAPPED overlapped) {
+  if (slow_reads.exchange(false)) {
+    in_slow_read = true;
+    std::this_thread::sleep_for(300ms);
+    in_slow_read = false;
+    slow_read_entered = true;
+  }
+  return real_read_file(file, buffer, size, read, overlapped);
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("cancel returns at once while the reader is about to enter its ReadFile",
+                   "[server][cancel][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("cancel-before-read", mailslot::wait_forever);
+  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &slow_read_file);
+  REQUIRE(hook.installed());
+  real_read_file = hook.original();
+  slow_read_entered = false;
+  slow_reads = true;
+  std::error_code ec;
+  std::thread reader([&] { (void)server.read_string(ec); });
+  while (!in_slow_read && !slow_read_entered) {
+    std::this_thread::sleep_for(1ms);
+  }
+  server.cancel();
+  const bool returned_before_the_read = !slow_read_entered;
+  reader.join();
+  CHECK(returned_before_the_read);
+  CHECK(ec == errc::cancelled);  // reached once it was inside
 }
 
 TEMPLATE_TEST_CASE("overlapping try_reads on a slot of timeout 0 leave its timeout as it was",
                    "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto a = make_server<TestType>("two-tries-zero", 0ms);
-  if (!mailslot_test::is_asynchronous(a.native_handle())) {
-    SKIP(
-        "a synchronous handle has only the slot's timeout, which every handle shares "
-        "(documented at server::try_read)");
-  }
   auto b = duplicate(a);
   std::thread first([&] {
     for (int i = 0; i < 20; ++i) {

@@ -11,7 +11,9 @@
 #include <support/slot_name.hpp>
 
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/catch_tostring.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -189,26 +191,34 @@ TEST_CASE("a reader destroyed inside its callback, or with a read pending, loses
   CHECK(server.read_string() == "second");
 }
 
-TEST_CASE("the slot's read timeout does not end the listening", "[pool][wine10]") {
+TEST_CASE("the slot's read timeout does not end the listening, whatever it is", "[pool][wine10]") {
+  mailslot_test::read_file_counter read_files;
+  REQUIRE(read_files.installed());
   auto server = make_server<nt_create_mailslot>("pool-timeout", 50ms);
   inbox box;
   mailslot::thread_pool_reader reader;
   reader.start(server, box.handler());
-  std::this_thread::sleep_for(400ms);  // several of the slot's timeouts
-  CHECK(box.calls == 0);
-  CHECK(reader.running());
-  mailslot::client::open(server.name()).write("late");
-  REQUIRE(box.wait_for(1));
-  CHECK(box.taken().front() == "late");
-  CHECK(server.info().read_timeout == 50ms);
-
-  // A timeout of 0 set while listening would make the reader spin: the
-  // listening ends with errc::invalid_timeout instead.
-  server.set_read_timeout(0ms);
-  REQUIRE(box.wait_for_error());
-  CHECK(box.errors.front() == errc::invalid_timeout);
-  CHECK_FALSE(reader.running());
-  CHECK(box.taken().size() == 1);
+  int sent = 0;
+  // 50 ms as created, then 0 and 1 ms set while listening (through a second
+  // handle too: the timeout is the slot's), then forever.
+  auto other = mailslot_test::duplicate(server);
+  for (const auto timeout : {50ms, 0ms, 1ms, mailslot::wait_forever}) {
+    INFO("the slot's timeout: " << timeout.count() << " ms");
+    other.set_read_timeout(timeout);
+    read_files.reset();
+    const auto start = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(400ms);  // idle: several of the slot's timeouts
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    CHECK(box.calls == sent);
+    CHECK(reader.running());
+    // At most one ReadFile each 10 ms while idle (one more for the change).
+    CHECK(read_files.count() <= mailslot_test::most_rereads(elapsed) + 1);
+    mailslot::client::open(server.name()).write("late " + std::to_string(++sent));
+    REQUIRE(box.wait_for(static_cast<std::size_t>(sent)));
+    CHECK(box.taken().back() == "late " + std::to_string(sent));
+    CHECK(server.info().read_timeout == timeout);  // the reader never changes it
+  }
+  CHECK(box.errors.empty());
 }
 
 TEST_CASE("a synchronous handle, a closed server and a second reader are refused at once",
@@ -252,11 +262,7 @@ TEST_CASE("a synchronous handle, a closed server and a second reader are refused
   REQUIRE(box.wait_for(1));
   first.stop();
 
-  // A slot timeout of 0 would make the reader spin; an empty handler and a
-  // start from inside the callback are refused too.
-  auto polling = make_server<nt_create_mailslot>("pool-timeout-0");
-  reader.start(polling, never, ec);
-  CHECK(ec == errc::invalid_timeout);
+  // An empty handler and a start from inside the callback are refused too.
   reader.start(server, nullptr, ec);
   CHECK(ec == std::errc::invalid_argument);
   std::error_code inside;
@@ -392,6 +398,126 @@ TEST_CASE("the reader's buffer never grows past the slot's maximum message size"
   CHECK(box.errors.front() == errc::message_too_large);
   CHECK(box.taken() == std::vector<std::string>{"small"});
   CHECK(server.info().message_count == 1);  // still queued
+}
+
+namespace {
+// GetMailslotInfo that, once armed, says so and takes 300 ms.
+std::atomic<bool> slow_info_armed{false};
+HANDLE slow_info_entered = nullptr;
+decltype(&::GetMailslotInfo) real_get_info = nullptr;
+BOOL WINAPI slow_get_info(HANDLE slot, LPDWORD max, LPDWORD next, LPDWORD count, LPDWORD timeout) {
+  if (slow_info_armed.exchange(false)) {
+    ::SetEvent(slow_info_entered);
+    std::this_thread::sleep_for(300ms);
+  }
+  return real_get_info(slot, max, next, count, timeout);
+}
+}  // namespace
+
+TEST_CASE("an error met once stop() was called is not delivered", "[pool][limit][wine10]") {
+  // The reader meets a message larger than the slot's maximum while it is
+  // being stopped: the listening ends, silently, and the message stays.
+  mailslot::server_options options;
+  options.max_message_size = 16;
+  auto server =
+      nt_create_mailslot::create(mailslot_test::unique_slot_name("pool-stop-error"), options);
+  auto client = mailslot::client::open(server.name());
+  const std::string big(std::size_t{256} << 10U, 'b');  // beyond the first 64 KiB
+  if (!mailslot_test::running_under_wine()) {
+    SKIP("Windows refuses a message over the slot's maximum at the writer");
+  }
+  mailslot_test::import_hook<decltype(&::GetMailslotInfo)> hook("GetMailslotInfo", &slow_get_info);
+  REQUIRE(hook.installed());
+  real_get_info = hook.original();
+  slow_info_entered = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  REQUIRE(slow_info_entered != nullptr);
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  slow_info_armed = true;
+  client.write(big);  // the pending read fails for it; the reader asks its size
+  REQUIRE(::WaitForSingleObject(slow_info_entered, 10000) == WAIT_OBJECT_0);
+  reader.stop();  // while the callback asks; then it finds the message too large
+  ::CloseHandle(slow_info_entered);
+  CHECK(box.calls == 0);
+  CHECK_FALSE(reader.running());
+  CHECK(server.info().message_count == 1);
+}
+
+namespace {
+// Records how many messages had been delivered at each SubmitThreadpoolWork.
+std::atomic<int> batch_delivered{0};
+std::mutex batch_mutex;
+std::vector<int> batch_handovers;
+decltype(&::SubmitThreadpoolWork) real_submit = nullptr;
+VOID WINAPI recording_submit(PTP_WORK work) {
+  {
+    std::lock_guard<std::mutex> hold(batch_mutex);
+    batch_handovers.push_back(batch_delivered.load());
+  }
+  real_submit(work);
+}
+}  // namespace
+
+TEST_CASE("one callback delivers 32 messages in a row, then a work item goes on",
+          "[pool][wine10]") {
+  constexpr int flood = 200;
+  auto server = make_server<nt_create_mailslot>("pool-batch", mailslot::wait_forever);
+  {
+    auto client = mailslot::client::open(server.name());
+    for (int i = 0; i < flood; ++i) {
+      client.write("m" + std::to_string(i));
+    }
+  }
+  mailslot_test::import_hook<decltype(&::SubmitThreadpoolWork)> hook("SubmitThreadpoolWork",
+                                                                     &recording_submit);
+  REQUIRE(hook.installed());
+  real_submit = hook.original();
+  batch_delivered = 0;
+  batch_handovers.clear();
+  std::atomic<bool> in_order{true};
+  mailslot::thread_pool_reader reader;
+  reader.start(server, [&](const std::error_code& ec, std::string_view message) {
+    if (!ec && message != "m" + std::to_string(batch_delivered.load())) {
+      in_order = false;
+    }
+    ++batch_delivered;
+  });
+  for (int i = 0; i < 1000 && batch_delivered < flood; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  reader.stop();
+  REQUIRE(batch_delivered == flood);
+  CHECK(in_order);
+  std::lock_guard<std::mutex> hold(batch_mutex);
+  INFO("delivered at each hand-over: " << ::Catch::Detail::stringify(batch_handovers));
+  // start() hands the first message to a work item; each callback then
+  // delivers 32. (A read left pending starts a new run, so gaps may be
+  // shorter, never longer.)
+  REQUIRE(batch_handovers.size() >= 2);
+  CHECK(batch_handovers.front() == 0);
+  int longest = 0;
+  for (std::size_t i = 1; i < batch_handovers.size(); ++i) {
+    const int gap = batch_handovers[i] - batch_handovers[i - 1];
+    CHECK(gap <= 32);
+    longest = (std::max)(longest, gap);
+  }
+  CHECK(longest == 32);
+}
+
+TEST_CASE("stop() ends a reader that pauses between reads of a short slot timeout",
+          "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-stop-pause", 0ms);
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  std::this_thread::sleep_for(200ms);  // reading again every 10 ms
+  reader.stop();
+  CHECK_FALSE(reader.running());
+  mailslot::client::open(server.name()).write("after");
+  std::this_thread::sleep_for(100ms);
+  CHECK(box.calls == 0);
+  CHECK(server.read_string() == "after");
 }
 
 namespace {

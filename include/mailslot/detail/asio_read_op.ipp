@@ -317,6 +317,15 @@ class container_sink {
 /// or the server's cancel() with CancelIoEx on that OVERLAPPED only. A read
 /// whose message completed while it was being cancelled delivers the
 /// message: no message is ever taken and dropped.
+///
+/// The slot's read timeout does not end the operation: a ReadFile it ends is
+/// started again, no sooner than reread_interval after the one before
+/// started (a timer on the operation's executor waits out the rest), so
+/// that a short slot timeout costs at most 100 ReadFiles a second while
+/// idle. The operation's cancellation slot ends such a pause at once; the
+/// server's cancel() and close() reach it when it ends, within
+/// reread_interval (they touch no Asio object of an operation they do not
+/// run on).
 template <class Sink>
 class read_op {
  public:
@@ -348,6 +357,11 @@ class read_op {
       self.complete(ec, std::move(message));
       return;
     }
+    if (is_win32(ec, ERROR_SEM_TIMEOUT) && binding != nullptr && ticket_.slot() != nullptr &&
+        !binding->cancelled(*ticket_.slot())) {  // the slot's timeout: read again
+      pause(self);
+      return;
+    }
     if (Sink::grows && binding != nullptr && ticket_.slot() != nullptr &&
         (is_win32(ec, ERROR_INSUFFICIENT_BUFFER) || is_win32(ec, ERROR_MORE_DATA))) {
       if (binding->cancelled(*ticket_.slot())) {
@@ -364,7 +378,45 @@ class read_op {
     fail(self, ec);
   }
 
+  /// The pause after a ReadFile that the slot's timeout ended has ended
+  /// (the timer's completion), or was cancelled through the operation's
+  /// cancellation slot.
+  template <class Self>
+  void operator()(Self& self, error_code ec) {
+    if (ec || self.get_cancellation_state().cancelled() != net::cancellation_type::none) {
+      fail(self, win32_error(ERROR_OPERATION_ABORTED));
+      return;
+    }
+    start(self);  // (which ends the operation if cancel() or close() came meanwhile)
+  }
+
  private:
+  // The slot's timeout ended the last ReadFile: read again once
+  // reread_interval has passed since it started (at once if it has).
+  template <class Self>
+  void pause(Self& self) {
+    const DWORD wait = pace_.wait_ms();
+    if (wait == 0) {
+      start(self);
+      return;
+    }
+#if MAILSLOT_HAS_EXCEPTIONS
+    try {
+#endif
+      if (!timer_) {
+        timer_ = std::make_unique<net::steady_timer>(self.get_io_executor());
+      }
+#if MAILSLOT_HAS_EXCEPTIONS
+    } catch (...) {  // std::bad_alloc, most likely: the message (if any) stays queued
+      fail(self, win32_error(ERROR_NOT_ENOUGH_MEMORY));
+      return;
+    }
+#endif
+    timer_->expires_after(std::chrono::milliseconds(wait));
+    net::steady_timer& timer = *timer_;  // (on the heap: it stays put while the operation moves)
+    timer.async_wait(std::move(self));
+  }
+
   template <class Self>
   void start(Self& self) {
     std::error_code ec;
@@ -388,6 +440,7 @@ class read_op {
       net::post(net::append(std::move(self), to_flavour(ec), std::size_t{0}));
       return;
     }
+    pace_.started();
     // From here the operation lives in the OVERLAPPED's handler: touch only
     // the locals. (Only Win32 codes go through the port, which keeps an
     // error's category and value, not a library error_code as Boost holds it.)
@@ -426,12 +479,17 @@ class read_op {
 
   // A read that cancel() reached ends as cancelled, whatever else went wrong
   // meanwhile: close() cancels before it closes, and a read that was growing
-  // (or starting again) then finds the handle gone.
+  // (or starting again) then finds the handle gone. One that finds the
+  // handle gone otherwise (the adopted server closed under it) ends as
+  // errc::not_open, as a read started then does.
   template <class Self>
   void fail(Self& self, error_code ec) {
     port_binding* binding = ticket_.binding();
     if (binding != nullptr && ticket_.slot() != nullptr && binding->cancelled(*ticket_.slot())) {
       ec = win32_error(ERROR_OPERATION_ABORTED);
+    } else if (binding != nullptr && binding->handle() == nullptr &&
+               is_win32(ec, ERROR_INVALID_HANDLE)) {
+      ec = from_std(make_error_code(errc::not_open));
     }
     ticket_.finish();
     self.complete(ec, Sink::empty());
@@ -439,6 +497,8 @@ class read_op {
 
   read_ticket ticket_;
   Sink sink_;
+  mailslot::detail::reread_pace pace_;
+  std::unique_ptr<net::steady_timer> timer_;  // made by the first pause
 };
 
 }  // namespace detail

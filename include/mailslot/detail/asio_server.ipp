@@ -40,10 +40,19 @@ using error_code = MAILSLOT_DETAIL_ASIO_ERROR_CODE;
 /// PostQueuedCompletionStatus more; the benchmark measures both). Several reads may be outstanding; Windows hands messages
 /// to their ReadFiles in the order those were issued (a read that grew its
 /// container issues a new one, behind the others), and their handlers may
-/// run in any order on a context run by several threads. The slot's read timeout
-/// applies to each read as to server::read (ERROR_SEM_TIMEOUT,
-/// mailslot::condition::timed_out); a slot made to wait forever waits until
-/// a message comes or the read is cancelled.
+/// run in any order on a context run by several threads.
+///
+/// A read waits until a message comes or the read is cancelled, as Asio's
+/// reads do: the slot's read timeout does not end it, and no read changes
+/// that timeout (it is the slot's, shared by every handle to it). A ReadFile
+/// that the timeout ends is started again, no sooner than 10 ms after the one
+/// before started (a timer on the read's executor waits out the rest): a
+/// slot whose timeout is 0 or a few milliseconds costs an idle read at most
+/// 100 ReadFiles a second, and a message may wait up to 10 ms more before it
+/// is read. A slot timeout of 10 ms or more (`wait_forever` is best) waits in
+/// the kernel, with no re-reading. For a read with a time limit, cancel it
+/// through its cancellation slot (a timer's completion emitting
+/// `cancellation_type::total`, say).
 ///
 /// Cancellation: per operation through its cancellation slot (terminal,
 /// partial and total alike: a cancelled read has taken nothing), or all at
@@ -230,7 +239,9 @@ class basic_server {
   /// Cancels every outstanding read of this server (CancelIoEx on each
   /// read's own OVERLAPPED); they complete with
   /// `asio::error::operation_aborted`, or with the message that arrived
-  /// first. Reads started afterwards are not affected.
+  /// first. Reads started afterwards are not affected. A read pausing
+  /// between two ReadFiles of a short slot timeout (see the class) ends when
+  /// its pause does, within 10 ms; its own cancellation slot ends it at once.
   void cancel() noexcept {
     if (binding_ != nullptr) {
       binding_->cancel_all();

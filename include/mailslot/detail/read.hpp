@@ -7,14 +7,20 @@
 //
 // Two kinds of server handle exist. Windows' CreateMailslotW returns an
 // asynchronous (overlapped) handle: ReadFile on an empty slot returns
-// ERROR_IO_PENDING, so a read can wait on its own event together with a
-// cancel event, with its own deadline, and end itself with CancelIoEx on its
-// own OVERLAPPED. A synchronous handle (Wine's CreateMailslotW, or one opened
-// with FILE_SYNCHRONOUS_IO_*) blocks inside ReadFile: there the only timeout
-// is the slot's (SetMailslotInfo), and cancel() must reach the blocked call
-// from outside with CancelIoEx. The kind is asked of Windows once, when the
-// server gets its handle; where it cannot be told, the synchronous way is
-// used, which is correct on both kinds.
+// ERROR_IO_PENDING, so a read waits on its own event together with a cancel
+// event, with its own deadline, and ends itself with CancelIoEx on its own
+// OVERLAPPED. A synchronous handle (Wine's CreateMailslotW, or one opened
+// with FILE_SYNCHRONOUS_IO_*) blocks inside ReadFile: there a thread pool
+// timer ends the blocked call at its deadline, and cancel() reaches it, with
+// CancelIoEx on that call's OVERLAPPED. The kind is asked of Windows once,
+// when the server gets its handle; where it cannot be told, the synchronous
+// way is used, which is correct on both kinds.
+//
+// No read changes the slot. Its read timeout belongs to the slot, shared by
+// every handle to it, and only the user sets it (SetMailslotInfo). A read
+// whose own deadline is longer than that timeout reads again when the
+// timeout ends a ReadFile early, no sooner than reread_interval after the
+// start of the one before (see reread_pace).
 
 #include <mailslot/detail/config.hpp>
 #include <mailslot/detail/ntdll.hpp>
@@ -30,7 +36,6 @@
 #include <limits>
 #include <memory>
 #include <new>
-#include <optional>
 #include <system_error>
 #include <type_traits>
 #include <utility>
@@ -92,6 +97,17 @@ inline handle_kind query_handle_kind(HANDLE handle) noexcept {
 
 // --- deadlines ------------------------------------------------------------------------------
 
+/// Milliseconds from now until `at`, rounded up: 0 once it has passed, and
+/// never MAILSLOT_WAIT_FOREVER (INFINITE) or more.
+inline DWORD ms_until(std::chrono::steady_clock::time_point at) noexcept {
+  const auto left = at - std::chrono::steady_clock::now();
+  if (left <= std::chrono::steady_clock::duration::zero()) {
+    return 0;
+  }
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+  return static_cast<DWORD>((std::min)(ms, static_cast<std::int64_t>(MAILSLOT_WAIT_FOREVER) - 1));
+}
+
 /// When one read call stops waiting. Either the slot's own read timeout,
 /// which Windows applies to each ReadFile (plain reads), or a point in time
 /// (the try_ forms), which the call enforces across all its ReadFiles. A plain
@@ -111,6 +127,9 @@ class deadline {
   /// True while the slot's own timeout applies.
   [[nodiscard]] bool is_slot() const noexcept { return kind_ == kind::slot; }
 
+  /// True when the call has an end of its own (a point in time).
+  [[nodiscard]] bool is_finite() const noexcept { return kind_ == kind::at; }
+
   /// Turns "the slot's timeout" into the time that timeout ends, counted from
   /// the start of the call.
   void resolve(DWORD slot_timeout) noexcept {
@@ -123,15 +142,12 @@ class deadline {
   /// Milliseconds left, rounded up: INFINITE when there is no end (or the
   /// slot's applies), 0 once passed.
   [[nodiscard]] DWORD remaining_ms() const noexcept {
-    if (kind_ != kind::at) {
-      return INFINITE;
-    }
-    const auto left = at_ - clock::now();
-    if (left <= clock::duration::zero()) {
-      return 0;
-    }
-    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-    return static_cast<DWORD>((std::min)(ms, static_cast<std::int64_t>(MAILSLOT_WAIT_FOREVER) - 1));
+    return kind_ == kind::at ? ms_until(at_) : INFINITE;
+  }
+
+  /// Milliseconds until `until` or the end, whichever comes first.
+  [[nodiscard]] DWORD remaining_ms_before(clock::time_point until) const noexcept {
+    return ms_until(kind_ == kind::at ? (std::min)(until, at_) : until);
   }
 
   /// True once a point-in-time deadline has passed.
@@ -148,6 +164,54 @@ class deadline {
   clock::time_point start_;
   clock::time_point at_;
 };
+
+/// How soon a reader that waits longer than the slot's read timeout reads
+/// again after that timeout ended a ReadFile early: no sooner than this after
+/// the start of the ReadFile before. A slot whose timeout is 0 (or a few
+/// milliseconds) then costs such a reader at most 100 ReadFiles a second
+/// while nothing arrives, and a message that arrives meanwhile waits at most
+/// this long (and the scheduler's delay) before a ReadFile takes it. A slot
+/// timeout at least this long needs no pause at all: each ReadFile waits the
+/// whole timeout in the kernel.
+inline constexpr std::chrono::milliseconds reread_interval{10};
+
+/// The spacing of one reader's ReadFiles (reread_interval), shared by every
+/// reader kind: the synchronous reads, thread_pool_reader and the Asio reads.
+class reread_pace {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  /// A ReadFile starts now.
+  void started() noexcept { last_ = clock::now(); }
+
+  /// When the next ReadFile may start, if the last one ended early.
+  [[nodiscard]] clock::time_point next() const noexcept { return last_ + reread_interval; }
+
+  /// Milliseconds until then (0: now).
+  [[nodiscard]] DWORD wait_ms() const noexcept { return ms_until(next()); }
+
+ private:
+  clock::time_point last_{};
+};
+
+/// Sets a thread pool timer to fire once, `ms` milliseconds from now (0: at
+/// once).
+inline void set_timer(PTP_TIMER timer, DWORD ms) noexcept {
+  // Relative due times are negative, in 100 ns units; -1 is "now".
+  ULARGE_INTEGER due{};
+  due.QuadPart =
+      static_cast<ULONGLONG>(-(std::max)(std::int64_t{1}, static_cast<std::int64_t>(ms) * 10000));
+  FILETIME when{};
+  when.dwLowDateTime = due.LowPart;
+  when.dwHighDateTime = due.HighPart;
+  ::SetThreadpoolTimer(timer, &when, 0, 0);
+}
+
+/// True for a read that ended because the time to wait ran out
+/// (ERROR_SEM_TIMEOUT: the slot's timeout, or a read call's own deadline).
+[[nodiscard]] inline bool is_timeout(const std::error_code& ec) noexcept {
+  return ec.value() == ERROR_SEM_TIMEOUT && ec.category() == std::system_category();
+}
 
 // --- containers -----------------------------------------------------------------------------
 
@@ -244,7 +308,7 @@ inline bool exceeds_maximum(DWORD next, DWORD max_size, std::error_code& ec) noe
 
 /// The state of a server's reads, and the reads themselves. The handle stays
 /// the server's; each call takes it. One thread reads at a time; cancel() and
-/// resume() may come from any thread.
+/// resume() may come from any thread. No read changes the slot's timeout.
 class read_state {
  public:
   read_state() noexcept = default;
@@ -253,6 +317,10 @@ class read_state {
   ~read_state() {
     MAILSLOT_ASSERT(!reading_.load(),
                     "a mailslot::server was destroyed while another thread read from it");
+    if (timer_ != nullptr) {  // (no callback is due: every read disarms it before it returns)
+      ::WaitForThreadpoolTimerCallbacks(timer_, TRUE);
+      ::CloseThreadpoolTimer(timer_);
+    }
     close_cancel_event();
   }
 
@@ -267,7 +335,6 @@ class read_state {
     close_cancel_event();
     cancelled_.store(false);
     size_hint_ = initial_size_hint;
-    owed_timeout_.reset();
   }
 
   /// The handle's binding to a completion port, if any (see async_binding).
@@ -282,6 +349,8 @@ class read_state {
   bool claim() noexcept { return !reading_.exchange(true); }
   void unclaim() noexcept { reading_.store(false); }
 
+  /// Exchanges what belongs to the handles. The timer stays: it serves this
+  /// object's reads, whatever handle they read.
   void swap(read_state& other) noexcept {
     MAILSLOT_ASSERT(!reading_.load() && !other.reading_.load(),
                     "a mailslot::server was moved or swapped while another thread read from it");
@@ -290,7 +359,6 @@ class read_state {
     cancel_event_.store(other.cancel_event_.exchange(cancel_event_.load()));
     cancelled_.store(other.cancelled_.exchange(cancelled_.load()));
     std::swap(size_hint_, other.size_hint_);
-    std::swap(owed_timeout_, other.owed_timeout_);
     std::swap(binding_, other.binding_);
   }
 
@@ -299,25 +367,21 @@ class read_state {
   // --- cancellation
 
   /// Makes the read in progress and every later one end with errc::cancelled.
-  /// Never waits for the reader on an asynchronous handle. On a synchronous
-  /// one the blocked ReadFile is cancelled by its own OVERLAPPED, so reads of
-  /// other handles to the slot go on; it waits only while the reader is
-  /// between announcing its ReadFile and entering it.
-  void cancel(HANDLE handle) noexcept {
+  /// Never waits for the reader. A read waiting on an asynchronous handle, or
+  /// pausing between two ReadFiles, waits on the cancel event, which this
+  /// sets. A ReadFile blocked on a synchronous handle is cancelled by its own
+  /// OVERLAPPED (CancelIoEx), so that reads of other handles to the slot go
+  /// on; if the reader has announced its ReadFile but not yet entered it, the
+  /// read's timer tries again a millisecond later (see expire()).
+  void cancel() noexcept {
     cancelled_.store(true);
-    if (kind_ == handle_kind::asynchronous) {
-      if (HANDLE event = cancel_event_.load()) {
-        ::SetEvent(event);
-      }
-      return;
+    if (HANDLE event = cancel_event_.load()) {
+      ::SetEvent(event);
     }
-    for (;;) {
-      OVERLAPPED* read = in_flight_.load();
-      if (read == nullptr || ::CancelIoEx(handle, read) != FALSE ||
-          ::GetLastError() != ERROR_NOT_FOUND) {
-        return;
-      }
-      ::SwitchToThread();  // the reader is about to enter ReadFile
+    if (kind_ == handle_kind::synchronous) {
+      ::AcquireSRWLockExclusive(&lock_);
+      end_in_flight_locked();
+      ::ReleaseSRWLockExclusive(&lock_);
     }
   }
 
@@ -330,22 +394,10 @@ class read_state {
 
   [[nodiscard]] bool cancelled() const noexcept { return cancelled_.load(); }
 
-  /// Forgets a slot timeout still owed to the slot (see timeout_override):
-  /// the caller has just set the slot's own.
-  void forget_owed_timeout() noexcept { owed_timeout_.reset(); }
-
-  /// Puts back a slot timeout that an earlier try_ read could not restore;
-  /// best effort, for close() and release().
-  void settle(HANDLE handle) noexcept {
-    if (owed_timeout_ && ::SetMailslotInfo(handle, *owed_timeout_) != FALSE) {
-      owed_timeout_.reset();
-    }
-  }
-
   // --- reads
 
-  /// Reads one message into `buffer` (one ReadFile, or one per slot timeout
-  /// that ends early for a try_ read on an asynchronous handle).
+  /// Reads one message into `buffer` (one ReadFile; more when the slot's
+  /// timeout ends one before the call's own deadline).
   std::size_t read(HANDLE handle, void* buffer, std::size_t size, deadline until,
                    std::error_code& ec) noexcept {
     call scope(*this, handle, ec);
@@ -355,8 +407,7 @@ class read_state {
     std::size_t received = 0;
     do {
       received = read_once(scope, buffer, size, until, ec);
-    } while (scope.ended_early(ec, until));
-    scope.finish(!ec, ec);
+    } while (again(scope, ec, until));
     return ec ? 0 : received;
   }
 
@@ -393,7 +444,7 @@ class read_state {
         size_hint_ = (std::max)(received, size_hint_ - size_hint_ / 8);
         break;
       }
-      if (scope.ended_early(ec, until)) {
+      if (again(scope, ec, until)) {
         continue;
       }
       if (ec != condition::buffer_too_small) {
@@ -410,7 +461,6 @@ class read_state {
         break;
       }
       until.resolve(slot_timeout);  // one timeout for the whole call
-      scope.learn_own_timeout(slot_timeout);
       if (next != MAILSLOT_NO_MESSAGE && next > message.size()) {
         message.clear();       // nothing to keep: growing copies nothing
         message.resize(next);  // may throw; the message is still queued
@@ -420,7 +470,6 @@ class read_state {
     if (ec) {
       message.clear();
     }
-    scope.finish(!ec, ec);
     return ec ? 0 : message.size();
   }
 
@@ -430,11 +479,9 @@ class read_state {
   static constexpr std::size_t max_offer = std::size_t{64} << 10U;
   static constexpr std::size_t initial_size_hint = 4096;
 
-  // One read call: announces itself (misuse checks), settles what an earlier
-  // call left owed, prepares the events; on a synchronous handle, gives each
-  // ReadFile of a call with its own deadline the time left as the slot's
-  // timeout, and puts the slot's own back at the end, also when the call
-  // throws.
+  // One read call: announces itself (misuse checks) and prepares the events
+  // (and, on a synchronous handle, the timer); holds the call's OVERLAPPED
+  // and the spacing of its ReadFiles.
   class call {
    public:
     call(read_state& state, HANDLE handle, std::error_code& ec) noexcept
@@ -447,151 +494,29 @@ class read_state {
         ec = errc::cancelled;
         return;
       }
-      if (!state_.prepare(ec)) {
-        if (!ec) {
-          ec = errc::cancelled;
-        }
-        return;
-      }
-      if (state_.owed_timeout_) {  // an earlier call could not put it back
-        if (::SetMailslotInfo(handle, *state_.owed_timeout_) == FALSE) {
-          ec = last_error();
-          return;
-        }
-        state_.owed_timeout_.reset();
+      if (!state_.prepare(ec) && !ec) {
+        ec = errc::cancelled;
       }
     }
     call(const call&) = delete;
     call& operator=(const call&) = delete;
-    ~call() {
-      if (changed()) {
-        (void)restore();  // leaving by an exception; a failure stays owed
-      }
-      state_.reading_.store(false);
-    }
+    ~call() { state_.reading_.store(false); }
 
     [[nodiscard]] HANDLE handle() const noexcept { return handle_; }
     [[nodiscard]] OVERLAPPED& overlapped() noexcept { return overlapped_; }
-
-    /// The slot's own timeout, when the caller has just read it.
-    void learn_own_timeout(DWORD timeout) noexcept {
-      if (!own_known_) {
-        own_known_ = true;
-        own_ = timeout;
-        current_ = timeout;
-      }
-    }
-
-    /// Before each ReadFile: on a synchronous handle, a deadline of the
-    /// call's own becomes the slot's timeout (SetMailslotInfo).
-    bool apply(const deadline& until, std::error_code& ec) noexcept {
-      if (state_.kind_ != handle_kind::synchronous || until.is_slot()) {
-        return true;
-      }
-      if (!own_known_) {
-        DWORD own = 0;
-        if (::GetMailslotInfo(handle_, nullptr, nullptr, nullptr, &own) == FALSE) {
-          ec = last_error();
-          return false;
-        }
-        learn_own_timeout(own);
-      }
-      const DWORD want = until.remaining_ms();  // INFINITE is MAILSLOT_WAIT_FOREVER
-      if (want != current_) {
-        if (::SetMailslotInfo(handle_, want) == FALSE) {
-          ec = last_error();
-          return false;
-        }
-        state_.owed_timeout_ = own_;
-        current_ = want;
-      }
-      return true;
-    }
-
-    /// True when a try_ read on an asynchronous handle was ended by the slot's
-    /// own, shorter timeout and its deadline has not passed: it reads again,
-    /// with the slot's timeout raised around the ReadFile (see read_file()).
-    bool ended_early(const std::error_code& ec, const deadline& until) noexcept {
-      raise_ = ec.value() == ERROR_SEM_TIMEOUT && ec.category() == std::system_category() &&
-               !until.is_slot() && !until.passed();
-      return raise_;
-    }
-
-    /// ReadFile. After a read that the slot's own timeout ended early (an
-    /// asynchronous handle), the slot's timeout is raised to what is left of
-    /// the call's for as long as it takes to queue the read, and put back at
-    /// once: Windows (and Wine) take a read's timeout when they queue it, so
-    /// the read waits without polling while every other read of the slot
-    /// keeps the slot's own timeout. One raise at a time in the process, so
-    /// that two calls cannot put back each other's raised value. A raise that
-    /// cannot be undone stays owed, as in apply().
-    BOOL read_file(const deadline& until, void* buffer, DWORD size, DWORD* received,
-                   std::error_code& ec) noexcept {
-      if (!raise_ || state_.kind_ != handle_kind::asynchronous) {
-        return ::ReadFile(handle_, buffer, size, received, &overlapped_);
-      }
-      ::AcquireSRWLockExclusive(&raise_lock());
-      DWORD own = 0;
-      BOOL done = FALSE;
-      if (::GetMailslotInfo(handle_, nullptr, nullptr, nullptr, &own) == FALSE) {
-        ec = last_error();
-      } else {
-        learn_own_timeout(own);
-        const DWORD want = until.remaining_ms();  // INFINITE is MAILSLOT_WAIT_FOREVER
-        const bool raise = own != MAILSLOT_WAIT_FOREVER && (want == INFINITE || want > own);
-        if (raise && ::SetMailslotInfo(handle_, want) == FALSE) {
-          ec = last_error();
-        } else {
-          done = ::ReadFile(handle_, buffer, size, received, &overlapped_);
-          const DWORD error = ::GetLastError();
-          if (raise && ::SetMailslotInfo(handle_, own) == FALSE) {
-            state_.owed_timeout_ = own;  // put back later (finish(), the next call)
-            current_ = want;
-          }
-          ::SetLastError(error);
-        }
-      }
-      ::ReleaseSRWLockExclusive(&raise_lock());
-      return done;
-    }
-
-    /// Ends the call: puts the slot's own timeout back. If that fails after a
-    /// message was taken, the message wins (`ec` stays clear) and the next
-    /// call tries again; otherwise the failure is reported.
-    void finish(bool delivered, std::error_code& ec) noexcept {
-      if (changed() && !restore() && !delivered && !ec) {
-        ec = last_error();
-      }
-    }
+    [[nodiscard]] reread_pace& pace() noexcept { return pace_; }
 
    private:
-    [[nodiscard]] bool changed() const noexcept { return own_known_ && current_ != own_; }
-
-    bool restore() noexcept {
-      current_ = own_;
-      if (::SetMailslotInfo(handle_, own_) == FALSE) {
-        return false;
-      }
-      state_.owed_timeout_.reset();
-      return true;
-    }
-
-    static SRWLOCK& raise_lock() noexcept {
-      static SRWLOCK instance = SRWLOCK_INIT;
-      return instance;
-    }
-
     read_state& state_;
     HANDLE handle_;
     OVERLAPPED overlapped_{};
-    bool raise_ = false;      // the last read ended early: raise the slot's timeout
-    bool own_known_ = false;  // own_ has been read
-    DWORD own_ = 0;           // the slot's own timeout
-    DWORD current_ = 0;       // the slot's timeout as this call left it
+    reread_pace pace_;
   };
 
-  // Creates the events a read needs, once. False (with `ec` clear) if a
-  // cancel() came while the cancel event was being made.
+  // Creates what a read needs, once: the read event, the cancel event and,
+  // for a synchronous handle, the timer that ends a blocked ReadFile. False
+  // (with `ec` clear) if a cancel() came while the cancel event was being
+  // made.
   bool prepare(std::error_code& ec) noexcept {
     if (!read_event_) {
       read_event_.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
@@ -600,7 +525,14 @@ class read_state {
         return false;
       }
     }
-    if (kind_ == handle_kind::asynchronous && cancel_event_.load() == nullptr) {
+    if (kind_ == handle_kind::synchronous && timer_ == nullptr) {
+      timer_ = ::CreateThreadpoolTimer(&on_timer, this, nullptr);
+      if (timer_ == nullptr) {
+        ec = last_error();
+        return false;
+      }
+    }
+    if (cancel_event_.load() == nullptr) {
       HANDLE event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
       if (event == nullptr) {
         ec = last_error();
@@ -614,15 +546,28 @@ class read_state {
     return true;
   }
 
+  // After a ReadFile that found no message in time: true when the call waits
+  // on (its own deadline has not passed; a plain read's wait is the slot's
+  // one timeout). It reads again no sooner than reread_interval after the
+  // last ReadFile started, waiting meanwhile on the cancel event, so that
+  // cancel() ends the pause at once (the next ReadFile then reports it).
+  bool again(call& scope, const std::error_code& ec, const deadline& until) noexcept {
+    if (!is_timeout(ec) || until.is_slot() || until.passed()) {
+      return false;
+    }
+    const DWORD pause = until.remaining_ms_before(scope.pace().next());
+    if (pause != 0) {
+      (void)::WaitForSingleObject(cancel_event_.load(), pause);
+    }
+    return true;
+  }
+
   // One ReadFile of a whole message into `buffer`, ended by the deadline or
   // cancel(). A message that completes while the read is being cancelled is
   // delivered, never dropped.
   std::size_t read_once(call& scope, void* buffer, std::size_t size, const deadline& until,
                         std::error_code& ec) noexcept {
     ec.clear();
-    if (!scope.apply(until, ec)) {
-      return 0;
-    }
     // A message is at most 2^32 - 1 bytes; a larger buffer is not needed.
     auto capacity = static_cast<DWORD>(size);
     if constexpr (sizeof(std::size_t) > sizeof(DWORD)) {
@@ -634,47 +579,42 @@ class read_state {
     // handle may be associated with (GetQueuedCompletionStatus docs).
     overlapped.hEvent =  // NOLINTNEXTLINE(performance-no-int-to-ptr): the documented tagging
         reinterpret_cast<HANDLE>(reinterpret_cast<std::uintptr_t>(read_event_.get()) | 1U);
-    in_flight_.store(&overlapped);
-    if (cancelled_.load()) {
-      in_flight_.store(nullptr);
+    const HANDLE handle = scope.handle();
+    if (!announce(handle, overlapped, until)) {
       ec = errc::cancelled;
       return 0;
     }
+    scope.pace().started();
     DWORD received = 0;
-    const HANDLE handle = scope.handle();
-    BOOL done = scope.read_file(until, buffer, capacity, &received, ec);
-    if (ec) {
-      in_flight_.store(nullptr);
-      return 0;
-    }
+    BOOL done = ::ReadFile(handle, buffer, capacity, &received, &overlapped);
     enum class ended { no, cancel, deadline, wait_failed } why = ended::no;
     DWORD wait_error = ERROR_SUCCESS;
-    if (done == FALSE && ::GetLastError() == ERROR_IO_PENDING) {
-      if (kind_ == handle_kind::asynchronous) {
-        const HANDLE events[2] = {read_event_.get(), cancel_event_.load()};
-        switch (::WaitForMultipleObjects(2, events, FALSE, until.remaining_ms())) {
-          case WAIT_OBJECT_0:
-            break;
-          case WAIT_OBJECT_0 + 1:
-            why = ended::cancel;
-            break;
-          case WAIT_TIMEOUT:
-            why = ended::deadline;
-            break;
-          default:
-            why = ended::wait_failed;
-            wait_error = ::GetLastError();
-            break;
-        }
-        if (why != ended::no) {
-          ::CancelIoEx(handle, &overlapped);  // this read only; it may have completed meanwhile
-        }
+    if (done == FALSE && ::GetLastError() == ERROR_IO_PENDING) {  // (asynchronous handles only)
+      const HANDLE events[2] = {read_event_.get(), cancel_event_.load()};
+      switch (::WaitForMultipleObjects(2, events, FALSE, until.remaining_ms())) {
+        case WAIT_OBJECT_0:
+          break;
+        case WAIT_OBJECT_0 + 1:
+          why = ended::cancel;
+          break;
+        case WAIT_TIMEOUT:
+          why = ended::deadline;
+          break;
+        default:
+          why = ended::wait_failed;
+          wait_error = ::GetLastError();
+          break;
+      }
+      if (why != ended::no) {
+        ::CancelIoEx(handle, &overlapped);  // this read only; it may have completed meanwhile
       }
       // The OVERLAPPED and buffer stay in use until the read has ended.
       done = ::GetOverlappedResult(handle, &overlapped, &received, TRUE);
     }
     const DWORD error = done == FALSE ? ::GetLastError() : ERROR_SUCCESS;
-    in_flight_.store(nullptr);
+    if (withdraw()) {
+      why = ended::deadline;  // (a synchronous handle: the timer ended it)
+    }
     if (done != FALSE) {
       return received;
     }
@@ -691,6 +631,91 @@ class read_state {
     return 0;
   }
 
+  // --- a ReadFile in flight on a synchronous handle
+  //
+  // A synchronous ReadFile blocks its thread until it ends, so what ends it
+  // early comes from outside: cancel(), and the read's own timer, a thread
+  // pool timer set to the call's deadline. Both end it with CancelIoEx on its
+  // own OVERLAPPED (never CancelSynchronousIo, which would end whatever I/O
+  // the thread is in by then). The OVERLAPPED lives on the reader's stack, so
+  // a later read of the same thread may use the same address: everything
+  // that cancels does so under lock_ while in_flight_ names the read, and the
+  // reader clears in_flight_ under lock_ once its ReadFile has returned, then
+  // disarms the timer and waits for its callback (WaitForThreadpoolTimer-
+  // Callbacks). So no cancellation outlives its read. The reader announces
+  // its ReadFile just before it enters it: a CancelIoEx that comes in
+  // between finds nothing (ERROR_NOT_FOUND), and the timer tries again a
+  // millisecond later, until the reader is inside or has returned.
+
+  // Before a ReadFile: makes it reachable by cancel() and, on a synchronous
+  // handle with a deadline of the call's own, arms the timer. False if a
+  // cancel() came first.
+  bool announce(HANDLE handle, OVERLAPPED& overlapped, const deadline& until) noexcept {
+    if (kind_ != handle_kind::synchronous) {
+      return !cancelled_.load();  // (cancel() sets the event the read waits on)
+    }
+    ::AcquireSRWLockExclusive(&lock_);
+    const bool go = !cancelled_.load();
+    if (go) {
+      in_flight_ = &overlapped;
+      in_flight_handle_ = handle;
+      expired_ = false;
+      if (until.is_finite()) {
+        arm_locked(until.remaining_ms());
+      }
+    }
+    ::ReleaseSRWLockExclusive(&lock_);
+    return go;
+  }
+
+  // After the ReadFile has returned: nothing can cancel it any more. True if
+  // the read's timer cancelled it (its deadline, or a cancel() retried).
+  bool withdraw() noexcept {
+    if (kind_ != handle_kind::synchronous) {
+      return false;
+    }
+    ::AcquireSRWLockExclusive(&lock_);
+    in_flight_ = nullptr;
+    const bool armed = std::exchange(armed_, false);
+    const bool expired = expired_;
+    ::ReleaseSRWLockExclusive(&lock_);
+    if (armed) {
+      ::SetThreadpoolTimer(timer_, nullptr, 0, 0);
+      ::WaitForThreadpoolTimerCallbacks(timer_, TRUE);
+    }
+    return expired;
+  }
+
+  // Sets the timer to fire in `ms` milliseconds (under lock_).
+  void arm_locked(DWORD ms) noexcept {
+    set_timer(timer_, ms);
+    armed_ = true;
+  }
+
+  // Cancels the ReadFile in flight, if any (under lock_); if it has not
+  // entered ReadFile yet, tries again in a millisecond.
+  void end_in_flight_locked() noexcept {
+    if (in_flight_ == nullptr) {
+      return;
+    }
+    if (::CancelIoEx(in_flight_handle_, in_flight_) != FALSE) {
+      expired_ = true;
+    } else if (::GetLastError() == ERROR_NOT_FOUND) {
+      arm_locked(1);
+    }
+  }
+
+  // The timer: the call's deadline has come, or a cancellation is retried.
+  void expire() noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    end_in_flight_locked();
+    ::ReleaseSRWLockExclusive(&lock_);
+  }
+
+  static void CALLBACK on_timer(PTP_CALLBACK_INSTANCE, void* context, PTP_TIMER) noexcept {
+    static_cast<read_state*>(context)->expire();
+  }
+
   void close_cancel_event() noexcept {
     if (HANDLE event = cancel_event_.exchange(nullptr)) {
       const DWORD saved = ::GetLastError();
@@ -700,14 +725,20 @@ class read_state {
   }
 
   handle_kind kind_ = handle_kind::synchronous;
-  unique_handle read_event_;                     // the reader's OVERLAPPED event
-  std::atomic<HANDLE> cancel_event_{nullptr};    // asynchronous handles: set by cancel()
-  std::atomic<bool> cancelled_{false};           // between cancel() and resume()
-  std::atomic<OVERLAPPED*> in_flight_{nullptr};  // the ReadFile in progress, for cancel()
-  std::atomic<bool> reading_{false};             // a read call is in progress
-  std::size_t size_hint_ = initial_size_hint;    // recent message sizes, decaying
-  std::optional<DWORD> owed_timeout_;            // the slot's own timeout, to be put back
-  async_binding* binding_ = nullptr;             // the handle's completion port binding
+  unique_handle read_event_;                   // the reader's OVERLAPPED event
+  std::atomic<HANDLE> cancel_event_{nullptr};  // set by cancel(): ends a wait or a pause
+  std::atomic<bool> cancelled_{false};         // between cancel() and resume()
+  std::atomic<bool> reading_{false};           // a read call is in progress
+  std::size_t size_hint_ = initial_size_hint;  // recent message sizes, decaying
+  async_binding* binding_ = nullptr;           // the handle's completion port binding
+  // A synchronous handle's ReadFile in flight, and what ends it:
+  PTP_TIMER timer_ = nullptr;  // this object's (made by the first read on a synchronous handle)
+  SRWLOCK lock_ = SRWLOCK_INIT;
+  // Under lock_:
+  OVERLAPPED* in_flight_ = nullptr;  // the ReadFile in flight
+  HANDLE in_flight_handle_ = nullptr;
+  bool armed_ = false;    // the timer may fire during this ReadFile
+  bool expired_ = false;  // the timer (or cancel()) cancelled this ReadFile
 };
 
 // --- a buffer kept across asynchronous reads ------------------------------------------------

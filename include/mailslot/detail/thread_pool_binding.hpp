@@ -14,6 +14,11 @@
 // next message is handed to a work item (SubmitThreadpoolWork), so that a slot
 // that never runs dry cannot hold a pool thread for ever, and other callbacks
 // of the pool (other slots) get their turn.
+//
+// The slot's read timeout never ends the listening: a read it ends is made
+// again, no sooner than reread_interval after the one before started (a
+// thread pool timer waits out the rest), so that a slot whose timeout is 0
+// or a few milliseconds costs at most 100 ReadFiles a second while idle.
 
 #include <mailslot/detail/read.hpp>
 #include <mailslot/detail/windows.hpp>
@@ -38,12 +43,12 @@ class pool_binding final : public async_binding {
  public:
   using handler = std::function<void(const std::error_code& ec, std::string_view message)>;
 
-  /// Messages one callback delivers in a row before it hands the next to a
-  /// work item. Each hand-over costs about one pool dispatch (a few
-  /// microseconds on Windows); a message costs a ReadFile and the callback's
-  /// own work. At 32, the hand-overs cost a few percent of a flood's
-  /// throughput, and another callback of the pool waits for at most 32 of
-  /// this slot's messages.
+  /// Messages one callback delivers in a row (the one it was called for
+  /// included) before it hands the next to a work item. Each hand-over costs
+  /// about one pool dispatch (a few microseconds on Windows); a message costs
+  /// a ReadFile and the callback's own work. At 32, the hand-overs cost a few
+  /// percent of a flood's throughput, and another callback of the pool waits
+  /// for at most 32 of this slot's messages.
   static constexpr int batch = 32;
 
   /// The binding of `handle`, made (and given to the server) the first time,
@@ -74,10 +79,13 @@ class pool_binding final : public async_binding {
     PTP_CALLBACK_ENVIRON pass = environment == nullptr ? nullptr : &own;
     made->work_ = ::CreateThreadpoolWork(&on_work, made, pass);
     if (made->work_ != nullptr) {
+      made->timer_ = ::CreateThreadpoolTimer(&on_timer, made, pass);
+    }
+    if (made->timer_ != nullptr) {
       made->io_ = ::CreateThreadpoolIo(handle, &on_completion, made, pass);
     }
     if (made->io_ == nullptr) {
-      ec = made->work_ != nullptr && ::GetLastError() == ERROR_INVALID_PARAMETER
+      ec = made->timer_ != nullptr && ::GetLastError() == ERROR_INVALID_PARAMETER
                ? make_error_code(errc::already_bound)  // bound to a port elsewhere
                : last_error();
       delete made;
@@ -93,13 +101,6 @@ class pool_binding final : public async_binding {
     if (references_.fetch_sub(1) == 1) {
       delete this;
     }
-  }
-
-  /// True when the slot's read timeout is 0: a read would end at once,
-  /// again and again.
-  static bool polls(HANDLE handle) noexcept {
-    DWORD timeout = 0;
-    return ::GetMailslotInfo(handle, nullptr, nullptr, nullptr, &timeout) != FALSE && timeout == 0;
   }
 
   [[nodiscard]] bool inside_callback() const noexcept {
@@ -183,18 +184,30 @@ class pool_binding final : public async_binding {
     if (io_ != nullptr) {
       ::CloseThreadpoolIo(io_);  // after the handle (the server closed it first)
     }
+    if (timer_ != nullptr) {
+      ::SetThreadpoolTimer(timer_, nullptr, 0, 0);  // (never armed by now: see stop())
+      ::CloseThreadpoolTimer(timer_);
+    }
     if (work_ != nullptr) {
       ::CloseThreadpoolWork(work_);
     }
   }
 
-  // Callbacks neither cancelled nor left running: a completion may start the
-  // work item and the work item a read, but not once stopping_ is set, so
-  // after the three waits none runs.
+  // Waits for the callbacks of a listening that is stopping (stopping_ set).
+  // One thing of the listening is live at a time: a pending read, a work
+  // item with a message, an armed timer, or the callback running one of
+  // them, which may hand on to another kind once more if it did so before
+  // stopping_ was set (a read and the timer are started under the lock
+  // that sets it; a work item is submitted just after). The timer holds no
+  // message: it is cancelled. A completion or a work item may deliver one:
+  // they run. After these waits none runs, and nothing is armed.
   void wait_for_callbacks() noexcept {
     ::WaitForThreadpoolIoCallbacks(io_, FALSE);
     ::WaitForThreadpoolWorkCallbacks(work_, FALSE);
+    ::SetThreadpoolTimer(timer_, nullptr, 0, 0);
+    ::WaitForThreadpoolTimerCallbacks(timer_, TRUE);
     ::WaitForThreadpoolIoCallbacks(io_, FALSE);
+    ::WaitForThreadpoolWorkCallbacks(work_, FALSE);
   }
 
   // Listening has ended (stop, or an error): the server is free again.
@@ -222,11 +235,13 @@ class pool_binding final : public async_binding {
   };
 
   // Reads until a read is left pending (its completion comes to
-  // on_completion), the listening is stopped, or an error ends it (with
-  // `ec`). Messages that arrive at once are delivered here, `budget` of them;
-  // the one after is held for the work item. Once a read is pending, or the
-  // work item submitted, the next callback may already run: the caller
-  // touches nothing of the state afterwards.
+  // on_completion), the timer is set to read again later (the slot's timeout
+  // ended the last read early; on_timer), the listening is stopped, or an
+  // error ends it (with `ec`). Messages that arrive at once are delivered
+  // here, `budget` of them; the one after is held for the work item. Once a
+  // read is pending, the timer set or the work item submitted, the next
+  // callback may already run: the caller touches nothing of the state
+  // afterwards.
   reading read(int budget, std::error_code& ec) noexcept {
     for (;;) {
       ::AcquireSRWLockExclusive(&lock_);
@@ -235,6 +250,14 @@ class pool_binding final : public async_binding {
         return reading::stopped;
       }
       callback_thread_.store(0);  // (a pending read's callback may start at once)
+      if (std::exchange(paced_, false)) {
+        if (const DWORD wait = pace_.wait_ms(); wait != 0) {
+          set_timer(timer_, wait);
+          ::ReleaseSRWLockExclusive(&lock_);
+          return reading::handed_on;
+        }
+      }
+      pace_.started();
       ::StartThreadpoolIo(io_);
       overlapped_ = OVERLAPPED{};
       DWORD received = 0;
@@ -274,11 +297,8 @@ class pool_binding final : public async_binding {
         deliver(ec, std::string_view(buffer_.data(), received));
         buffer_.relax();
         return true;
-      case ERROR_SEM_TIMEOUT:  // the slot's timeout: read again, unless it is 0
-        if (polls(handle_)) {
-          ec = errc::invalid_timeout;  // set to 0 meanwhile: the reader would spin
-          return false;
-        }
+      case ERROR_SEM_TIMEOUT:  // the slot's timeout: read again, in a while if it was short
+        paced_ = true;
         return true;
       case ERROR_INSUFFICIENT_BUFFER:
       case ERROR_MORE_DATA:  // stays queued; grow and read again
@@ -295,14 +315,17 @@ class pool_binding final : public async_binding {
     on_message_(ec, message);
   }
 
-  // The end of a callback (callback_thread_ set): reads on, unless the
-  // listening stopped (this was the last callback) or `ec` ends it; an error
-  // ends the listening, and then the callback is told: by then running() is
-  // false and the server free (a new start() waits for this callback to
-  // return before it touches the state).
-  void carry_on(std::error_code ec) noexcept {
+  // The end of a callback (callback_thread_ set) that delivered `delivered`
+  // messages: reads on, unless the listening stopped (this was the last
+  // callback) or `ec` ends it; an error ends the listening, and then the
+  // callback is told: by then running() is false and the server free (a new
+  // start() waits for this callback to return before it touches the state).
+  // An error that comes once the listening is stopping (stop(), or the
+  // server's handle closing) is not told: the cancellation of the read, and
+  // whatever else the stop met, are no news to whoever stopped it.
+  void carry_on(std::error_code ec, int delivered) noexcept {
     if (!ec) {
-      switch (read(batch, ec)) {
+      switch (read(batch - delivered, ec)) {
         case reading::handed_on:
           return;
         case reading::stopped:  // (maybe by the callback): this was the last
@@ -314,10 +337,12 @@ class pool_binding final : public async_binding {
       }
     }
     ::AcquireSRWLockExclusive(&lock_);
-    stopping_ = true;
+    const bool stopping = std::exchange(stopping_, true);
     ::ReleaseSRWLockExclusive(&lock_);
     end_listening();
-    deliver(ec, {});
+    if (!stopping) {
+      deliver(ec, {});
+    }
     forget();
     callback_thread_.store(0);
   }
@@ -326,22 +351,21 @@ class pool_binding final : public async_binding {
   void complete(ULONG result, std::size_t received) noexcept {
     ::AcquireSRWLockExclusive(&lock_);
     pending_ = false;
-    const bool stopping = stopping_;
     ::ReleaseSRWLockExclusive(&lock_);
     std::error_code ec;
-    if (!next_after(result, received, ec) && result == ERROR_OPERATION_ABORTED && stopping) {
-      ec.clear();  // stop() cancelled it: nothing was taken, nothing to say
-    }
-    carry_on(ec);
+    (void)next_after(result, received, ec);
+    carry_on(ec, result == ERROR_SUCCESS ? 1 : 0);
   }
 
   // The work item: the message a read took at once, then on.
   void resume() noexcept {
     std::error_code ec;
+    int delivered = 0;
     if (const std::optional<std::size_t> received = std::exchange(held_, std::nullopt)) {
       (void)next_after(ERROR_SUCCESS, *received, ec);
+      delivered = 1;
     }
-    carry_on(ec);
+    carry_on(ec, delivered);
   }
 
   static void CALLBACK on_completion(PTP_CALLBACK_INSTANCE, void* context, void*, ULONG result,
@@ -361,10 +385,20 @@ class pool_binding final : public async_binding {
     self->release();
   }
 
+  // The time to read again has come (the slot's timeout ended a read early).
+  static void CALLBACK on_timer(PTP_CALLBACK_INSTANCE, void* context, PTP_TIMER) noexcept {
+    auto* self = static_cast<pool_binding*>(context);
+    self->acquire();
+    self->callback_thread_.store(::GetCurrentThreadId());
+    self->carry_on({}, 0);
+    self->release();
+  }
+
   const HANDLE handle_;
   const TP_CALLBACK_ENVIRON* const environment_;  // as the first reader gave it (identity only)
   PTP_IO io_ = nullptr;
   PTP_WORK work_ = nullptr;
+  PTP_TIMER timer_ = nullptr;
   bool skips_port_ = false;          // FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is set
   std::atomic<long> references_{1};  // the server's, from of()
   mutable SRWLOCK lock_ = SRWLOCK_INIT;
@@ -377,6 +411,8 @@ class pool_binding final : public async_binding {
   read_state* claimed_ = nullptr;  // the server being read, while listening
   // Used by start() before the first read, then by one callback at a time:
   kept_buffer buffer_;
+  reread_pace pace_;
+  bool paced_ = false;  // the slot's timeout ended the last read: the next waits for pace_
   handler on_message_;
   std::optional<std::size_t> held_;        // a message read at once, for the work item
   std::atomic<DWORD> callback_thread_{0};  // the thread inside the callback, if any
