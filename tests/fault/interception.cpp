@@ -264,6 +264,15 @@ PTP_IO WINAPI fake_create_threadpool_io(HANDLE handle, PTP_WIN32_IO_CALLBACK cal
   return real_create_threadpool_io(handle, callback, context, environment);
 }
 
+decltype(&::CreateThreadpoolTimer) real_create_threadpool_timer = nullptr;
+PTP_TIMER WINAPI fake_create_threadpool_timer(PTP_TIMER_CALLBACK callback, PVOID context,
+                                              PTP_CALLBACK_ENVIRON environment) {
+  if (fails("CreateThreadpoolTimer", ERROR_NOT_ENOUGH_MEMORY)) {
+    return nullptr;
+  }
+  return real_create_threadpool_timer(callback, context, environment);
+}
+
 decltype(&::CreateIoCompletionPort) real_create_io_completion_port = nullptr;
 HANDLE WINAPI fake_create_io_completion_port(HANDLE handle, HANDLE existing, ULONG_PTR key,
                                              DWORD threads) {
@@ -414,6 +423,8 @@ const point points[] = {
     make_point("WaitForMultipleObjects", &fake_wait_for_multiple, real_wait_for_multiple,
                "WAIT_FAILED, ERROR_INVALID_HANDLE"),
     make_point("CreateThreadpoolIo", &fake_create_threadpool_io, real_create_threadpool_io,
+               "ERROR_NOT_ENOUGH_MEMORY"),
+    make_point("CreateThreadpoolTimer", &fake_create_threadpool_timer, real_create_threadpool_timer,
                "ERROR_NOT_ENOUGH_MEMORY"),
     make_point("CreateIoCompletionPort", &fake_create_io_completion_port,
                real_create_io_completion_port, "ERROR_NO_SYSTEM_RESOURCES"),

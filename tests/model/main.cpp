@@ -56,6 +56,11 @@ const char* const regressions[] = {
     "pool nt max2 ctx1 w3: write 2 2 16605; dup_open 3 7 1464; dup_open 4 2 31807; "
     "start 7 5 20520; dup_open 7 4 17267; stop_inside 5 1 25360; stop 7 6 18851; "
     "start 4 1 6792; write 6 2 6727; write 6 5 24184; timeout 4 0 18102",
+    // A try_read with a deadline of its own through one server (a
+    // synchronous handle) made that deadline the slot's timeout for as long
+    // as it waited; a set_read_timeout through a second server meanwhile did
+    // not stick (the try_read put its own record of the timeout back).
+    "sync cm max0 ctx1 w1: try_read 6 3 26741; dup_open 0 3 17673; timeout 7 2 25094",
 };
 constexpr int regression_runs = 20;
 

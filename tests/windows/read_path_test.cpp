@@ -311,17 +311,25 @@ TEMPLATE_TEST_CASE("a try_read shorter than the slot's timeout ends at its own d
 TEMPLATE_TEST_CASE("a try_read's deadline never ends a later read of the same thread",
                    "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   // On a synchronous handle a timer ends the blocked ReadFile at the
-  // deadline; its OVERLAPPED is on the stack, where the next read's is too.
-  // A timer that fired late would end that read (ERROR_OPERATION_ABORTED,
-  // or a timeout with the message still queued).
+  // deadline. Here each try_read gets a waiting message at once, long before
+  // its deadline; the plain read after it (the slot waits forever) waits for
+  // a message written later. A timer still due would end that read
+  // (ERROR_OPERATION_ABORTED, or a timeout with the message still queued):
+  // its OVERLAPPED is on the stack, where the try_read's was.
   auto server = make_server<TestType>("late-timer", mailslot::wait_forever);
   auto client = mailslot::client::open(server.name());
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < 30; ++i) {
     INFO("round " << i);
-    CHECK_FALSE(server.try_read_string(std::chrono::milliseconds(i % 3)).has_value());
-    client.write("m" + std::to_string(i));
+    client.write("t" + std::to_string(i));
+    CHECK(server.try_read_string(std::chrono::milliseconds(5 + i % 3 * 10)) ==
+          std::optional<std::string>("t" + std::to_string(i)));
+    std::thread writer([&] {
+      std::this_thread::sleep_for(40ms);  // after the try_read's deadline
+      client.write("m" + std::to_string(i));
+    });
     std::error_code ec;
-    const std::string message = server.read_string(ec);  // the slot waits forever
+    const std::string message = server.read_string(ec);
+    writer.join();
     REQUIRE_FALSE(ec);
     REQUIRE(message == "m" + std::to_string(i));
   }
