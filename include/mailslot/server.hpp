@@ -64,7 +64,13 @@ struct server_options {
   /// make such a read allocate up to 4 GiB - 1 bytes: set a maximum.
   std::uint32_t max_message_size = 0;
   /// How long read() waits for a message: `wait_forever`, or a duration from
-  /// 0 (do not wait) to 2^32 - 2 ms.
+  /// 0 (do not wait) to 2^32 - 2 ms. It is the slot's, shared by every
+  /// handle to it; only set_read_timeout() changes it, never a read. The
+  /// reads that wait longer (try_read() with a longer deadline,
+  /// thread_pool_reader, the Asio servers) read again each time it ends a
+  /// ReadFile, no sooner than 10 ms after the one before: `wait_forever`,
+  /// or a timeout at least as long as the deadlines the program uses, waits
+  /// with no re-reading.
   std::chrono::milliseconds read_timeout = wait_forever;
   /// Whether child processes created with handle inheritance inherit the
   /// server's handle. Set with SetHandleInformation after creation (Wine

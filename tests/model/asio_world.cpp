@@ -264,20 +264,23 @@ class asio_world final : public world {
       case op::try_read:
         if (server()) {
           std::error_code ec;
-          const long at = position_++;
+          const long at = reissues_ ? -1 : position_++;
           const auto received = server()->next_layer().try_read(buffer_.data(), buffer_.size(),
                                                                 timeout_of(one.c % 3), ec);
           if (ec) {
             model_.report_violation("a synchronous read through next_layer() failed: " +
                                     describe(ec));
-          } else if (received) {
+          } else if (received && at >= 0) {
             model_.deliver_at(at, buffer_.data(), *received);
+          } else if (received) {
+            deliver(model_, slot_model::unordered, buffer_.data(), *received);
           }
         }
         break;
       case op::timeout:
         if (server()) {
           timeout_.set(server()->next_layer(), timeout_of(one.b));
+          reissues_ = reissues_ || timeout_of(one.b) != mailslot::wait_forever;
         }
         break;
       case op::context_stop:
@@ -371,6 +374,7 @@ class asio_world final : public world {
     keeper_ = mailslot::server();
     new_slot();
     timeout_.recreated();
+    reissues_ = false;
   }
 
   void async_read(int form, bool cancellable) {
@@ -381,7 +385,7 @@ class asio_world final : public world {
     record->form = form;
     record->cancellable = cancellable;
     if (form <= 1) {
-      record->position = position_++;
+      record->position = reissues_ ? -1 : position_++;
       record->buffer.resize(form == 0 ? 70000 : 64);
     }
     outstanding_.push_back(record);
@@ -525,6 +529,9 @@ class asio_world final : public world {
   int current_ = 0;
   long position_ = 0;
   timeout_record timeout_{run_.model};
+  // The slot's timeout was set other than forever: a read it ends issues its
+  // ReadFile again, behind the others, so reads get messages in no set order.
+  bool reissues_ = false;
   std::vector<unsigned char> buffer_ = std::vector<unsigned char>(70000);
   std::vector<std::shared_ptr<read_record>> outstanding_;
 };

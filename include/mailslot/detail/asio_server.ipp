@@ -39,8 +39,9 @@ using error_code = MAILSLOT_DETAIL_ASIO_ERROR_CODE;
 /// it (a read completed at once and then posted to the port costs a
 /// PostQueuedCompletionStatus more; the benchmark measures both). Several reads may be outstanding; Windows hands messages
 /// to their ReadFiles in the order those were issued (a read that grew its
-/// container issues a new one, behind the others), and their handlers may
-/// run in any order on a context run by several threads.
+/// container issues a new one, behind the others, and so does a read that
+/// the slot's timeout ended: see below), and their handlers may run in any
+/// order on a context run by several threads.
 ///
 /// A read waits until a message comes or the read is cancelled, as Asio's
 /// reads do: the slot's read timeout does not end it, and no read changes
