@@ -439,8 +439,9 @@ TEST_CASE("a handle read by a thread pool reader is refused by an asio server", 
   CHECK(plain.is_open());
 }
 
-TEMPLATE_TEST_CASE("an asio read waits past the slot's read timeout, re-reading at most every 10 ms",
-                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+TEMPLATE_TEST_CASE(
+    "an asio read waits past the slot's read timeout, re-reading at most every 10 ms", "[asio]",
+    MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;
   mailslot_test::read_file_counter read_files;
   REQUIRE(read_files.installed());
@@ -478,8 +479,8 @@ TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles is cancelled at once,
                           F::cancellation_type::total}) {
     typename F::cancellation_signal signal;
     std::optional<typename F::error_code> result;
-    slot.async_read_string(F::with_slot(signal, [&](const typename F::error_code& ec,
-                                                    std::string) { result = ec; }));
+    slot.async_read_string(
+        F::with_slot(signal, [&](const typename F::error_code& ec, std::string) { result = ec; }));
     io.run_for(100ms);  // several pauses
     REQUIRE_FALSE(result.has_value());
     signal.emit(type);
@@ -561,7 +562,7 @@ TEMPLATE_TEST_CASE("a context destroyed while a read pauses between ReadFiles en
     io.run_for(100ms);
   }  // (a hang here would time the test out)
   CHECK(handlers_run == 0);  // destroyed unrun, as Asio destroys handlers with their context
-  mailslot::server plain = slot->release();  // (after its context, as its executor allows)
+  mailslot::server plain = slot->release();    // (after its context, as its executor allows)
   mailslot::client::open(name).write("kept");  // no read of the dead context takes it
   CHECK(plain.try_read_string(0ms) == std::optional<std::string>("kept"));
 }

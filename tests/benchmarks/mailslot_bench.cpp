@@ -98,8 +98,8 @@ struct call_counts {
     return read_file + get_info + overlapped_result + wait + cancel;
   }
   call_counts operator-(const call_counts& o) const {
-    return {read_file - o.read_file, get_info - o.get_info,
-            overlapped_result - o.overlapped_result, wait - o.wait, cancel - o.cancel};
+    return {read_file - o.read_file, get_info - o.get_info, overlapped_result - o.overlapped_result,
+            wait - o.wait, cancel - o.cancel};
   }
 };
 call_counts calls;
@@ -339,14 +339,14 @@ bool bench(std::size_t size, int rounds, bool quick, const std::string& pid) {
   for (std::size_t index = 0; index < std::size(all_ways); ++index) {
     const sample& s = last[index];
     const double per = 1.0 / count;
-    std::printf(
-        "%8zu  %-13s %-22s %10.0f %7.3f %8.2f %7.2f  (%.2f %.2f %.2f %.2f %.2f)\n", size,
-        f.asynchronous ? "asynchronous" : "synchronous", way_name(all_ways[index]),
-        median(times[index]), median(times[index]) / raw, s.allocations_per_message,
-        static_cast<double>(s.calls.total()) * per, static_cast<double>(s.calls.read_file) * per,
-        static_cast<double>(s.calls.get_info) * per,
-        static_cast<double>(s.calls.overlapped_result) * per,
-        static_cast<double>(s.calls.wait) * per, static_cast<double>(s.calls.cancel) * per);
+    std::printf("%8zu  %-13s %-22s %10.0f %7.3f %8.2f %7.2f  (%.2f %.2f %.2f %.2f %.2f)\n", size,
+                f.asynchronous ? "asynchronous" : "synchronous", way_name(all_ways[index]),
+                median(times[index]), median(times[index]) / raw, s.allocations_per_message,
+                static_cast<double>(s.calls.total()) * per,
+                static_cast<double>(s.calls.read_file) * per,
+                static_cast<double>(s.calls.get_info) * per,
+                static_cast<double>(s.calls.overlapped_result) * per,
+                static_cast<double>(s.calls.wait) * per, static_cast<double>(s.calls.cancel) * per);
   }
   std::printf("\n");
   close_fixture(f);
@@ -776,18 +776,21 @@ class reading_thread {
 // One reader kind on a fresh slot of read timeout `timeout`: `quiet` of
 // silence, then `count` messages written one at a time, each after a random
 // pause of up to 25 ms (so that each lands somewhere in a re-read interval).
-idle_sample idle_once(idle_reader kind, const mailslot::name& slot, std::chrono::milliseconds timeout,
-                      std::chrono::milliseconds quiet, int count, unsigned seed) {
+idle_sample idle_once(idle_reader kind, const mailslot::name& slot,
+                      std::chrono::milliseconds timeout, std::chrono::milliseconds quiet, int count,
+                      unsigned seed) {
   constexpr std::size_t size = 16;
   mailslot::server_options options;
   options.read_timeout = timeout;
-  options.creation = kind == idle_reader::try_read_sync ? mailslot::creation::create_mailslot
-                                                        : mailslot::creation::nt_create_mailslot_file;
+  options.creation = kind == idle_reader::try_read_sync
+                         ? mailslot::creation::create_mailslot
+                         : mailslot::creation::nt_create_mailslot_file;
   auto server = mailslot::server::create(slot, options);
   arrivals into;
   idle_sample result;
   const auto measure = [&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // (the reader's first read is made)
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(50));  // (the reader's first read is made)
     const long long reads_before = calls.read_file;
     const double cpu_before = process_cpu_ms();
     const auto start = std::chrono::steady_clock::now();
@@ -878,13 +881,14 @@ idle_sample idle_once(idle_reader kind, const mailslot::name& slot, std::chrono:
 }
 
 bool idle_costs(bool quick, const std::string& pid) {
-  const std::chrono::milliseconds timeouts[] = {std::chrono::milliseconds(0),
-                                                std::chrono::milliseconds(1),
-                                                std::chrono::milliseconds(50), mailslot::wait_forever};
+  const std::chrono::milliseconds timeouts[] = {
+      std::chrono::milliseconds(0), std::chrono::milliseconds(1), std::chrono::milliseconds(50),
+      mailslot::wait_forever};
   const auto quiet = std::chrono::milliseconds(quick ? 100 : 1000);
   const int count = quick ? 3 : 30;
   std::printf(
-      "\nidle: each reader kind on a slot of each read timeout, %lld ms of silence (ReadFile calls\n"
+      "\nidle: each reader kind on a slot of each read timeout, %lld ms of silence (ReadFile "
+      "calls\n"
       "and processor time per second), then %d messages of 16 B written one at a time at random\n"
       "moments (latency from WriteFile to the message in user code: median, largest)\n\n",
       static_cast<long long>(quiet.count()), count);
@@ -897,16 +901,17 @@ bool idle_costs(bool quick, const std::string& pid) {
     }
 #endif
     for (const auto timeout : timeouts) {
-      const auto slot = mailslot::name::local("mailslot-bench\\" + pid + "\\idle-" +
-                                              std::to_string(seed));
+      const auto slot =
+          mailslot::name::local("mailslot-bench\\" + pid + "\\idle-" + std::to_string(seed));
       const idle_sample s = idle_once(kind, slot, timeout, quiet, count, seed++);
       ok &= s.ok;
       const std::string shown = timeout == mailslot::wait_forever
                                     ? std::string("forever")
                                     : std::to_string(timeout.count()) + "ms";
-      std::printf("idle %-19s %-7s: ReadFile/s %7.1f cpu_ms/s %6.1f message p50_us %8.0f max_us %8.0f\n",
-                  idle_reader_name(kind), shown.c_str(), s.reads_per_second, s.cpu_ms_per_second,
-                  s.median_us, s.max_us);
+      std::printf(
+          "idle %-19s %-7s: ReadFile/s %7.1f cpu_ms/s %6.1f message p50_us %8.0f max_us %8.0f\n",
+          idle_reader_name(kind), shown.c_str(), s.reads_per_second, s.cpu_ms_per_second,
+          s.median_us, s.max_us);
     }
   }
   return ok;

@@ -102,12 +102,14 @@ TEMPLATE_TEST_CASE("no read of any form, with any deadline, calls SetMailslotInf
       }
       CHECK(server.try_read_string(deadline).has_value() == waits_forever);
       if (waits_forever) {
-        client.write(std::string(10 * 1024, 'y'));  // larger than the first offer: a second ReadFile
+        client.write(
+            std::string(10 * 1024, 'y'));  // larger than the first offer: a second ReadFile
       }
       CHECK(server.try_read_bytes(deadline).has_value() == waits_forever);
       // A message waiting, larger than a fresh container's first offer.
       client.write(std::string(10 * 1024, 'z'));
-      CHECK(server.try_read_string(deadline) == std::optional<std::string>(std::string(10 * 1024, 'z')));
+      CHECK(server.try_read_string(deadline) ==
+            std::optional<std::string>(std::string(10 * 1024, 'z')));
     }
     // The plain forms, with the slot's own timeout (a message waiting, when
     // that timeout is forever).
@@ -140,7 +142,8 @@ TEMPLATE_TEST_CASE("no read of any form, with any deadline, calls SetMailslotInf
       }
     }
     CHECK(set_infos.count() == 0);
-    CHECK(slot_timeout(server) == (forever ? MAILSLOT_WAIT_FOREVER : static_cast<DWORD>(own.count())));
+    CHECK(slot_timeout(server) ==
+          (forever ? MAILSLOT_WAIT_FOREVER : static_cast<DWORD>(own.count())));
   }
 }
 
@@ -290,21 +293,22 @@ TEMPLATE_TEST_CASE("a try_read shorter than the slot's timeout ends at its own d
   for (const std::chrono::milliseconds own : {mailslot::wait_forever, 60000ms}) {
     auto server = make_server<TestType>("own-deadline", own);
     for (const auto deadline : {0ms, 3ms, 150ms}) {
-      INFO("the slot's timeout " << own.count() << " ms, the call's deadline "
-                                 << deadline.count() << " ms");
+      INFO("the slot's timeout " << own.count() << " ms, the call's deadline " << deadline.count()
+                                 << " ms");
       read_files.reset();
       const auto start = clock_type::now();
       CHECK_FALSE(server.try_read_string(deadline).has_value());
       const auto elapsed = clock_type::now() - start;
       CHECK(elapsed >= deadline);
-      CHECK(elapsed < 30s);         // (not the slot's timeout)
+      CHECK(elapsed < 30s);            // (not the slot's timeout)
       CHECK(read_files.count() <= 2);  // one ReadFile, ended by the call; maybe one last look
     }
     // The server reads on as before: the call's end touched no later read.
     mailslot::client::open(server.name()).write("after");
     CHECK(server.read_string() == "after");
-    CHECK(slot_timeout(server) ==
-          (own == mailslot::wait_forever ? MAILSLOT_WAIT_FOREVER : static_cast<DWORD>(own.count())));
+    CHECK(
+        slot_timeout(server) ==
+        (own == mailslot::wait_forever ? MAILSLOT_WAIT_FOREVER : static_cast<DWORD>(own.count())));
   }
 }
 
