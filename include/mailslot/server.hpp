@@ -476,10 +476,21 @@ class server {
   /// than 10 ms after the ReadFile before started: on a slot whose timeout is
   /// under 10 ms that is at most 100 ReadFiles a second while nothing arrives,
   /// and a message that arrives meanwhile is returned up to 10 ms (and the
-  /// scheduler's delay) after it could have been. A slot whose timeout is at
+  /// scheduler's delay) after it could have been: measured under Wine;
+  /// Windows rounds timer waits up to its tick, 15.6 ms by default. A slot whose timeout is at
   /// least as long as the deadlines the program uses, or `wait_forever`,
   /// waits in one ReadFile with no re-reading: choose that
   /// (server_options::read_timeout) for a slot read with try_read().
+  ///
+  /// On a synchronous handle the deadline (and cancel()) rely on a thread
+  /// pool timer: do not wait with one under the loader lock (DllMain), where
+  /// the pool may not run it. And Windows serialises every I/O on a
+  /// synchronous handle's file object, which duplicated and inherited
+  /// handles share: a read, info() or set_read_timeout() through one of them
+  /// waits while another reads, and a deadline or cancel() cannot reach a
+  /// read still waiting for its turn (Windows' documented behaviour; not run
+  /// here: Wine does not serialise). Windows' own CreateMailslotW handle is
+  /// asynchronous and has neither limit.
   /// @param buffer   where the message goes
   /// @param size     the buffer's size in bytes
   /// @param timeout  how long to wait: 0, up to 2^32 - 2 ms, or `wait_forever`

@@ -58,7 +58,8 @@ namespace mailslot {
 /// timeout ends is started again, no sooner than 10 ms after the one before
 /// started (a thread pool timer waits out the rest). A slot whose timeout is
 /// 0 or a few milliseconds so costs at most 100 ReadFiles a second while
-/// idle, and a message may wait up to 10 ms more before it is read; a slot
+/// idle, and a message may wait up to 10 ms more before it is read (under
+/// Wine; Windows rounds timer waits up to its tick, 15.6 ms by default); a slot
 /// timeout of 10 ms or more (`wait_forever` is best) waits in the kernel,
 /// with no re-reading.
 /// A callback that throws ends the program (std::terminate), as a

@@ -466,6 +466,21 @@ TEMPLATE_TEST_CASE(
   }
 }
 
+namespace {
+// A ReadFile that, while armed, finds no message at once, as a slot of
+// timeout 0 does when its read ends before it can pend.
+std::atomic<bool> reads_time_out{false};
+decltype(&::ReadFile) real_read_file_timing_out = nullptr;
+BOOL WINAPI timing_out_read_file(HANDLE file, LPVOID buffer, DWORD size, LPDWORD read,
+                                 LPOVERLAPPED overlapped) {
+  if (reads_time_out) {
+    ::SetLastError(ERROR_SEM_TIMEOUT);
+    return FALSE;
+  }
+  return real_read_file_timing_out(file, buffer, size, read, overlapped);
+}
+}  // namespace
+
 TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles is cancelled at once, and by the server",
                    "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;
@@ -473,8 +488,15 @@ TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles is cancelled at once,
   const std::string name = unique_slot_name("asio-pause-cancel");
   typename F::server slot(io, windows_kind_slot(name, 0ms));
   auto client = mailslot::client::open(name);
+  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &timing_out_read_file);
+  REQUIRE(hook.installed());
+  real_read_file_timing_out = hook.original();
 
-  // Through the operation's own cancellation slot, every type of it.
+  // Through the operation's own cancellation slot, every type of it. Each
+  // ReadFile fails at once (its completion is posted), so the read is always
+  // either pausing on its timer or about to run: after the signal, the
+  // context completes it without waiting for anything (poll).
+  reads_time_out = true;
   for (const auto type : {F::cancellation_type::terminal, F::cancellation_type::partial,
                           F::cancellation_type::total}) {
     typename F::cancellation_signal signal;
@@ -484,9 +506,12 @@ TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles is cancelled at once,
     io.run_for(100ms);  // several pauses
     REQUIRE_FALSE(result.has_value());
     signal.emit(type);
-    run_until(io, [&] { return result.has_value(); });
+    io.poll();
+    io.poll();
+    REQUIRE(result.has_value());
     CHECK(*result == F::aborted());
   }
+  reads_time_out = false;
 
   // The server's cancel(): at the end of the pause, within 10 ms.
   std::optional<typename F::error_code> result;

@@ -400,14 +400,37 @@ TEMPLATE_TEST_CASE("a read through one server never shows another server's deadl
   CHECK(longest < 1s);  // (the slot's 0, with scheduling noise; never a's 2 s)
 }
 
+namespace {
+// Records the object a short wait (1 to 10 ms: a pause between two ReadFiles)
+// waits on.
+std::atomic<HANDLE> paused_on{nullptr};
+decltype(&::WaitForSingleObject) real_wait_one = nullptr;
+DWORD WINAPI recording_wait_one(HANDLE object, DWORD ms) {
+  if (ms >= 1 && ms <= 10) {
+    paused_on = object;
+  }
+  return real_wait_one(object, ms);
+}
+}  // namespace
+
 TEMPLATE_TEST_CASE("cancel ends a try_read that is pausing between two ReadFiles",
                    "[server][cancel][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto server = make_server<TestType>("cancel-pause", 0ms);
+  mailslot_test::import_hook<decltype(&::WaitForSingleObject)> hook("WaitForSingleObject",
+                                                                    &recording_wait_one);
+  REQUIRE(hook.installed());
+  real_wait_one = hook.original();
+  paused_on = nullptr;
   std::error_code ec;
   std::optional<std::string> message{"not run"};
   std::thread reader([&] { message = server.try_read_string(mailslot::wait_forever, ec); });
   std::this_thread::sleep_for(200ms);  // reading again every 10 ms
+  const HANDLE pause = paused_on.load();
+  REQUIRE(pause != nullptr);
+  CHECK(real_wait_one(pause, 0) == WAIT_TIMEOUT);
   server.cancel();
+  // The pause waits on what cancel() signals: it ends at once.
+  CHECK(real_wait_one(pause, 0) == WAIT_OBJECT_0);
   reader.join();
   CHECK(ec == errc::cancelled);
   CHECK_FALSE(message.has_value());
@@ -452,6 +475,35 @@ TEMPLATE_TEST_CASE("cancel returns at once while the reader is about to enter it
   reader.join();
   CHECK(returned_before_the_read);
   CHECK(ec == errc::cancelled);  // reached once it was inside
+}
+
+TEMPLATE_TEST_CASE(
+    "a cancel that resume takes back before the read begins never ends it as a timeout",
+    "[server][cancel][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("cancel-taken-back", mailslot::wait_forever);
+  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &slow_read_file);
+  REQUIRE(hook.installed());
+  real_read_file = hook.original();
+  slow_read_entered = false;
+  slow_reads = true;
+  std::error_code ec;
+  std::string message;
+  std::thread reader([&] { message = server.read_string(ec); });
+  while (!in_slow_read && !slow_read_entered) {
+    std::this_thread::sleep_for(1ms);
+  }
+  server.cancel();  // (the reader has not entered its ReadFile yet)
+  server.resume();
+  while (!slow_read_entered) {
+    std::this_thread::sleep_for(1ms);
+  }
+  std::this_thread::sleep_for(50ms);
+  mailslot::client::open(server.name()).write("after all");
+  reader.join();
+  // Either the cancel reached it, or the read goes on; never a timeout on a
+  // slot that waits forever.
+  CHECK((ec == errc::cancelled || (!ec && message == "after all")));
+  CHECK(ec != condition::timed_out);
 }
 
 TEMPLATE_TEST_CASE("overlapping try_reads on a slot of timeout 0 leave its timeout as it was",

@@ -505,15 +505,43 @@ TEST_CASE("one callback delivers 32 messages in a row, then a work item goes on"
   CHECK(longest == 32);
 }
 
+namespace {
+// Wraps every thread pool timer the program makes, to count its callbacks.
+std::atomic<int> timer_callbacks{0};
+PTP_TIMER_CALLBACK wrapped_timer_callback = nullptr;
+decltype(&::CreateThreadpoolTimer) real_create_timer = nullptr;
+VOID CALLBACK counting_timer_callback(PTP_CALLBACK_INSTANCE instance, PVOID context,
+                                      PTP_TIMER timer) {
+  ++timer_callbacks;
+  wrapped_timer_callback(instance, context, timer);
+}
+PTP_TIMER WINAPI wrapping_create_timer(PTP_TIMER_CALLBACK callback, PVOID context,
+                                       PTP_CALLBACK_ENVIRON environment) {
+  wrapped_timer_callback = callback;  // (one kind of timer in this test: the reader's)
+  return real_create_timer(&counting_timer_callback, context, environment);
+}
+}  // namespace
+
 TEST_CASE("stop() ends a reader that pauses between reads of a short slot timeout",
           "[pool][wine10]") {
+  mailslot_test::import_hook<decltype(&::CreateThreadpoolTimer)> hook("CreateThreadpoolTimer",
+                                                                      &wrapping_create_timer);
+  REQUIRE(hook.installed());
+  real_create_timer = hook.original();
   auto server = make_server<nt_create_mailslot>("pool-stop-pause", 0ms);
   inbox box;
   mailslot::thread_pool_reader reader;
-  reader.start(server, box.handler());
-  std::this_thread::sleep_for(200ms);  // reading again every 10 ms
-  reader.stop();
-  CHECK_FALSE(reader.running());
+  for (int round = 0; round < 10; ++round) {
+    reader.start(server, box.handler());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 + round * 7));  // paused, mostly
+    reader.stop();
+    CHECK_FALSE(reader.running());
+    // No pause's timer fires once stop() has returned: it was cancelled.
+    const int fired = timer_callbacks.load();
+    std::this_thread::sleep_for(30ms);
+    CHECK(timer_callbacks.load() == fired);
+  }
+  CHECK(timer_callbacks.load() > 0);  // (it did pause)
   mailslot::client::open(server.name()).write("after");
   std::this_thread::sleep_for(100ms);
   CHECK(box.calls == 0);

@@ -404,14 +404,16 @@ class read_op {
     try {
 #endif
       if (!timer_) {
-        timer_ = std::make_unique<net::steady_timer>(self.get_io_executor());
+        timer_.reset(new (std::nothrow) net::steady_timer(self.get_io_executor()));
       }
 #if MAILSLOT_HAS_EXCEPTIONS
-    } catch (...) {  // std::bad_alloc, most likely: the message (if any) stays queued
+    } catch (...) {  // (its service could not be made): nothing was taken
+    }
+#endif
+    if (!timer_) {
       fail(self, win32_error(ERROR_NOT_ENOUGH_MEMORY));
       return;
     }
-#endif
     timer_->expires_after(std::chrono::milliseconds(wait));
     net::steady_timer& timer = *timer_;  // (on the heap: it stays put while the operation moves)
     timer.async_wait(std::move(self));
@@ -479,16 +481,17 @@ class read_op {
 
   // A read that cancel() reached ends as cancelled, whatever else went wrong
   // meanwhile: close() cancels before it closes, and a read that was growing
-  // (or starting again) then finds the handle gone. One that finds the
-  // handle gone otherwise (the adopted server closed under it) ends as
-  // errc::not_open, as a read started then does.
+  // (or starting again) then finds the handle gone. One whose handle went
+  // otherwise (the adopted server closed under it: its ReadFile ended with
+  // ERROR_HANDLES_CLOSED or ERROR_OPERATION_ABORTED, or a ReadFile or
+  // GetMailslotInfo found no handle) ends as errc::not_open, as a read
+  // started then does.
   template <class Self>
   void fail(Self& self, error_code ec) {
     port_binding* binding = ticket_.binding();
     if (binding != nullptr && ticket_.slot() != nullptr && binding->cancelled(*ticket_.slot())) {
       ec = win32_error(ERROR_OPERATION_ABORTED);
-    } else if (binding != nullptr && binding->handle() == nullptr &&
-               is_win32(ec, ERROR_INVALID_HANDLE)) {
+    } else if (binding != nullptr && binding->handle() == nullptr) {
       ec = from_std(make_error_code(errc::not_open));
     }
     ticket_.finish();

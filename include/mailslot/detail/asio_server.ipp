@@ -50,7 +50,8 @@ using error_code = MAILSLOT_DETAIL_ASIO_ERROR_CODE;
 /// before started (a timer on the read's executor waits out the rest): a
 /// slot whose timeout is 0 or a few milliseconds costs an idle read at most
 /// 100 ReadFiles a second, and a message may wait up to 10 ms more before it
-/// is read. A slot timeout of 10 ms or more (`wait_forever` is best) waits in
+/// is read (under Wine; Windows rounds timer waits up to its tick, 15.6 ms by
+/// default). A slot timeout of 10 ms or more (`wait_forever` is best) waits in
 /// the kernel, with no re-reading. For a read with a time limit, cancel it
 /// through its cancellation slot (a timer's completion emitting
 /// `cancellation_type::total`, say).
@@ -242,7 +243,8 @@ class basic_server {
   /// `asio::error::operation_aborted`, or with the message that arrived
   /// first. Reads started afterwards are not affected. A read pausing
   /// between two ReadFiles of a short slot timeout (see the class) ends when
-  /// its pause does, within 10 ms; its own cancellation slot ends it at once.
+  /// its pause does, within 10 ms (a timer tick on Windows); its own
+  /// cancellation slot ends it at once.
   void cancel() noexcept {
     if (binding_ != nullptr) {
       binding_->cancel_all();

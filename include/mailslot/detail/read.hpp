@@ -318,6 +318,7 @@ class read_state {
     MAILSLOT_ASSERT(!reading_.load(),
                     "a mailslot::server was destroyed while another thread read from it");
     if (timer_ != nullptr) {  // (no callback is due: every read disarms it before it returns)
+      ::SetThreadpoolTimer(timer_, nullptr, 0, 0);
       ::WaitForThreadpoolTimerCallbacks(timer_, TRUE);
       ::CloseThreadpoolTimer(timer_);
     }
@@ -380,7 +381,7 @@ class read_state {
     }
     if (kind_ == handle_kind::synchronous) {
       ::AcquireSRWLockExclusive(&lock_);
-      end_in_flight_locked();
+      end_in_flight_locked(ended::cancel);
       ::ReleaseSRWLockExclusive(&lock_);
     }
   }
@@ -474,6 +475,9 @@ class read_state {
   }
 
  private:
+  // Why a ReadFile ended before its message came.
+  enum class ended : unsigned char { no, cancel, deadline, wait_failed };
+
   // A fresh container is offered at most this much before its message's size
   // is known; larger messages take a GetMailslotInfo and a second ReadFile.
   static constexpr std::size_t max_offer = std::size_t{64} << 10U;
@@ -587,7 +591,7 @@ class read_state {
     scope.pace().started();
     DWORD received = 0;
     BOOL done = ::ReadFile(handle, buffer, capacity, &received, &overlapped);
-    enum class ended { no, cancel, deadline, wait_failed } why = ended::no;
+    ended why = ended::no;
     DWORD wait_error = ERROR_SUCCESS;
     if (done == FALSE && ::GetLastError() == ERROR_IO_PENDING) {  // (asynchronous handles only)
       const HANDLE events[2] = {read_event_.get(), cancel_event_.load()};
@@ -612,8 +616,8 @@ class read_state {
       done = ::GetOverlappedResult(handle, &overlapped, &received, TRUE);
     }
     const DWORD error = done == FALSE ? ::GetLastError() : ERROR_SUCCESS;
-    if (withdraw()) {
-      why = ended::deadline;  // (a synchronous handle: the timer ended it)
+    if (const ended from_outside = withdraw(); from_outside != ended::no) {
+      why = from_outside;  // (a synchronous handle: cancel() or the timer ended it)
     }
     if (done != FALSE) {
       return received;
@@ -645,7 +649,8 @@ class read_state {
   // Callbacks). So no cancellation outlives its read. The reader announces
   // its ReadFile just before it enters it: a CancelIoEx that comes in
   // between finds nothing (ERROR_NOT_FOUND), and the timer tries again a
-  // millisecond later, until the reader is inside or has returned.
+  // millisecond later, until the reader is inside or has returned (or, for a
+  // cancel() that resume() took back, no more).
 
   // Before a ReadFile: makes it reachable by cancel() and, on a synchronous
   // handle with a deadline of the call's own, arms the timer. False if a
@@ -659,7 +664,8 @@ class read_state {
     if (go) {
       in_flight_ = &overlapped;
       in_flight_handle_ = handle;
-      expired_ = false;
+      in_flight_until_ = &until;
+      ended_by_ = ended::no;
       if (until.is_finite()) {
         arm_locked(until.remaining_ms());
       }
@@ -668,22 +674,23 @@ class read_state {
     return go;
   }
 
-  // After the ReadFile has returned: nothing can cancel it any more. True if
-  // the read's timer cancelled it (its deadline, or a cancel() retried).
-  bool withdraw() noexcept {
+  // After the ReadFile has returned: nothing can cancel it any more. Says
+  // what cancelled it, if anything did: cancel() or the deadline.
+  ended withdraw() noexcept {
     if (kind_ != handle_kind::synchronous) {
-      return false;
+      return ended::no;
     }
     ::AcquireSRWLockExclusive(&lock_);
     in_flight_ = nullptr;
+    in_flight_until_ = nullptr;
     const bool armed = std::exchange(armed_, false);
-    const bool expired = expired_;
+    const ended by = ended_by_;
     ::ReleaseSRWLockExclusive(&lock_);
     if (armed) {
       ::SetThreadpoolTimer(timer_, nullptr, 0, 0);
       ::WaitForThreadpoolTimerCallbacks(timer_, TRUE);
     }
-    return expired;
+    return by;
   }
 
   // Sets the timer to fire in `ms` milliseconds (under lock_).
@@ -692,23 +699,33 @@ class read_state {
     armed_ = true;
   }
 
-  // Cancels the ReadFile in flight, if any (under lock_); if it has not
-  // entered ReadFile yet, tries again in a millisecond.
-  void end_in_flight_locked() noexcept {
-    if (in_flight_ == nullptr) {
+  // Cancels the ReadFile in flight, if any, for `reason` (under lock_); if
+  // it has not entered ReadFile yet, tries again in a millisecond.
+  void end_in_flight_locked(ended reason) noexcept {
+    if (in_flight_ == nullptr || ended_by_ != ended::no) {
       return;
     }
     if (::CancelIoEx(in_flight_handle_, in_flight_) != FALSE) {
-      expired_ = true;
+      ended_by_ = reason;
     } else if (::GetLastError() == ERROR_NOT_FOUND) {
       arm_locked(1);
     }
   }
 
-  // The timer: the call's deadline has come, or a cancellation is retried.
+  // The timer: a cancel() to retry, or the call's deadline. A retry that
+  // resume() took back ends nothing; a timer that fired before the deadline
+  // by the steady clock is set again for the rest.
   void expire() noexcept {
     ::AcquireSRWLockExclusive(&lock_);
-    end_in_flight_locked();
+    if (in_flight_ != nullptr) {
+      if (cancelled_.load()) {
+        end_in_flight_locked(ended::cancel);
+      } else if (in_flight_until_->passed()) {
+        end_in_flight_locked(ended::deadline);
+      } else if (in_flight_until_->is_finite()) {
+        arm_locked(in_flight_until_->remaining_ms());
+      }
+    }
     ::ReleaseSRWLockExclusive(&lock_);
   }
 
@@ -737,8 +754,9 @@ class read_state {
   // Under lock_:
   OVERLAPPED* in_flight_ = nullptr;  // the ReadFile in flight
   HANDLE in_flight_handle_ = nullptr;
-  bool armed_ = false;    // the timer may fire during this ReadFile
-  bool expired_ = false;  // the timer (or cancel()) cancelled this ReadFile
+  const deadline* in_flight_until_ = nullptr;  // its call's deadline
+  bool armed_ = false;                         // the timer may fire during this ReadFile
+  ended ended_by_ = ended::no;                 // what cancelled this ReadFile
 };
 
 // --- a buffer kept across asynchronous reads ------------------------------------------------

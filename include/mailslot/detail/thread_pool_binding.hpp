@@ -130,6 +130,7 @@ class pool_binding final : public async_binding {
   unsigned long begin(read_state& reads, handler callback) noexcept {
     wait_for_callbacks();  // the last callback of an earlier listening may still be returning
     on_message_ = std::move(callback);
+    paced_ = false;  // (an earlier listening may have stopped before its pause)
     ::AcquireSRWLockExclusive(&lock_);
     stopping_ = false;
     claimed_ = &reads;
