@@ -400,18 +400,8 @@ class read_op {
       start(self);
       return;
     }
-#if MAILSLOT_HAS_EXCEPTIONS
-    try {
-#endif
-      if (!timer_) {
-        timer_.reset(new (std::nothrow) net::steady_timer(self.get_io_executor()));
-      }
-#if MAILSLOT_HAS_EXCEPTIONS
-    } catch (...) {  // (its service could not be made): nothing was taken
-    }
-#endif
-    if (!timer_) {
-      fail(self, win32_error(ERROR_NOT_ENOUGH_MEMORY));
+    if (!timer_ && !make_timer(self.get_io_executor())) {
+      fail(self, win32_error(ERROR_NOT_ENOUGH_MEMORY));  // (nothing was taken)
       return;
     }
     timer_->expires_after(std::chrono::milliseconds(wait));
@@ -457,6 +447,22 @@ class read_op {
       return;
     }
     read.release();  // the packet comes, also for an immediate success
+  }
+
+  // The pause's timer, made once; false if it could not be (its memory, or
+  // the timer service's).
+  template <class IoExecutor>
+  bool make_timer(const IoExecutor& executor) noexcept {
+#if MAILSLOT_HAS_EXCEPTIONS
+    try {
+      timer_.reset(new (std::nothrow) net::steady_timer(executor));
+    } catch (...) {  // std::bad_alloc from making the timer service
+      return false;
+    }
+#else
+    timer_.reset(new (std::nothrow) net::steady_timer(executor));
+#endif
+    return timer_ != nullptr;
   }
 
   // The next message did not fit: grow to its size, never past the slot's

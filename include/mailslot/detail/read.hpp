@@ -191,7 +191,7 @@ class reread_pace {
   [[nodiscard]] DWORD wait_ms() const noexcept { return ms_until(next()); }
 
  private:
-  clock::time_point last_{};
+  clock::time_point last_;
 };
 
 /// Sets a thread pool timer to fire once, `ms` milliseconds from now (0: at
