@@ -58,10 +58,11 @@ struct server_options {
   /// It is also the bound on what a writer can make the reader allocate: the
   /// reads that size their own storage (read_string(), read_bytes(),
   /// read(Container&), the try_ forms, thread_pool_reader, the Asio servers'
-  /// container reads) never grow it past
-  /// the maximum, and fail with errc::message_too_large for a larger message,
-  /// which stays queued. With 0, any process that may write to the slot can
-  /// make such a read allocate up to 4 GiB - 1 bytes: set a maximum.
+  /// container reads) never offer ReadFile more than the maximum nor grow
+  /// past it, so they fail with errc::message_too_large for a larger message
+  /// (however small), which stays queued. (Windows' writers cannot send one;
+  /// Wine's can.) With 0, any process that may write to the slot can make
+  /// such a read allocate up to 4 GiB - 1 bytes: set a maximum.
   std::uint32_t max_message_size = 0;
   /// How long read() waits for a message: `wait_forever`, or a duration from
   /// 0 (do not wait) to 2^32 - 2 ms. It is the slot's, shared by every

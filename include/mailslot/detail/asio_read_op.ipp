@@ -279,7 +279,9 @@ class container_sink {
       ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
       return false;
     }
-    return resize(*message_, (std::min)(binding.size_hint(), max_offer), ec);
+    return resize(*message_,
+                  mailslot::detail::first_offer(binding.size_hint(), max_offer, binding.max_size()),
+                  ec);
   }
 
   static bool resize(Container& message, std::size_t size, std::error_code& ec) noexcept {

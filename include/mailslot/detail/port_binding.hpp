@@ -243,6 +243,10 @@ class port_binding final : public async_binding {
     ::ReleaseSRWLockExclusive(&lock_);
   }
 
+  /// The slot's maximum message size (0: any), for the first offer of an
+  /// owned read (see first_offer()).
+  [[nodiscard]] DWORD max_size() const noexcept { return max_size_; }
+
   /// Recent message sizes, for the first offer of an owned read.
   [[nodiscard]] std::size_t size_hint() const noexcept {
     return size_hint_.load(std::memory_order_relaxed);
@@ -257,7 +261,7 @@ class port_binding final : public async_binding {
   static constexpr char tag = 0;  // what is(&tag) recognises
 
   port_binding(HANDLE handle, const void* context) noexcept
-      : async_binding(&tag), handle_(handle), context_(context) {}
+      : async_binding(&tag), handle_(handle), context_(context), max_size_(slot_maximum(handle)) {}
   ~port_binding() {
     ::AcquireSRWLockExclusive(&port_registry::lock());
     if (registry_ != nullptr) {
@@ -335,6 +339,7 @@ class port_binding final : public async_binding {
   port_binding* previous_bound_ = nullptr;
 
   std::atomic<std::size_t> size_hint_{4096};
+  const DWORD max_size_;  // the slot's maximum message size (0: any)
 };
 
 inline void port_registry::shutdown() noexcept {

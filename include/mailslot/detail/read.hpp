@@ -294,6 +294,29 @@ enum class read_start : unsigned char {
 
 // --- the reader -----------------------------------------------------------------------------
 
+/// The slot's maximum message size as GetMailslotInfo reports it (0: any,
+/// and when it cannot be told). It never changes for a slot, so the readers
+/// ask once, when they get the handle.
+inline DWORD slot_maximum(HANDLE handle) noexcept {
+  DWORD max_size = 0;
+  if (handle == nullptr ||
+      ::GetMailslotInfo(handle, &max_size, nullptr, nullptr, nullptr) == FALSE) {
+    return 0;
+  }
+  return max_size;
+}
+
+/// What a reader that sizes its own storage offers ReadFile at most before
+/// it knows the message's size: `wanted`, never more than `limit`, nor than
+/// the slot's maximum `max_size` (0: any). So a message larger than the
+/// maximum (which Windows' writers cannot send, Wine's can) never fits a
+/// first offer: the ReadFile fails with ERROR_INSUFFICIENT_BUFFER, the
+/// message stays queued, and exceeds_maximum() says why.
+inline std::size_t first_offer(std::size_t wanted, std::size_t limit, DWORD max_size) noexcept {
+  const std::size_t most = max_size != 0 && max_size < limit ? max_size : limit;
+  return wanted < most ? wanted : most;
+}
+
 /// True (with errc::message_too_large) when the next message, of `next`
 /// bytes, is larger than the slot's maximum `max_size` (0: none): a reader
 /// that grows its buffer never lets a writer choose a larger allocation than
@@ -332,6 +355,7 @@ class read_state {
                     "a mailslot::server was closed, moved, released or "
                     "destroyed while another thread read from it");
     kind_ = handle == nullptr ? handle_kind::synchronous : query_handle_kind(handle);
+    max_size_ = slot_maximum(handle);
     read_event_.reset();
     close_cancel_event();
     cancelled_.store(false);
@@ -360,6 +384,7 @@ class read_state {
     cancel_event_.store(other.cancel_event_.exchange(cancel_event_.load()));
     cancelled_.store(other.cancelled_.exchange(cancelled_.load()));
     std::swap(size_hint_, other.size_hint_);
+    std::swap(max_size_, other.max_size_);
     std::swap(binding_, other.binding_);
   }
 
@@ -437,7 +462,8 @@ class read_state {
       return 0;
     }
     const std::size_t wanted = how == offer::capacity ? message.capacity() : size_hint_;
-    message.resize((std::max)(message.size(), (std::min)(wanted, max_offer)));
+    const std::size_t offered = (std::max)(message.size(), (std::min)(wanted, max_offer));
+    message.resize(first_offer(offered, offered, max_size_));
     for (;;) {
       const std::size_t received = read_once(scope, message.data(), message.size(), until, ec);
       if (!ec) {
@@ -747,6 +773,7 @@ class read_state {
   std::atomic<bool> cancelled_{false};         // between cancel() and resume()
   std::atomic<bool> reading_{false};           // a read call is in progress
   std::size_t size_hint_ = initial_size_hint;  // recent message sizes, decaying
+  DWORD max_size_ = 0;                         // the slot's maximum message size (0: any)
   async_binding* binding_ = nullptr;           // the handle's completion port binding
   // A synchronous handle's ReadFile in flight, and what ends it:
   PTP_TIMER timer_ = nullptr;  // this object's (made by the first read on a synchronous handle)
@@ -774,8 +801,12 @@ class kept_buffer {
   [[nodiscard]] char* data() noexcept { return data_.get(); }
   [[nodiscard]] DWORD size() const noexcept { return static_cast<DWORD>(size_); }
 
-  /// Makes sure the buffer exists (usual_size).
-  bool prepare(std::error_code& ec) noexcept { return data_ || allocate(usual_size, ec); }
+  /// The slot's maximum message size (0: any): the buffer's usual size is
+  /// never more (see first_offer()).
+  void limit(DWORD max_size) noexcept { max_size_ = max_size; }
+
+  /// Makes sure the buffer exists (usual_size, or the slot's maximum).
+  bool prepare(std::error_code& ec) noexcept { return data_ || allocate(usual(), ec); }
 
   /// After a ReadFile that failed because the next message is larger: grows
   /// to that message's size, never past the slot's maximum (see
@@ -804,7 +835,7 @@ class kept_buffer {
   void relax() noexcept {
     if (size_ > kept_at_most) {
       std::error_code ignored;
-      (void)allocate(usual_size, ignored);
+      (void)allocate(usual(), ignored);
     }
   }
 
@@ -821,8 +852,13 @@ class kept_buffer {
     return true;
   }
 
+  [[nodiscard]] std::size_t usual() const noexcept {
+    return first_offer(usual_size, usual_size, max_size_);
+  }
+
   std::unique_ptr<char[]> data_;
   std::size_t size_ = 0;
+  DWORD max_size_ = 0;
 };
 
 }  // namespace mailslot::detail

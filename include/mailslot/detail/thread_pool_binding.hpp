@@ -92,6 +92,7 @@ class pool_binding final : public async_binding {
       return nullptr;
     }
     made->skips_port_ = skip_port_on_success(handle);
+    made->buffer_.limit(slot_maximum(handle));
     reads.bind(made);  // the server's reference
     return made;
   }
