@@ -1,36 +1,26 @@
 // mailslot: a command-line tool to listen on a mailslot and send to one.
 //
-//   mailslot listen NAME [--timeout MS] [--max-size N] [--count N] [--hex]
-//   mailslot send NAME [MESSAGE... | -]
+//   mailslot listen [options] NAME
+//   mailslot send [options] NAME [MESSAGE... | -]
+//   mailslot help [COMMAND]
 //
-// listen creates the slot and prints each message as it arrives, as text
-// (bytes that are not printable UTF-8 shown as \xNN) or, with --hex, as a hex
-// dump. It stops after --count messages, when no message arrives within
-// --timeout milliseconds, or on Ctrl+C / Ctrl+Break.
-// The numbers are whole and decimal: --timeout 0 to 4294967294 (without it:
-// wait forever), --max-size 0 (any size) to 4294967295, --count 0 to
-// 4294967295.
-// send writes each MESSAGE as one message; with "-", each line of standard
-// input is one message. A message too large for the name (over 424 bytes to
-// a name that leaves the computer) is refused before the slot is opened.
-//
-// Exit codes: 0 done, 1 other failure, 2 usage, 3 no such slot, 4 timeout,
-// 5 invalid name, 6 message too large, 7 remote mailslots disabled,
-// 8 name already taken, 130 interrupted.
+// The help texts (cli/help.hpp) say what every option does and list the exit
+// codes; the README shows them word for word.
 
 #include <mailslot/mailslot.hpp>
 
+#include "cli/format.hpp"
+#include "cli/help.hpp"
+#include "cli/options.hpp"
 #include "utf8_arguments.hpp"
 
-#include <algorithm>
+#include <fcntl.h>
+#include <io.h>
+
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <iostream>
-#include <iterator>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -40,6 +30,9 @@
 #include <vector>
 
 namespace {
+
+using mailslot_cli::command_line;
+using mailslot_cli::option_spec;
 
 enum exit_code : int {
   done = 0,
@@ -54,13 +47,10 @@ enum exit_code : int {
   interrupted = 130,
 };
 
-constexpr const char* usage_text =
-    "usage: mailslot listen NAME [--timeout MS] [--max-size N] [--count N] [--hex]\n"
-    "       mailslot send NAME [MESSAGE... | -]\n"
-    "NAME is a mailslot name such as \\\\.\\mailslot\\app\\events\n";
-
-int usage(const std::string& problem) {
-  std::fprintf(stderr, "mailslot: %s\n%s", problem.c_str(), usage_text);
+// A usage error: what is wrong, and where the help is.
+int usage(const std::string& problem, const char* command = nullptr) {
+  std::fprintf(stderr, "mailslot: %s\n(\"mailslot %s--help\" prints the usage)\n", problem.c_str(),
+               command == nullptr ? "" : (std::string(command) + " ").c_str());
   return usage_error;
 }
 
@@ -78,94 +68,88 @@ int report(const std::string& what, const std::error_code& ec, const mailslot::n
       slot.is_local() ? " (is a listener running?)"
                       : " (the name leaves this computer: remote mailslots are disabled, or the "
                         "destination cannot be reached)";
-  const outcome o = ec == condition::not_found      ? outcome{no_such_slot, not_found_hint}
-                    : ec == condition::timed_out    ? outcome{timed_out, ""}
-                    : ec == condition::invalid_name ? outcome{invalid_name, ""}
-                    : ec == condition::message_too_large
-                        ? outcome{too_large, " (at most 424 bytes leave this computer)"}
-                    : ec == condition::remote_mailslots_disabled
-                        ? outcome{remote_disabled,
-                                  " (Windows 11 24H2 disables remote mailslots; the group policy "
-                                  "\"Enable remote mailslots\" turns them back on)"}
-                    : ec == condition::already_exists
-                        ? outcome{name_taken, " (another listener has it)"}
-                        : outcome{failure, ""};
+  const outcome o =
+      ec == condition::not_found      ? outcome{no_such_slot, not_found_hint}
+      : ec == condition::timed_out    ? outcome{timed_out, ""}
+      : ec == condition::invalid_name ? outcome{invalid_name, ""}
+      : ec == condition::message_too_large
+          ? outcome{too_large, slot.is_local() ? " (larger than the slot's --max-size)"
+                                               : " (at most 424 bytes leave this computer)"}
+      : ec == condition::remote_mailslots_disabled
+          ? outcome{remote_disabled,
+                    " (Windows 11 24H2 disables remote mailslots; the group policy "
+                    "\"Enable remote mailslots\" turns them back on)"}
+      : ec == condition::already_exists ? outcome{name_taken, " (another listener has it)"}
+                                        : outcome{failure, ""};
   std::fprintf(stderr, "mailslot: %s: %s%s\n", what.c_str(), ec.message().c_str(), o.hint);
   return o.code;
 }
 
-// The options that take a number, and the range each accepts.
-struct numeric_option {
-  std::string_view flag;
-  const char* unit;
-  std::uint64_t max;  // the least is 0 for each
-};
-constexpr numeric_option numeric_options[] = {
-    // MAILSLOT_WAIT_FOREVER itself is the default (no --timeout).
-    {"--timeout", "milliseconds", std::uint64_t{MAILSLOT_WAIT_FOREVER} - 1},
-    {"--max-size", "bytes; 0: any size",
-     (std::numeric_limits<decltype(mailslot::server_options::max_message_size)>::max)()},
-    {"--count", "messages", (std::numeric_limits<unsigned long>::max)()},
-};
-
-// `text` as a number from 0 to `max`: decimal digits only, no sign or spaces.
-std::optional<std::uint64_t> parse_number(std::string_view text, std::uint64_t max) {
-  std::uint64_t value = 0;
-  const char* const end = text.data() + text.size();
-  if (text.empty() || text.front() < '0' || text.front() > '9') {
+// The name in `text`, or the exit code for an invalid one (said on stderr).
+std::optional<mailslot::name> parse_name(const std::string& text, int& code) {
+  std::error_code ec;
+  auto name = mailslot::name::parse(text, ec);
+  if (ec) {
+    std::fprintf(stderr, "mailslot: %s\n", mailslot::name::explain(text).c_str());
+    code = invalid_name;
     return std::nullopt;
   }
-  const auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (error != std::errc() || stop != end || value > max) {
+  return name;
+}
+
+// A number option's value, from 0 to `max`; the usage error otherwise.
+std::optional<std::uint64_t> number(const command_line& line, std::string_view option,
+                                    std::uint64_t max, const char* unit, int& code) {
+  const std::optional<std::string> text = line.value(option);
+  if (!text) {
     return std::nullopt;
+  }
+  const auto value = mailslot_cli::parse_number(*text, max);
+  if (!value) {
+    code = usage(std::string(option) + " needs a number from 0 to " + std::to_string(max) + " (" +
+                     unit + "), not \"" + *text + "\"",
+                 "listen");
   }
   return value;
 }
 
-// Whether `message`, the `number`th, fits what `slot` accepts; says why not
-// if it does not.
-bool fits(const mailslot::name& slot, const std::string& message, unsigned long number) {
-  const std::optional<std::size_t> limit = mailslot::message_size_limit(slot);
-  if (limit && message.size() > *limit) {
-    std::fprintf(stderr,
-                 "mailslot: message %lu is %zu bytes; at most %zu bytes go to %s (a name that "
-                 "leaves this computer)\n",
-                 number, message.size(), *limit, slot.string().c_str());
-    return false;
-  }
-  return true;
+std::string plural(std::uint64_t count, const char* one, const char* more) {
+  return std::to_string(count) + " " + (count == 1 ? one : more);
 }
 
-bool is_printable_utf8(const std::string& message) {
-  std::size_t i = 0;
-  while (i < message.size()) {
-    char32_t cp = 0;
-    if (!mailslot::detail::decode_utf8(message, i, cp) || (cp < 0x20 && cp != U'\t') ||
-        (cp >= 0x7F && cp <= 0x9F)) {
-      return false;
-    }
+// --- listen ------------------------------------------------------------------------------------
+
+// What the console control handler (another thread) may touch: a flag, and
+// the listening server, under a lock so that the server outlives any cancel().
+std::atomic<bool> interrupt_requested{false};
+std::mutex listening_lock;
+mailslot::server* listening = nullptr;
+
+BOOL WINAPI on_console_signal(DWORD signal) {
+  if (signal != CTRL_C_EVENT && signal != CTRL_BREAK_EVENT) {
+    return FALSE;
   }
-  return true;
+  interrupt_requested = true;
+  const std::lock_guard<std::mutex> lock(listening_lock);
+  if (listening != nullptr) {
+    listening->cancel();  // the waiting read returns errc::cancelled
+  }
+  return TRUE;
 }
 
-std::string escaped(const std::string& message) {
-  if (is_printable_utf8(message)) {
-    return message;
-  }
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : message) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte < 0x7F && byte != '\\') {
-      out.push_back(c);
-    } else {
-      out += "\\x";
-      out.push_back(digits[byte >> 4U]);
-      out.push_back(digits[byte & 0xFU]);
-    }
-  }
-  return out;
+void set_listening(mailslot::server* server) {
+  const std::lock_guard<std::mutex> lock(listening_lock);
+  listening = server;
 }
+
+// The current time as 100 ns ticks since 1601 (UTC).
+std::uint64_t now_ticks() {
+  FILETIME now{};
+  ::GetSystemTimePreciseAsFileTime(&now);
+  return (static_cast<std::uint64_t>(now.dwHighDateTime) << 32U) | now.dwLowDateTime;
+}
+
+enum class output { text, hex, json, raw };
 
 void print_hex(const std::string& message) {
   for (std::size_t offset = 0; offset < message.size(); offset += 16) {
@@ -184,171 +168,345 @@ void print_hex(const std::string& message) {
   }
 }
 
-// What the console control handler (another thread) may touch: a flag, and
-// the listening server, under a lock so that the server outlives any cancel().
-std::atomic<bool> interrupt_requested{false};
-std::mutex listening_lock;
-mailslot::server* listening = nullptr;
-
-BOOL WINAPI on_console_signal(DWORD signal) {
-  if (signal != CTRL_C_EVENT && signal != CTRL_BREAK_EVENT) {
-    return FALSE;
+// Prints the `index`th message, arrived at `ticks`, as `how` says.
+void print_message(output how, bool timestamps, std::uint64_t index, std::uint64_t ticks,
+                   const std::string& message) {
+  switch (how) {
+    case output::raw: {
+      const auto size = static_cast<std::uint32_t>(message.size());
+      const unsigned char prefix[4] = {
+          static_cast<unsigned char>(size & 0xFFU), static_cast<unsigned char>(size >> 8U & 0xFFU),
+          static_cast<unsigned char>(size >> 16U & 0xFFU), static_cast<unsigned char>(size >> 24U)};
+      std::fwrite(prefix, 1, sizeof prefix, stdout);
+      std::fwrite(message.data(), 1, message.size(), stdout);
+      break;
+    }
+    case output::json: {
+      const bool text = mailslot_cli::is_utf8(message);
+      std::printf(
+          "{\"index\":%llu,\"time\":\"%s\",\"size\":%zu,\"encoding\":\"%s\",\"data\":\"%s\"}\n",
+          static_cast<unsigned long long>(index), mailslot_cli::utc_time(ticks).c_str(),
+          message.size(), text ? "utf8" : "base64",
+          (text ? mailslot_cli::json_string(message) : mailslot_cli::base64_encode(message))
+              .c_str());
+      break;
+    }
+    case output::text:
+    case output::hex: {
+      if (timestamps) {
+        std::printf("%s ", mailslot_cli::utc_time(ticks).c_str());
+      }
+      const std::string size = plural(message.size(), "byte", "bytes");
+      if (message.empty()) {
+        std::printf("[%llu] %s\n", static_cast<unsigned long long>(index), size.c_str());
+      } else if (how == output::hex) {
+        std::printf("[%llu] %s:\n", static_cast<unsigned long long>(index), size.c_str());
+        print_hex(message);
+      } else {
+        std::printf("[%llu] %s: %s\n", static_cast<unsigned long long>(index), size.c_str(),
+                    mailslot_cli::escape_text(message).c_str());
+      }
+      break;
+    }
   }
-  interrupt_requested = true;
-  const std::lock_guard<std::mutex> lock(listening_lock);
-  if (listening != nullptr) {
-    listening->cancel();  // the blocked read returns errc::cancelled
-  }
-  return TRUE;
+  std::fflush(stdout);
 }
 
-void set_listening(mailslot::server* server) {
-  const std::lock_guard<std::mutex> lock(listening_lock);
-  listening = server;
-}
+constexpr option_spec listen_options[] = {
+    {"--count", "", "", true},    {"--idle-timeout", "--timeout", "", true},
+    {"--duration", "", "", true}, {"--max-size", "", "", true},
+    {"--hex", "", "", false},     {"--json", "", "", false},
+    {"--raw", "", "", false},     {"--timestamps", "", "", false},
+    {"--help", "", "-h", false},
+};
 
 int listen(const std::vector<std::string>& args) {
-  if (args.empty()) {
-    return usage("listen needs a NAME");
+  const command_line line = mailslot_cli::parse_command_line(args, listen_options);
+  if (line.error.empty() && line.has("--help")) {
+    std::printf("%s", mailslot_cli::listen_help);
+    return done;
   }
-  mailslot::server_options options;
-  std::optional<unsigned long> count;
-  bool hex = false;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& flag = args[i];
-    if (flag == "--hex") {
-      hex = true;
-      continue;
+  if (!line.error.empty()) {
+    return usage(line.error, "listen");
+  }
+  if (line.operands.size() != 1) {
+    return usage(line.operands.empty() ? "listen needs a NAME"
+                                       : "listen takes one NAME, not " +
+                                             std::to_string(line.operands.size()) + " operands",
+                 "listen");
+  }
+  int code = done;
+  constexpr std::uint64_t most_ms = std::uint64_t{MAILSLOT_WAIT_FOREVER} - 1;
+  const auto count =
+      number(line, "--count", (std::numeric_limits<std::uint32_t>::max)(), "messages", code);
+  const auto idle = number(line, "--idle-timeout", most_ms, "milliseconds", code);
+  const auto duration = number(line, "--duration", most_ms, "milliseconds", code);
+  const auto max_size = number(line, "--max-size", (std::numeric_limits<std::uint32_t>::max)(),
+                               "bytes; 0: any size", code);
+  if (code != done) {
+    return code;
+  }
+  int modes = 0;
+  output how = output::text;
+  for (const auto& [flag, mode] :
+       {std::pair{"--hex", output::hex}, std::pair{"--json", output::json},
+        std::pair{"--raw", output::raw}}) {
+    if (line.has(flag)) {
+      how = mode;
+      ++modes;
     }
-    const auto* option = std::find_if(std::begin(numeric_options), std::end(numeric_options),
-                                      [&](const numeric_option& o) { return o.flag == flag; });
-    if (option == std::end(numeric_options)) {
-      return usage("unknown option " + flag);
-    }
-    const auto value = i + 1 < args.size() ? parse_number(args[i + 1], option->max) : std::nullopt;
-    if (!value) {
-      return usage(flag + " needs a number from 0 to " + std::to_string(option->max) + " (" +
-                   option->unit + ")" +
-                   (i + 1 < args.size() ? ", not \"" + args[i + 1] + "\"" : std::string()));
-    }
-    ++i;
-    if (flag == "--timeout") {
-      options.read_timeout = std::chrono::milliseconds(*value);
-    } else if (flag == "--max-size") {
-      options.max_message_size = static_cast<std::uint32_t>(*value);
-    } else {
-      count = static_cast<unsigned long>(*value);
-    }
+  }
+  if (modes > 1) {
+    return usage("--hex, --json and --raw choose one output: give one of them", "listen");
+  }
+  const bool timestamps = line.has("--timestamps");
+  if (timestamps && (how == output::json || how == output::raw)) {
+    return usage("--timestamps is for the text and hex output (--json has a time of its own)",
+                 "listen");
+  }
+  const auto name = parse_name(line.operands[0], code);
+  if (!name) {
+    return code;
+  }
+  if (how == output::raw) {
+    (void)::_setmode(::_fileno(stdout), _O_BINARY);
   }
 
-  std::error_code ec;
-  const auto name = mailslot::name::parse(args[0], ec);
-  if (ec) {
-    std::fprintf(stderr, "mailslot: %s\n", mailslot::name::explain(args[0]).c_str());
-    return invalid_name;
-  }
   // The handler goes in first, so that a Ctrl+C at any moment from here on
   // ends the program cleanly; and Ctrl+C on, even if this program was started
   // with it ignored (a parent that ignored it, or a new process group).
   ::SetConsoleCtrlHandler(nullptr, FALSE);
   ::SetConsoleCtrlHandler(on_console_signal, TRUE);
-  auto server = mailslot::server::create(name, options, ec);
+  mailslot::server_options options;  // (the slot's read timeout: forever)
+  options.max_message_size = static_cast<std::uint32_t>(max_size.value_or(0));
+  std::error_code ec;
+  auto server = mailslot::server::create(*name, options, ec);
   if (ec) {
-    return report("cannot listen on " + name.string(), ec, name);
+    return report("cannot listen on " + name->string(), ec, *name);
   }
   set_listening(&server);
   if (interrupt_requested) {
     server.cancel();  // Ctrl+C came before the handler could see the server
   }
-  std::printf("listening on %s\n", name.string().c_str());
-  std::fflush(stdout);
+  std::fprintf(stderr, "mailslot: listening on %s\n", name->string().c_str());
 
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const std::optional<clock::time_point> end =
+      duration ? std::optional<clock::time_point>(start + std::chrono::milliseconds(*duration))
+               : std::nullopt;
+  std::uint64_t received = 0;
+  std::string why;
   int result = done;
-  for (unsigned long received = 0; !count || received < *count; ++received) {
-    const std::string message = server.read_string(ec);
+  while (!count || received < *count) {
+    // Each wait is the shorter of the idle timeout and what is left of the
+    // duration; the slot itself waits forever, so the read waits in one
+    // ReadFile (server::try_read).
+    auto wait = mailslot::wait_forever;
+    if (idle) {
+      wait = std::chrono::milliseconds(*idle);
+    }
+    if (end) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*end - clock::now());
+      wait = (std::min)(wait, (std::max)(left, std::chrono::milliseconds(0)));
+    }
+    std::optional<std::string> message = server.try_read_string(wait, ec);
     if (ec == mailslot::errc::cancelled) {
-      std::fprintf(stderr, "mailslot: interrupted after %lu message(s)\n", received);
+      why = "interrupted";
       result = interrupted;
       break;
     }
     if (ec) {
-      result = report(ec == mailslot::condition::timed_out
-                          ? "no message on " + name.string() + " within the timeout"
-                          : "cannot read from " + name.string(),
-                      ec, name);
+      result = report("cannot read from " + name->string(), ec, *name);
+      why.clear();
       break;
     }
-    if (hex) {
-      std::printf("[%lu] %zu bytes:\n", received + 1, message.size());
-      print_hex(message);
-    } else {
-      std::printf("[%lu] %zu bytes: %s\n", received + 1, message.size(), escaped(message).c_str());
+    if (!message) {  // the time ran out: what was asked for arrived, or not
+      why = end && clock::now() >= *end
+                ? std::to_string(*duration) + " ms passed"
+                : "no message for " + std::to_string(idle.value_or(0)) + " ms";
+      result = count || received == 0 ? timed_out : done;
+      break;
     }
-    std::fflush(stdout);
+    print_message(how, timestamps, ++received, now_ticks(), *message);
   }
   set_listening(nullptr);
+  std::fprintf(stderr, "mailslot: %s received%s%s\n",
+               plural(received, "message", "messages").c_str(), why.empty() ? "" : "; ",
+               why.c_str());
   return result;
 }
 
+// --- send --------------------------------------------------------------------------------------
+
+constexpr option_spec send_options[] = {
+    {"--file", "", "", true},    {"--hex", "", "", false},    {"--base64", "", "", false},
+    {"--null", "", "-0", false}, {"--help", "", "-h", false},
+};
+
+// Standard input to its end, as bytes.
+std::string read_standard_input() {
+  (void)::_setmode(::_fileno(stdin), _O_BINARY);
+  std::string all;
+  char chunk[65536];
+  std::size_t got = 0;
+  while ((got = std::fread(chunk, 1, sizeof chunk, stdin)) != 0) {
+    all.append(chunk, got);
+  }
+  return all;
+}
+
+// `input` split into records: at each `separator`, the separator not kept;
+// one that ends the input ends the last record. Lines lose a "\r" before
+// their "\n" too.
+std::vector<std::string> split_records(const std::string& input, char separator) {
+  std::vector<std::string> records;
+  std::size_t from = 0;
+  while (from < input.size()) {
+    std::size_t stop = input.find(separator, from);
+    if (stop == std::string::npos) {
+      stop = input.size();
+    }
+    std::string record = input.substr(from, stop - from);
+    if (separator == '\n' && !record.empty() && record.back() == '\r') {
+      record.pop_back();
+    }
+    records.push_back(std::move(record));
+    from = stop + 1;
+  }
+  return records;
+}
+
+// A file's bytes; empty (with `why`) if it cannot be read.
+std::optional<std::string> read_file(const std::string& path, std::string& why) {
+  std::wstring wide;
+  (void)mailslot::detail::utf8_to_wide(path, wide);
+  const HANDLE file = ::CreateFileW(wide.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr,
+                                    OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (file == INVALID_HANDLE_VALUE) {
+    why = std::system_category().message(static_cast<int>(::GetLastError()));
+    return std::nullopt;
+  }
+  std::string bytes;
+  char chunk[65536];
+  DWORD got = 0;
+  BOOL ok = TRUE;
+  while ((ok = ::ReadFile(file, chunk, sizeof chunk, &got, nullptr)) != FALSE && got != 0) {
+    bytes.append(chunk, got);
+  }
+  const DWORD error = ::GetLastError();
+  ::CloseHandle(file);
+  if (ok == FALSE) {
+    why = std::system_category().message(static_cast<int>(error));
+    return std::nullopt;
+  }
+  return bytes;
+}
+
 int send(const std::vector<std::string>& args) {
-  if (args.empty()) {
-    return usage("send needs a NAME");
+  const command_line line = mailslot_cli::parse_command_line(args, send_options);
+  if (line.error.empty() && line.has("--help")) {
+    std::printf("%s", mailslot_cli::send_help);
+    return done;
   }
-  std::error_code ec;
-  const auto name = mailslot::name::parse(args[0], ec);
-  if (ec) {
-    std::fprintf(stderr, "mailslot: %s\n", mailslot::name::explain(args[0]).c_str());
-    return invalid_name;
+  if (!line.error.empty()) {
+    return usage(line.error, "send");
   }
-  // Messages too large for the destination are refused before the slot is
-  // opened: all of the arguments up front; each line of standard input as it
-  // comes, the slot being opened once the first one is ready.
-  const bool from_input = args.size() == 2 && args[1] == "-";
-  for (std::size_t i = 1; !from_input && i < args.size(); ++i) {
-    if (!fits(name, args[i], static_cast<unsigned long>(i))) {
+  if (line.operands.empty()) {
+    return usage("send needs a NAME", "send");
+  }
+  const bool hex = line.has("--hex");
+  const bool base64 = line.has("--base64");
+  if (hex && base64) {
+    return usage("--hex and --base64 choose one encoding: give one of them", "send");
+  }
+  const std::vector<std::string> texts(line.operands.begin() + 1, line.operands.end());
+  const std::vector<std::string> files = line.values("--file");
+  const bool from_input = texts.size() == 1 && texts[0] == "-";
+  if (from_input && !files.empty()) {
+    return usage("- (standard input) is the only source of messages: no --file with it", "send");
+  }
+  if (line.has("--null") && !from_input) {
+    return usage("-0 splits standard input: give - as the MESSAGE", "send");
+  }
+  int code = done;
+  const auto name = parse_name(line.operands[0], code);
+  if (!name) {
+    return code;
+  }
+
+  // Every message, decoded and checked, before anything is written.
+  std::vector<std::string> messages;
+  const std::vector<std::string> given =
+      from_input ? split_records(read_standard_input(), line.has("--null") ? '\0' : '\n') : texts;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    std::string why;
+    std::optional<std::string> bytes = hex      ? mailslot_cli::hex_decode(given[i], why)
+                                       : base64 ? mailslot_cli::base64_decode(given[i], why)
+                                                : std::optional<std::string>(given[i]);
+    if (!bytes) {
+      return usage("message " + std::to_string(i + 1) + ": " + why, "send");
+    }
+    messages.push_back(std::move(*bytes));
+  }
+  for (const std::string& path : files) {
+    std::string why;
+    std::optional<std::string> bytes = read_file(path, why);
+    if (!bytes) {
+      std::fprintf(stderr, "mailslot: cannot read %s: %s\n", path.c_str(), why.c_str());
+      return failure;
+    }
+    messages.push_back(std::move(*bytes));
+  }
+  const std::optional<std::size_t> limit = mailslot::message_size_limit(*name);
+  const std::size_t most = limit.value_or(std::size_t{MAXDWORD});
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (messages[i].size() > most) {
+      std::fprintf(stderr, "mailslot: message %zu is %zu bytes; at most %zu bytes go to %s%s\n",
+                   i + 1, messages[i].size(), most, name->string().c_str(),
+                   limit ? " (a name that leaves this computer); nothing was written"
+                         : "; nothing was written");
       return too_large;
     }
   }
-  mailslot::client client;
-  const auto open = [&] {
-    if (!client) {
-      client = mailslot::client::open(name, ec);
-    }
-    return client.is_open();
-  };
-  unsigned long sent = 0;
-  const auto send_one = [&](const std::string& message) {
+
+  std::error_code ec;
+  auto client = mailslot::client::open(*name, ec);  // (also with no message: the slot must exist)
+  if (ec) {
+    return report("cannot open " + name->string(), ec, *name);
+  }
+  std::size_t written = 0;
+  for (const std::string& message : messages) {
     client.write(message, ec);
-    if (!ec) {
-      ++sent;
+    if (ec) {
+      std::fprintf(stderr, "mailslot: %s written to %s before the failure\n",
+                   plural(written, "message", "messages").c_str(), name->string().c_str());
+      return report("cannot write message " + std::to_string(written + 1) + " to " + name->string(),
+                    ec, *name);
     }
-    return !ec;
-  };
-  bool ok = true;
-  if (from_input) {
-    std::string line;
-    while (ok && std::getline(std::cin, line)) {
-      if (!line.empty() && line.back() == '\r') {
-        line.pop_back();
-      }
-      if (!fits(name, line, sent + 1)) {
-        return too_large;
-      }
-      ok = open() && send_one(line);
-    }
+    ++written;
   }
-  ok = ok && open();  // also when there is nothing to send: the slot must exist
-  for (std::size_t i = 1; ok && !from_input && i < args.size(); ++i) {
-    ok = send_one(args[i]);
-  }
-  if (!ok) {
-    return report(client
-                      ? "cannot send message " + std::to_string(sent + 1) + " to " + name.string()
-                      : "cannot open " + name.string(),
-                  ec, name);
-  }
-  std::printf("sent %lu message(s) to %s\n", sent, name.string().c_str());
+  std::fprintf(stderr, "mailslot: %s written to %s\n",
+               plural(written, "message", "messages").c_str(), name->string().c_str());
   return done;
+}
+
+// --- help --------------------------------------------------------------------------------------
+
+int help(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::printf("%s", mailslot_cli::general_help);
+    return done;
+  }
+  if (args.size() == 1 && args[0] == "listen") {
+    std::printf("%s", mailslot_cli::listen_help);
+    return done;
+  }
+  if (args.size() == 1 && args[0] == "send") {
+    std::printf("%s", mailslot_cli::send_help);
+    return done;
+  }
+  return usage("help knows listen and send, not " + args[0]);
 }
 
 }  // namespace
@@ -360,21 +518,24 @@ int main() {
   if (args.empty()) {
     return usage("no command");
   }
-  if (args[0] == "--help" || args[0] == "-h") {
-    std::printf("%s", usage_text);
-    return done;
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    return help(rest);
   }
   if (args[0] == "--version") {
     std::printf("mailslot %d.%d.%d\n", MAILSLOT_VERSION_MAJOR, MAILSLOT_VERSION_MINOR,
                 MAILSLOT_VERSION_PATCH);
     return done;
   }
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "listen") {
     return listen(rest);
   }
   if (args[0] == "send") {
     return send(rest);
+  }
+  if (!args[0].empty() && args[0][0] == '-') {
+    return usage("the command comes first: mailslot listen|send [options] NAME ..., not " +
+                 args[0]);
   }
   return usage("unknown command " + args[0]);
 }

@@ -25,7 +25,7 @@ $tool = (Resolve-Path 'build\msvc\bin\Debug\mailslot.exe').Path
 $slot = '\\.\mailslot\demo\inbox'
 $log = New-TemporaryFile
 try {
-  $listener = Start-Process -FilePath $tool -ArgumentList @('listen', $slot, '--count', '3', '--timeout', '30000') `
+  $listener = Start-Process -FilePath $tool -ArgumentList @('listen', $slot, '--count', '3', '--idle-timeout', '30000') `
     -NoNewWindow -PassThru -RedirectStandardOutput $log.FullName
   $null = $listener.Handle  # (kept, so that ExitCode is known after the end)
   Start-Sleep -Seconds 1    # let the listener create the slot

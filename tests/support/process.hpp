@@ -67,7 +67,8 @@ class helper_process {
 };
 
 /// A program of the project (an example, the command-line tool) started with
-/// its standard output and error captured and an optional standard input.
+/// its standard output and standard error captured (each on its own pipe)
+/// and an optional standard input.
 class captured_process {
  public:
   /// Starts `program` (a file name in program_directory()) with `arguments`.
@@ -76,13 +77,17 @@ class captured_process {
     SECURITY_ATTRIBUTES inherit{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
     HANDLE out_read = nullptr;
     HANDLE out_write = nullptr;
+    HANDLE err_read = nullptr;
+    HANDLE err_write = nullptr;
     HANDLE in_read = nullptr;
     HANDLE in_write = nullptr;
     if (::CreatePipe(&out_read, &out_write, &inherit, 1U << 20U) == FALSE ||
+        ::CreatePipe(&err_read, &err_write, &inherit, 1U << 20U) == FALSE ||
         ::CreatePipe(&in_read, &in_write, &inherit, 1U << 20U) == FALSE) {
       return;
     }
     ::SetHandleInformation(out_read, HANDLE_FLAG_INHERIT, 0);
+    ::SetHandleInformation(err_read, HANDLE_FLAG_INHERIT, 0);
     ::SetHandleInformation(in_write, HANDLE_FLAG_INHERIT, 0);
     DWORD written = 0;
     if (!input.empty()) {
@@ -100,7 +105,7 @@ class captured_process {
     startup.dwFlags = STARTF_USESTDHANDLES;
     startup.hStdInput = in_read;
     startup.hStdOutput = out_write;
-    startup.hStdError = out_write;
+    startup.hStdError = err_write;
     PROCESS_INFORMATION info{};
     if (::CreateProcessW(path.c_str(), command.data(), nullptr, nullptr, TRUE, flags, nullptr,
                          nullptr, &startup, &info) != FALSE) {
@@ -109,15 +114,19 @@ class captured_process {
       ::CloseHandle(info.hThread);
     }
     ::CloseHandle(in_read);
-    ::CloseHandle(out_write);  // only the program holds the write end now
+    ::CloseHandle(out_write);  // only the program holds the write ends now
+    ::CloseHandle(err_write);
     output_pipe_ = out_read;
+    error_pipe_ = err_read;
   }
   captured_process(const captured_process&) = delete;
   captured_process& operator=(const captured_process&) = delete;
   ~captured_process() {
     (void)wait();
-    if (output_pipe_ != nullptr) {
-      ::CloseHandle(output_pipe_);
+    for (HANDLE pipe : {output_pipe_, error_pipe_}) {
+      if (pipe != nullptr) {
+        ::CloseHandle(pipe);
+      }
     }
   }
 
@@ -135,12 +144,16 @@ class captured_process {
     if (::WaitForSingleObject(process_, 30000) != WAIT_OBJECT_0) {
       ::TerminateProcess(process_, 0xDEAD);
     }
-    char chunk[4096];
-    DWORD got = 0;
-    while (output_pipe_ != nullptr &&
-           ::ReadFile(output_pipe_, chunk, sizeof chunk, &got, nullptr) != FALSE && got != 0) {
-      output_.append(chunk, got);
-    }
+    const auto drain = [](HANDLE pipe, std::string& into) {
+      char chunk[4096];
+      DWORD got = 0;
+      while (pipe != nullptr && ::ReadFile(pipe, chunk, sizeof chunk, &got, nullptr) != FALSE &&
+             got != 0) {
+        into.append(chunk, got);
+      }
+    };
+    drain(output_pipe_, output_);
+    drain(error_pipe_, error_);
     if (::WaitForSingleObject(process_, 30000) != WAIT_OBJECT_0) {
       return -1;
     }
@@ -152,23 +165,34 @@ class captured_process {
     return exit_code_;
   }
 
-  /// Everything the program wrote (after wait()), with "\r\n" as "\n".
-  [[nodiscard]] std::string output() const {
-    std::string text;
-    for (const char c : output_) {
-      if (c != '\r') {
-        text.push_back(c);
-      }
-    }
-    return text;
-  }
+  /// Everything the program wrote (after wait()): its standard error, then
+  /// its standard output, with "\r\n" as "\n".
+  [[nodiscard]] std::string output() const { return text(error_) + text(output_); }
+  /// What the program wrote to standard output, byte for byte.
+  [[nodiscard]] const std::string& standard_output() const { return output_; }
+  /// What the program wrote to standard output, with "\r\n" as "\n".
+  [[nodiscard]] std::string output_text() const { return text(output_); }
+  /// What the program wrote to standard error, with "\r\n" as "\n".
+  [[nodiscard]] std::string error_text() const { return text(error_); }
   [[nodiscard]] int exit_code() const { return exit_code_; }
 
  private:
+  static std::string text(const std::string& bytes) {
+    std::string lines;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+      if (bytes[i] != '\r' || i + 1 >= bytes.size() || bytes[i + 1] != '\n') {
+        lines.push_back(bytes[i]);
+      }
+    }
+    return lines;
+  }
+
   HANDLE process_ = nullptr;
   HANDLE output_pipe_ = nullptr;
+  HANDLE error_pipe_ = nullptr;
   DWORD id_ = 0;
   std::string output_;
+  std::string error_;
   int exit_code_ = -1;
 };
 
