@@ -168,8 +168,9 @@ void print_hex(const std::string& message) {
   }
 }
 
-// Prints the `index`th message, arrived at `ticks`, as `how` says.
-void print_message(output how, bool timestamps, std::uint64_t index, std::uint64_t ticks,
+// Prints the `index`th message, arrived at `ticks`, as `how` says. False if
+// standard output no longer takes it (a pipe whose reader has gone).
+bool print_message(output how, bool timestamps, std::uint64_t index, std::uint64_t ticks,
                    const std::string& message) {
   switch (how) {
     case output::raw: {
@@ -209,7 +210,7 @@ void print_message(output how, bool timestamps, std::uint64_t index, std::uint64
       break;
     }
   }
-  std::fflush(stdout);
+  return std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
 }
 
 constexpr option_spec listen_options[] = {
@@ -217,7 +218,7 @@ constexpr option_spec listen_options[] = {
     {"--duration", "", "", true}, {"--max-size", "", "", true},
     {"--hex", "", "", false},     {"--json", "", "", false},
     {"--raw", "", "", false},     {"--timestamps", "", "", false},
-    {"--help", "", "-h", false},
+    {"--quiet", "", "-q", false}, {"--help", "", "-h", false},
 };
 
 int listen(const std::vector<std::string>& args) {
@@ -288,7 +289,10 @@ int listen(const std::vector<std::string>& args) {
   if (interrupt_requested) {
     server.cancel();  // Ctrl+C came before the handler could see the server
   }
-  std::fprintf(stderr, "mailslot: listening on %s\n", name->string().c_str());
+  const bool quiet = line.has("--quiet");
+  if (!quiet) {
+    std::fprintf(stderr, "mailslot: listening on %s\n", name->string().c_str());
+  }
 
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
@@ -316,9 +320,18 @@ int listen(const std::vector<std::string>& args) {
       result = interrupted;
       break;
     }
+    if (ec == mailslot::condition::message_too_large) {
+      std::error_code ignored;
+      const auto next = server.info(ignored).next_message_size;
+      std::fprintf(stderr,
+                   "mailslot: a message of %s is larger than --max-size %llu; it stays unread\n",
+                   next ? plural(*next, "byte", "bytes").c_str() : "more bytes",
+                   static_cast<unsigned long long>(max_size.value_or(0)));
+      result = too_large;
+      break;
+    }
     if (ec) {
       result = report("cannot read from " + name->string(), ec, *name);
-      why.clear();
       break;
     }
     if (!message) {  // the time ran out: what was asked for arrived, or not
@@ -328,20 +341,27 @@ int listen(const std::vector<std::string>& args) {
       result = count || received == 0 ? timed_out : done;
       break;
     }
-    print_message(how, timestamps, ++received, now_ticks(), *message);
+    if (!print_message(how, timestamps, ++received, now_ticks(), *message)) {
+      std::fprintf(stderr, "mailslot: standard output is closed: message %llu could not be shown\n",
+                   static_cast<unsigned long long>(received));
+      result = failure;
+      break;
+    }
   }
   set_listening(nullptr);
-  std::fprintf(stderr, "mailslot: %s received%s%s\n",
-               plural(received, "message", "messages").c_str(), why.empty() ? "" : "; ",
-               why.c_str());
+  if (!quiet) {
+    std::fprintf(stderr, "mailslot: %s received%s%s\n",
+                 plural(received, "message", "messages").c_str(), why.empty() ? "" : "; ",
+                 why.c_str());
+  }
   return result;
 }
 
 // --- send --------------------------------------------------------------------------------------
 
 constexpr option_spec send_options[] = {
-    {"--file", "", "", true},    {"--hex", "", "", false},    {"--base64", "", "", false},
-    {"--null", "", "-0", false}, {"--help", "", "-h", false},
+    {"--file", "", "", true},    {"--hex", "", "", false},     {"--base64", "", "", false},
+    {"--null", "", "-0", false}, {"--quiet", "", "-q", false}, {"--help", "", "-h", false},
 };
 
 // Standard input to its end, as bytes.
@@ -381,6 +401,11 @@ std::vector<std::string> split_records(const std::string& input, char separator)
 std::optional<std::string> read_file(const std::string& path, std::string& why) {
   std::wstring wide;
   (void)mailslot::detail::utf8_to_wide(path, wide);
+  const DWORD attributes = ::GetFileAttributesW(wide.c_str());
+  if (attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY) != 0) {
+    why = "it is a directory";
+    return std::nullopt;
+  }
   const HANDLE file = ::CreateFileW(wide.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr,
                                     OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
   if (file == INVALID_HANDLE_VALUE) {
@@ -422,9 +447,24 @@ int send(const std::vector<std::string>& args) {
   }
   const std::vector<std::string> texts(line.operands.begin() + 1, line.operands.end());
   const std::vector<std::string> files = line.values("--file");
-  const bool from_input = texts.size() == 1 && texts[0] == "-";
+  // "-" is standard input, unless it comes after "--" (then it is the text).
+  const auto stdin_marker = [&](std::size_t text) {
+    return texts[text] == "-" && text + 1 < line.literal_from;
+  };
+  const bool from_input = texts.size() == 1 && stdin_marker(0);
   if (from_input && !files.empty()) {
     return usage("- (standard input) is the only source of messages: no --file with it", "send");
+  }
+  for (std::size_t i = 0; !from_input && i < texts.size(); ++i) {
+    if (stdin_marker(i)) {
+      return usage("- (standard input) is the only MESSAGE when given (the text -: after --)",
+                   "send");
+    }
+  }
+  for (const std::string& path : files) {
+    if (path == "-") {
+      return usage("--file - : standard input is the MESSAGE -, not a file", "send");
+    }
   }
   if (line.has("--null") && !from_input) {
     return usage("-0 splits standard input: give - as the MESSAGE", "send");
@@ -486,15 +526,17 @@ int send(const std::vector<std::string>& args) {
     }
     ++written;
   }
-  std::fprintf(stderr, "mailslot: %s written to %s\n",
-               plural(written, "message", "messages").c_str(), name->string().c_str());
+  if (!line.has("--quiet")) {
+    std::fprintf(stderr, "mailslot: %s written to %s\n",
+                 plural(written, "message", "messages").c_str(), name->string().c_str());
+  }
   return done;
 }
 
 // --- help --------------------------------------------------------------------------------------
 
 int help(const std::vector<std::string>& args) {
-  if (args.empty()) {
+  if (args.empty() || (args.size() == 1 && args[0] == "help")) {
     std::printf("%s", mailslot_cli::general_help);
     return done;
   }

@@ -221,10 +221,15 @@ inline std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
+/// True for the spaces and tabs that may separate the digits of --hex and
+/// --base64 input.
+inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
 /// The bytes that `text`, base64 (RFC 4648, the standard alphabet), stands
-/// for; the padding may be left out. Empty (with `why`) for anything else:
-/// another character, a length no encoding has, or bits left over.
-inline std::optional<std::string> base64_decode(std::string_view text, std::string& why) {
+/// for; the padding may be left out, and spaces and tabs are skipped. Empty
+/// (with `why`) for anything else: another character (named, with its
+/// index), a length no encoding has, or bits left over.
+inline std::optional<std::string> base64_decode(std::string_view given, std::string& why) {
   const auto value = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') {
       return c - 'A';
@@ -237,24 +242,36 @@ inline std::optional<std::string> base64_decode(std::string_view text, std::stri
     }
     return c == '+' ? 62 : c == '/' ? 63 : -1;
   };
-  std::size_t length = text.size();
-  if (length % 4 == 0 && length >= 4 && text[length - 1] == '=') {
-    length -= text[length - 2] == '=' ? 2U : 1U;
+  std::string text;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const char c = given[i];
+    if (is_blank(c)) {
+      continue;
+    }
+    const bool padding = c == '=' && given.find_first_not_of("= \t", i) == std::string_view::npos;
+    if (value(c) < 0 && !padding) {
+      why = "'" + std::string(1, c) + "' at index " + std::to_string(i) +
+            " is not a base64 character";
+      return std::nullopt;
+    }
+    text.push_back(c);
   }
+  const std::size_t pad = text.size() - (text.find_last_not_of('=') + 1);
+  const std::size_t length = text.size() - pad;
   if (length % 4 == 1) {
-    why = "base64 of " + std::to_string(text.size()) + " characters stands for no bytes";
+    why = "base64 of " + std::to_string(length) + " characters stands for no bytes";
+    return std::nullopt;
+  }
+  if (pad != 0 && pad != (4 - length % 4) % 4) {
+    why = "base64 of " + std::to_string(length) + " characters ends with " +
+          std::to_string((4 - length % 4) % 4) + " '=', not " + std::to_string(pad);
     return std::nullopt;
   }
   std::string out;
   std::uint32_t bits = 0;
   unsigned count = 0;
   for (std::size_t i = 0; i < length; ++i) {
-    const int v = value(text[i]);
-    if (v < 0) {
-      why = "'" + std::string(1, text[i]) + "' at index " + std::to_string(i) +
-            " is not a base64 character";
-      return std::nullopt;
-    }
+    const int v = value(text[i]);  // (every one a base64 character: see above)
     bits = (bits << 6U) | static_cast<std::uint32_t>(v);
     count += 6;
     if (count >= 8) {
@@ -269,8 +286,10 @@ inline std::optional<std::string> base64_decode(std::string_view text, std::stri
   return out;
 }
 
-/// The bytes that `text`, pairs of hexadecimal digits (either case, nothing
-/// between them), stands for. Empty (with `why`) for anything else.
+/// The bytes that `text`, pairs of hexadecimal digits (either case; spaces
+/// and tabs between the pairs, as a hex dump has them, are skipped), stands
+/// for. Empty (with `why`) for anything else: another character (named, with
+/// its index), or a digit without its pair.
 inline std::optional<std::string> hex_decode(std::string_view text, std::string& why) {
   const auto value = [](char c) -> int {
     if (c >= '0' && c <= '9') {
@@ -284,22 +303,30 @@ inline std::optional<std::string> hex_decode(std::string_view text, std::string&
     }
     return -1;
   };
-  if (text.size() % 2 != 0) {
-    why = "hexadecimal of " + std::to_string(text.size()) + " digits: each byte takes two";
-    return std::nullopt;
-  }
   std::string out;
   out.reserve(text.size() / 2);
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    const int high = value(text[i]);
-    const int low = value(text[i + 1]);
-    if (high < 0 || low < 0) {
-      const std::size_t bad = high < 0 ? i : i + 1;
-      why = "'" + std::string(1, text[bad]) + "' at index " + std::to_string(bad) +
-            " is not a hexadecimal digit";
+  int high = -1;  // the first digit of a pair, once read
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (is_blank(text[i]) && high < 0) {
+      continue;
+    }
+    const int digit = value(text[i]);
+    if (digit < 0) {
+      why = "'" + std::string(1, text[i]) + "' at index " + std::to_string(i) +
+            (is_blank(text[i]) ? " splits a byte's two hexadecimal digits"
+                               : " is not a hexadecimal digit");
       return std::nullopt;
     }
-    out.push_back(static_cast<char>((high << 4) | low));
+    if (high < 0) {
+      high = digit;
+    } else {
+      out.push_back(static_cast<char>((high << 4) | digit));
+      high = -1;
+    }
+  }
+  if (high >= 0) {
+    why = "the last hexadecimal digit has no pair: each byte takes two";
+    return std::nullopt;
   }
   return out;
 }

@@ -15,7 +15,8 @@ Commands:
   send      write messages to a mailslot
   help      print the help of a command: mailslot help listen
 
-"mailslot <command> --help" prints a command's options. Options may come
+"mailslot <command> --help" prints a command's options, "mailslot
+--version" the version. Options may come
 before or after the operands; --name=value is --name value; after "--"
 everything is an operand.
 
@@ -28,11 +29,12 @@ Exit codes:
   0    done
   1    another failure
   2    usage error
-  3    no such mailslot
+  3    no such mailslot (for a name that leaves this computer: none
+       could be reached, or remote mailslots are disabled there)
   4    the time ran out before what was asked for arrived
   5    invalid name
   6    message too large
-  7    remote mailslots disabled
+  7    remote mailslots disabled (when Windows says so)
   8    the name is taken by another listener
   130  interrupted (Ctrl+C, Ctrl+Break)
 )";
@@ -69,6 +71,7 @@ Options:
   --max-size N        the slot's largest message, in bytes (0, the default:
                       any size); a larger one ends the listening with exit
                       code 6 and stays unread
+  -q, --quiet         no banner and no summary (errors are still printed)
   -h, --help          print this help
 
 Exit code 0 when --count messages arrived or, without --count, when the time
@@ -86,13 +89,20 @@ is not a delivery: a mailslot sends no reply, and its listener may be gone.
 Messages:
   MESSAGE...          each argument is one message (UTF-8)
   -                   (the only MESSAGE) standard input, one message per
-                      line; the line end (\n or \r\n) is not sent
+                      line; the line end (\n or \r\n) is not sent; after
+                      "--", - is the text "-"
   -0                  with -: one message per record ended by a NUL byte
                       (the last one may lack it) instead of per line
-  --file PATH         the file's bytes as one message; may be given again,
-                      after the MESSAGE arguments
-  --hex               each MESSAGE and record is hexadecimal digits
-  --base64            each MESSAGE and record is base64
+  --file PATH         the file's bytes as one message; may be given again
+                      (files are sent after the MESSAGE arguments)
+  --hex               each MESSAGE and record is hexadecimal digits (spaces
+                      and tabs between the pairs are skipped)
+  --base64            each MESSAGE and record is base64 (spaces and tabs
+                      skipped); a line is one message, so give base64 that
+                      is not wrapped (base64 -w0), or use -0 or --file
+
+With no MESSAGE nothing is written: the name is only opened, which tells
+whether a listener has it (exit code 3 if none).
 
 Standard input is read to its end before anything is written, and every
 message is checked first: one larger than the name allows (424 bytes for a
@@ -100,6 +110,7 @@ name that leaves this computer, less for a long name) is refused with exit
 code 6, and nothing is written.
 
 Options:
+  -q, --quiet         no summary (errors are still printed)
   -h, --help          print this help
 
 "mailslot --help" lists the exit codes.

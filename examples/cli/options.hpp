@@ -28,6 +28,7 @@ struct option_spec {
 /// each under its first name, in order (a repeated one appears again).
 struct command_line {
   std::vector<std::string> operands;
+  std::size_t literal_from = static_cast<std::size_t>(-1);  // operands after "--" start here
   std::vector<std::pair<std::string_view, std::string>> options;
   std::string error;  // why the line is not usable (empty: it is)
 
@@ -77,6 +78,7 @@ command_line parse_command_line(const std::vector<std::string>& args,
     }
     if (arg == "--") {
       options_ended = true;
+      line.literal_from = line.operands.size();
       continue;
     }
     const std::size_t equals = arg.rfind("--", 0) == 0 ? arg.find('=') : std::string::npos;
@@ -94,8 +96,10 @@ command_line parse_command_line(const std::vector<std::string>& args,
       line.error = std::string(given) + " takes no value";
     } else if (!spec->takes_value) {
       line.options.emplace_back(spec->name, std::string());
-    } else if (equals != std::string::npos) {
+    } else if (equals != std::string::npos && equals + 1 < arg.size()) {
       line.options.emplace_back(spec->name, arg.substr(equals + 1));
+    } else if (equals != std::string::npos) {
+      line.error = std::string(given) + " needs a value";
     } else if (i + 1 < args.size()) {
       line.options.emplace_back(spec->name, args[++i]);
     } else {

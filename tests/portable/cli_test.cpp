@@ -74,6 +74,11 @@ TEST_CASE("base64 and hex round-trip every byte and refuse what is not theirs", 
   CHECK_FALSE(base64_decode("aGl=", why).has_value());
   CHECK(why == "the last base64 character has bits left over");
   CHECK_FALSE(base64_decode("aG=k", why).has_value());
+  CHECK(why == "'=' at index 2 is not a base64 character");
+  CHECK(base64_decode("aGVs bG8=", why) == std::optional<std::string>("hello"));  // (blanks)
+  CHECK_FALSE(base64_decode("aGVsbG8==", why).has_value());
+  CHECK(why == "base64 of 7 characters ends with 1 '=', not 2");
+  CHECK_FALSE(base64_decode("==", why).has_value());
   std::string hex;
   for (int i = 0; i < 256; ++i) {
     static constexpr char digits[] = "0123456789ABCDEF";
@@ -85,8 +90,14 @@ TEST_CASE("base64 and hex round-trip every byte and refuse what is not theirs", 
   CHECK_FALSE(hex_decode("0g", why).has_value());
   CHECK(why == "'g' at index 1 is not a hexadecimal digit");
   CHECK_FALSE(hex_decode("abc", why).has_value());
-  CHECK(why == "hexadecimal of 3 digits: each byte takes two");
-  CHECK_FALSE(hex_decode("0 ", why).has_value());
+  CHECK(why == "the last hexadecimal digit has no pair: each byte takes two");
+  CHECK(hex_decode("00 61\t62 ", why) == std::optional<std::string>(std::string("\0ab", 3)));
+  CHECK(hex_decode("  41 00 01 ff 5c  ", why) ==
+        std::optional<std::string>(std::string("A\0\x01\xFF\\", 5)));  // (a dump's line)
+  CHECK_FALSE(hex_decode("0 1", why).has_value());
+  CHECK(why == "' ' at index 1 splits a byte's two hexadecimal digits");
+  CHECK_FALSE(hex_decode("00 6x", why).has_value());
+  CHECK(why == "'x' at index 4 is not a hexadecimal digit");
 }
 
 TEST_CASE("times are UTC ISO 8601 with microseconds", "[cli]") {
@@ -114,6 +125,7 @@ TEST_CASE("the command line takes options anywhere, --name=value, and -- before 
       {"--count", "3", "NAME", "--timeout=5", "-0", "-", "--", "--hex", "-0"}, specs);
   CHECK(line.error.empty());
   CHECK(line.operands == std::vector<std::string>{"NAME", "-", "--hex", "-0"});
+  CHECK(line.literal_from == 2);  // (the operands from the third on came after "--")
   CHECK(line.value("--count") == std::optional<std::string>("3"));
   CHECK(line.value("--idle-timeout") == std::optional<std::string>("5"));
   CHECK(line.has("--null"));
@@ -122,7 +134,7 @@ TEST_CASE("the command line takes options anywhere, --name=value, and -- before 
   CHECK(line.value("--count") == std::optional<std::string>("2"));
   CHECK(line.values("--count") == std::vector<std::string>{"1", "2"});
   CHECK(line.value("--count=") == std::nullopt);
-  CHECK(parse_command_line({"--count="}, specs).value("--count") == std::optional<std::string>(""));
+  CHECK(parse_command_line({"--count="}, specs).error == "--count needs a value");
   CHECK(parse_command_line({"--bogus"}, specs).error == "unknown option --bogus");
   CHECK(parse_command_line({"--bogus=1"}, specs).error == "unknown option --bogus");
   CHECK(parse_command_line({"-x"}, specs).error == "unknown option -x");
