@@ -314,7 +314,7 @@ int listen(const std::vector<std::string>& args) {
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(*end - clock::now());
       wait = (std::min)(wait, (std::max)(left, std::chrono::milliseconds(0)));
     }
-    std::optional<std::string> message = server.try_read_string(wait, ec);
+    std::optional<std::string> message = server.try_read(wait, ec);
     if (ec == mailslot::errc::cancelled) {
       why = "interrupted";
       result = interrupted;

@@ -72,7 +72,7 @@ int parent() {
   ::CloseHandle(process.hProcess);
   std::printf("child exited with %lu\n", child_exit);
 
-  const std::string message = server.read_string(ec);  // waits forever, but it is already here
+  const std::string message = server.read(ec);  // waits forever, but it is already here
   if (ec) {
     std::fprintf(stderr, "read failed: %s\n", ec.message().c_str());
     return 1;

@@ -37,7 +37,7 @@ int main() {
   std::fflush(stdout);
 
   for (long i = 0; i < count; ++i) {
-    const std::string message = server.read_string(ec);
+    const std::string message = server.read(ec);
     if (ec == mailslot::condition::timed_out) {
       std::fprintf(stderr, "reader: no message within 10 s\n");
       return 1;

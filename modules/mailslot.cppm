@@ -49,6 +49,10 @@ using mailslot::scope;
 // <mailslot/account.hpp>
 using mailslot::account;
 
+// <mailslot/buffer.hpp>
+using mailslot::buffer;
+using mailslot::mutable_buffer;
+
 #if defined(_WIN32)
 // <mailslot/server.hpp>
 using mailslot::check_security_descriptor;

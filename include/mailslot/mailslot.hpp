@@ -5,7 +5,7 @@
 /// The library's core: the version, errors, names and accounts, and on
 /// Windows the server and the client (the thread pool reader has a header of
 /// its own: `<mailslot/thread_pool_reader.hpp>`). On other platforms only the
-/// portable parts (version, errors, names, accounts) are available.
+/// portable parts (version, errors, names, accounts, buffers) are available.
 
 /// @namespace mailslot
 /// The library. Its internals live in mailslot::detail, which is not part of
@@ -28,6 +28,8 @@
 ///   mailslot::message_size_limit() (`<mailslot/name.hpp>`).
 /// - mailslot::errc and mailslot::condition say what went wrong and what it
 ///   means (`<mailslot/error.hpp>`).
+/// - mailslot::mutable_buffer, made by mailslot::buffer(), is the caller's
+///   memory a read puts a message in (`<mailslot/buffer.hpp>`).
 /// - mailslot::thread_pool_reader delivers a server's messages on the
 ///   Windows thread pool (`<mailslot/thread_pool_reader.hpp>`).
 ///
@@ -44,6 +46,7 @@
 /// (#MAILSLOT_HAS_EXCEPTIONS is 0) only the first form exists.
 
 #include <mailslot/account.hpp>
+#include <mailslot/buffer.hpp>
 #include <mailslot/error.hpp>
 #include <mailslot/name.hpp>
 #include <mailslot/version.hpp>

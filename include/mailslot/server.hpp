@@ -5,6 +5,7 @@
 /// mailslot::server, the reading end of a mailslot, and how one is created
 /// (mailslot::server_options) and what it reports (mailslot::server_info).
 
+#include <mailslot/buffer.hpp>
 #include <mailslot/detail/config.hpp>
 #include <mailslot/detail/ntdll.hpp>
 #include <mailslot/detail/read.hpp>
@@ -18,9 +19,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#if MAILSLOT_HAS_SPAN
-#  include <span>
-#endif
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -56,9 +54,9 @@ struct server_options {
   /// Largest message the slot accepts, in bytes; 0 accepts any size. (Windows
   /// may report a larger maximum than requested; Wine does not enforce it.)
   /// It is also the bound on what a writer can make the reader allocate: the
-  /// reads that size their own storage (read_string(), read_bytes(),
-  /// read(Container&), the try_ forms, thread_pool_reader, the Asio servers'
-  /// container reads) never offer ReadFile more than the maximum nor grow
+  /// reads that size their own storage (read(Container&), read<Message>(),
+  /// their try_ forms, thread_pool_reader, the Asio servers' container
+  /// reads) never offer ReadFile more than the maximum nor grow
   /// past it, so they fail with errc::message_too_large for a larger message
   /// (however small), which stays queued. (Windows' writers cannot send one;
   /// Wine's can.) With 0, any process that may write to the slot can make
@@ -379,19 +377,27 @@ class server {
   }
 
   // --- reading -------------------------------------------------------------------
+  //
+  // Three forms, each as a plain read (the slot's read timeout is its wait;
+  // a timeout is an error) and a try_ read (a deadline of its own; no message
+  // in time is an empty optional, not an error), each with a throwing twin:
+  // into a buffer of the caller's (mutable_buffer), into a container the
+  // caller reuses (it grows to fit), or into a new container it returns.
 
   /// Reads the next message into `buffer` (one ReadFile), waiting up to the
   /// slot's read timeout for one to arrive.
-  /// @param buffer  where the message goes
-  /// @param size    the buffer's size in bytes
+  /// @param buffer  where the message goes: mailslot::buffer(data, size),
+  ///                mailslot::buffer(array), or a std::span of bytes
   /// @param ec  cleared on success; otherwise ERROR_SEM_TIMEOUT
   ///            (condition::timed_out) when no message arrived in time,
   ///            ERROR_INSUFFICIENT_BUFFER (condition::buffer_too_small) when
-  ///            the next message is larger than `size` (it stays queued),
-  ///            errc::cancelled, errc::not_open, or another Win32 error
+  ///            the next message is larger than the buffer (it stays
+  ///            queued), errc::cancelled, errc::not_open, or another Win32
+  ///            error
   /// @return the message size (0 for an empty message, and on error)
-  std::size_t read(void* buffer, std::size_t size, std::error_code& ec) noexcept {
-    return is_open(ec) ? reader_.read(handle_.get(), buffer, size, detail::deadline::slot(), ec)
+  [[nodiscard]] std::size_t read(mutable_buffer buffer, std::error_code& ec) noexcept {
+    return is_open(ec) ? reader_.read(handle_.get(), buffer.data(), buffer.size(),
+                                      detail::deadline::slot(), ec)
                        : 0;
   }
 
@@ -407,10 +413,10 @@ class server {
   ///                    capacity() and clear(), of one-byte trivially
   ///                    copyable elements
   /// @param message  the container that receives the message
-  /// @param ec  as for read(void*, std::size_t, std::error_code&), but never
+  /// @param ec  as for read(mutable_buffer, std::error_code&), but never
   ///            buffer_too_small; errc::message_too_large for a message
   ///            larger than the slot's maximum (it stays queued)
-  /// @return the message size
+  /// @return the message size (message.size())
   template <class Container, detail::if_byte_container<Container> = 0>
   std::size_t read(Container& message, std::error_code& ec) {
     if (!is_open(ec)) {
@@ -421,43 +427,18 @@ class server {
                         detail::deadline::slot(), ec);
   }
 
-#if MAILSLOT_HAS_SPAN
-  /// read() into a span of bytes (C++20).
-  /// @param buffer  where the message goes; its size is the limit
-  /// @param ec      as for read(void*, std::size_t, std::error_code&)
-  /// @return the message size
-  std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
-    return read(buffer.data(), buffer.size(), ec);
-  }
-  /// try_read() into a span of bytes (C++20).
-  /// @param buffer   where the message goes; its size is the limit
-  /// @param timeout  how long to wait for a message (see try_read())
-  /// @param ec       as for try_read()
-  /// @return the message size, or an empty optional when no message arrived
-  std::optional<std::size_t> try_read(std::span<std::byte> buffer,
-                                      std::chrono::milliseconds timeout,
-                                      std::error_code& ec) noexcept {
-    return try_read(buffer.data(), buffer.size(), timeout, ec);
-  }
-#endif
-
-  /// Reads the next message as a std::string of exactly its size (ReadFile
-  /// straight into the string, sized from recent messages; see
-  /// read(Container&)).
-  ///
-  /// If allocating the string throws, the message stays
-  /// queued.
+  /// Reads the next message into a new `Message` of exactly its size
+  /// (ReadFile straight into it, sized from recent messages; see
+  /// read(Container&, std::error_code&)): `std::string message =
+  /// server.read(ec);`, or `server.read<std::vector<std::byte>>(ec)`. If
+  /// allocating throws, the message stays queued.
+  /// @tparam Message  std::string (the default), std::vector<std::byte>, or
+  ///                  any container read(Container&) takes
   /// @param ec  as for read(Container&, std::error_code&)
   /// @return the message; empty on error
-  [[nodiscard]] std::string read_string(std::error_code& ec) {
-    return read_owned<std::string>(detail::deadline::slot(), ec);
-  }
-
-  /// Reads the next message as bytes of exactly its size; see read_string().
-  /// @param ec  as for read(Container&, std::error_code&)
-  /// @return the message; empty on error
-  [[nodiscard]] std::vector<std::byte> read_bytes(std::error_code& ec) {
-    return read_owned<std::vector<std::byte>>(detail::deadline::slot(), ec);
+  template <class Message = std::string, detail::if_byte_container<Message> = 0>
+  [[nodiscard]] Message read(std::error_code& ec) {
+    return read_owned<Message>(detail::deadline::slot(), ec);
   }
 
   /// Reads the next message into `buffer` if one arrives within `timeout`
@@ -492,23 +473,23 @@ class server {
   /// read still waiting for its turn (Windows' documented behaviour; not run
   /// here: Wine does not serialise). Windows' own CreateMailslotW handle is
   /// asynchronous and has neither limit.
-  /// @param buffer   where the message goes
-  /// @param size     the buffer's size in bytes
+  /// @param buffer   where the message goes (see read(mutable_buffer, std::error_code&))
   /// @param timeout  how long to wait: 0, up to 2^32 - 2 ms, or `wait_forever`
   /// @param ec  cleared unless a real error occurred: those of read(), or
   ///            errc::invalid_timeout
   /// @return the message size, or an empty optional when no message arrived
-  std::optional<std::size_t> try_read(void* buffer, std::size_t size,
-                                      std::chrono::milliseconds timeout,
-                                      std::error_code& ec) noexcept {
+  [[nodiscard]] std::optional<std::size_t> try_read(mutable_buffer buffer,
+                                                    std::chrono::milliseconds timeout,
+                                                    std::error_code& ec) noexcept {
     std::optional<std::size_t> received;
     if (deadline_for(timeout, ec)) {
-      received = reader_.read(handle_.get(), buffer, size, detail::deadline::after(timeout), ec);
+      received = reader_.read(handle_.get(), buffer.data(), buffer.size(),
+                              detail::deadline::after(timeout), ec);
     }
     return no_message(ec) ? std::nullopt : received;
   }
 
-  /// try_read() into a reusable container; see read(Container&).
+  /// try_read() into a reusable container; see read(Container&, std::error_code&).
   /// @tparam Container  as for read(Container&, std::error_code&)
   /// @param message  the container that receives the message; empty when
   ///                 none arrived
@@ -516,8 +497,9 @@ class server {
   /// @param ec       as for try_read()
   /// @return the message size, or an empty optional when no message arrived
   template <class Container, detail::if_byte_container<Container> = 0>
-  std::optional<std::size_t> try_read(Container& message, std::chrono::milliseconds timeout,
-                                      std::error_code& ec) {
+  [[nodiscard]] std::optional<std::size_t> try_read(Container& message,
+                                                    std::chrono::milliseconds timeout,
+                                                    std::error_code& ec) {
     std::optional<std::size_t> received;
     if (deadline_for(timeout, ec)) {
       received = reader_.read(handle_.get(), message, detail::read_state::offer::capacity,
@@ -528,22 +510,23 @@ class server {
     return no_message(ec) ? std::nullopt : received;
   }
 
-  /// try_read() returning a std::string of exactly the message's size.
+  /// try_read() into a new `Message` of exactly the message's size:
+  /// `if (auto message = server.try_read(100ms, ec))`.
+  /// @tparam Message  as for read<Message>(std::error_code&)
   /// @param timeout  how long to wait (see try_read())
   /// @param ec       as for try_read()
   /// @return the message, or an empty optional when none arrived
-  [[nodiscard]] std::optional<std::string> try_read_string(std::chrono::milliseconds timeout,
-                                                           std::error_code& ec) {
-    return try_read_owned<std::string>(timeout, ec);
-  }
-
-  /// try_read() returning bytes of exactly the message's size.
-  /// @param timeout  how long to wait (see try_read())
-  /// @param ec       as for try_read()
-  /// @return the message, or an empty optional when none arrived
-  [[nodiscard]] std::optional<std::vector<std::byte>> try_read_bytes(
-      std::chrono::milliseconds timeout, std::error_code& ec) {
-    return try_read_owned<std::vector<std::byte>>(timeout, ec);
+  template <class Message = std::string, detail::if_byte_container<Message> = 0>
+  [[nodiscard]] std::optional<Message> try_read(std::chrono::milliseconds timeout,
+                                                std::error_code& ec) {
+    if (!deadline_for(timeout, ec)) {
+      return std::nullopt;
+    }
+    auto message = read_owned<Message>(detail::deadline::after(timeout), ec);
+    if (no_message(ec)) {
+      return std::nullopt;
+    }
+    return message;
   }
 
   /// Cancels reading: the read in progress (if any) and every later read
@@ -553,7 +536,7 @@ class server {
   /// message queued; a message that completed while it was being cancelled
   /// is returned. Safe to call from any thread while another reads; this is
   /// how a listening thread is stopped: the listener loops on
-  /// read_string(ec) until `ec == condition::cancelled`; the owner calls
+  /// read(ec) until `ec == condition::cancelled`; the owner calls
   /// cancel(), then joins it. Because the state persists, there is no race
   /// with a reader that is between two reads.
   ///
@@ -580,22 +563,21 @@ class server {
   [[nodiscard]] bool is_cancelled() const noexcept { return reader_.cancelled(); }
 
 #if MAILSLOT_HAS_EXCEPTIONS
-  /// Reads the next message into `buffer`; throws std::system_error (a
-  /// timeout included) naming the slot.
+  /// read() into `buffer`; throws std::system_error (a timeout included)
+  /// naming the slot, and for a message too large for the buffer, both sizes.
   /// @param buffer  where the message goes
-  /// @param size    the buffer's size in bytes
   /// @return the message size
   /// @throws std::system_error  with the error the std::error_code form reports
-  std::size_t read(void* buffer, std::size_t size) {
+  [[nodiscard]] std::size_t read(mutable_buffer buffer) {
     std::error_code ec;
-    const std::size_t received = read(buffer, size, ec);
-    throw_if_read_into(ec, size);
+    const std::size_t received = read(buffer, ec);
+    throw_if_read_into(ec, buffer.size());
     return received;
   }
-  /// Reads the next message into a reusable container; throws std::system_error.
+  /// read() into a reusable container; throws std::system_error.
   /// @tparam Container  as for read(Container&, std::error_code&)
   /// @param message  the container that receives the message
-  /// @return the message size
+  /// @return the message size (message.size())
   /// @throws std::system_error  with the error the std::error_code form reports
   template <class Container, detail::if_byte_container<Container> = 0>
   std::size_t read(Container& message) {
@@ -604,35 +586,29 @@ class server {
     throw_if(ec, "read from mailslot");
     return received;
   }
-  /// Reads the next message as a std::string; throws std::system_error.
+  /// read() into a new `Message`; throws std::system_error:
+  /// `std::string message = server.read();`.
+  /// @tparam Message  as for read<Message>(std::error_code&)
   /// @return the message
   /// @throws std::system_error  with the error the std::error_code form reports
-  [[nodiscard]] std::string read_string() {
+  template <class Message = std::string, detail::if_byte_container<Message> = 0>
+  [[nodiscard]] Message read() {
     std::error_code ec;
-    std::string message = read_string(ec);
+    Message message = read<Message>(ec);
     throw_if(ec, "read from mailslot");
     return message;
   }
-  /// Reads the next message as bytes; throws std::system_error.
-  /// @return the message
-  /// @throws std::system_error  with the error the std::error_code form reports
-  [[nodiscard]] std::vector<std::byte> read_bytes() {
-    std::error_code ec;
-    std::vector<std::byte> message = read_bytes(ec);
-    throw_if(ec, "read from mailslot");
-    return message;
-  }
-  /// try_read(); throws std::system_error on errors other than the timeout.
+  /// try_read() into `buffer`; throws std::system_error on errors other
+  /// than the timeout.
   /// @param buffer   where the message goes
-  /// @param size     the buffer's size in bytes
   /// @param timeout  how long to wait; by default only for a message already waiting
   /// @return the message size, or an empty optional when no message arrived
   /// @throws std::system_error  with the error the std::error_code form reports
-  std::optional<std::size_t> try_read(void* buffer, std::size_t size,
-                                      std::chrono::milliseconds timeout = {}) {
+  [[nodiscard]] std::optional<std::size_t> try_read(mutable_buffer buffer,
+                                                    std::chrono::milliseconds timeout = {}) {
     std::error_code ec;
-    const auto received = try_read(buffer, size, timeout, ec);
-    throw_if_read_into(ec, size);
+    const auto received = try_read(buffer, timeout, ec);
+    throw_if_read_into(ec, buffer.size());
     return received;
   }
   /// try_read() into a reusable container; throws std::system_error on
@@ -643,46 +619,23 @@ class server {
   /// @return the message size, or an empty optional when no message arrived
   /// @throws std::system_error  with the error the std::error_code form reports
   template <class Container, detail::if_byte_container<Container> = 0>
-  std::optional<std::size_t> try_read(Container& message, std::chrono::milliseconds timeout = {}) {
+  [[nodiscard]] std::optional<std::size_t> try_read(Container& message,
+                                                    std::chrono::milliseconds timeout = {}) {
     std::error_code ec;
     const auto received = try_read(message, timeout, ec);
     throw_if(ec, "read from mailslot");
     return received;
   }
-#  if MAILSLOT_HAS_SPAN
-  /// read() into a span of bytes; throws std::system_error.
-  /// @param buffer  where the message goes; its size is the limit
-  /// @return the message size
-  /// @throws std::system_error  with the error the std::error_code form reports
-  std::size_t read(std::span<std::byte> buffer) { return read(buffer.data(), buffer.size()); }
-  /// try_read() into a span of bytes; throws std::system_error on errors other than the timeout.
-  /// @param buffer   where the message goes; its size is the limit
-  /// @param timeout  how long to wait; by default only for a message already waiting
-  /// @return the message size, or an empty optional when no message arrived
-  /// @throws std::system_error  with the error the std::error_code form reports
-  std::optional<std::size_t> try_read(std::span<std::byte> buffer,
-                                      std::chrono::milliseconds timeout = {}) {
-    return try_read(buffer.data(), buffer.size(), timeout);
-  }
-#  endif
-  /// try_read_string(); throws std::system_error on errors other than the timeout.
+  /// try_read() into a new `Message`; throws std::system_error on errors
+  /// other than the timeout: `if (auto message = server.try_read(100ms))`.
+  /// @tparam Message  as for read<Message>(std::error_code&)
   /// @param timeout  how long to wait; by default only for a message already waiting
   /// @return the message, or an empty optional when none arrived
   /// @throws std::system_error  with the error the std::error_code form reports
-  [[nodiscard]] std::optional<std::string> try_read_string(std::chrono::milliseconds timeout = {}) {
+  template <class Message = std::string, detail::if_byte_container<Message> = 0>
+  [[nodiscard]] std::optional<Message> try_read(std::chrono::milliseconds timeout = {}) {
     std::error_code ec;
-    auto message = try_read_string(timeout, ec);
-    throw_if(ec, "read from mailslot");
-    return message;
-  }
-  /// try_read_bytes(); throws std::system_error on errors other than the timeout.
-  /// @param timeout  how long to wait; by default only for a message already waiting
-  /// @return the message, or an empty optional when none arrived
-  /// @throws std::system_error  with the error the std::error_code form reports
-  [[nodiscard]] std::optional<std::vector<std::byte>> try_read_bytes(
-      std::chrono::milliseconds timeout = {}) {
-    std::error_code ec;
-    auto message = try_read_bytes(timeout, ec);
+    auto message = try_read<Message>(timeout, ec);
     throw_if(ec, "read from mailslot");
     return message;
   }
@@ -871,18 +824,6 @@ class server {
 #else
       message.shrink_to_fit();
 #endif
-    }
-    return message;
-  }
-
-  template <class Container>
-  std::optional<Container> try_read_owned(std::chrono::milliseconds timeout, std::error_code& ec) {
-    if (!deadline_for(timeout, ec)) {
-      return std::nullopt;
-    }
-    auto message = read_owned<Container>(detail::deadline::after(timeout), ec);
-    if (no_message(ec)) {
-      return std::nullopt;
     }
     return message;
   }

@@ -158,7 +158,7 @@ std::string read_one(Server& slot, IoContext& io) {
 // The messages still queued in `slot`, read synchronously.
 inline std::vector<std::string> drain(mailslot::server& slot) {
   std::vector<std::string> messages;
-  while (auto message = slot.try_read_string(0ms)) {
+  while (auto message = slot.try_read(0ms)) {
     messages.push_back(*message);
   }
   return messages;

@@ -10,7 +10,7 @@
 //               Windows requires
 //   buffer      server::read into a preallocated buffer
 //   container   server::read into a std::vector<std::byte> kept across reads
-//   owned       server::read_bytes (a new, exactly sized vector)
+//   owned       server::read<std::vector<std::byte>> (a new, exactly sized vector)
 //   try_read    server::try_read into the buffer with a 1 s timeout
 //   info-first  GetMailslotInfo + an exactly sized vector + ReadFile, the
 //               pattern most wrappers use for owned messages
@@ -24,7 +24,7 @@
 // Then listening: the thread pool reader (mailslot/thread_pool_reader.hpp)
 // and the Asio server (mailslot/asio.hpp: a callback that starts the next
 // async_read_string, one thread running the io_context) against a thread
-// blocked in read_string, with two raw baselines: a CreateThreadpoolIo loop
+// blocked in read<std::string>, with two raw baselines: a CreateThreadpoolIo loop
 // with one completion packet per message, and Asio's own
 // windows::stream_handle::async_read_some. On Windows' handle kind, at 16 B,
 // 424 B, 4 KiB and 64 KiB: latency from WriteFile to the message in user code
@@ -43,9 +43,9 @@
 // and the process's processor time per second), then receives messages
 // written one at a time at random moments (latency from WriteFile to the
 // message in user code: median and largest). The kinds: a thread looping on
-// try_read_string(1 s) on each handle kind, the thread pool reader, the Asio
+// try_read<std::string>(1 s) on each handle kind, the thread pool reader, the Asio
 // server (async_read_string, one thread running the io_context), and, for
-// comparison, a thread looping on read_string, which waits the slot's
+// comparison, a thread looping on read<std::string>, which waits the slot's
 // timeout by definition.
 //
 //   mailslot_bench [--quick | --listening | --idle]
@@ -222,17 +222,17 @@ bool run(fixture& f, way w, int count) {
             raw_read(f, f.buffer.data(), static_cast<DWORD>(f.buffer.size()), done) && done == size;
         break;
       case way::buffer:
-        ok &= f.server.read(f.buffer.data(), f.buffer.size(), ec) == size && !ec;
+        ok &= f.server.read(mailslot::buffer(f.buffer.data(), f.buffer.size()), ec) == size && !ec;
         break;
       case way::container:
         ok &= f.server.read(f.kept, ec) == size && !ec;
         break;
       case way::owned:
-        ok &= f.server.read_bytes(ec).size() == size && !ec;
+        ok &= f.server.template read<std::vector<std::byte>>(ec).size() == size && !ec;
         break;
       case way::try_read:
-        ok &= f.server.try_read(f.buffer.data(), f.buffer.size(), std::chrono::seconds(1), ec) ==
-                  size &&
+        ok &= f.server.try_read(mailslot::buffer(f.buffer.data(), f.buffer.size()),
+                                std::chrono::seconds(1), ec) == size &&
               !ec;
         break;
       case way::info_first: {
@@ -521,7 +521,7 @@ const char* listener_name(listener l) {
     case listener::asio:
       return "asio async_read_string";
     case listener::thread:
-      return "thread in read_string";
+      return "thread in read<std::string>";
     case listener::raw_pool:
       return "raw pool, packet each";
     case listener::raw_asio:
@@ -553,7 +553,7 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
       std::thread reader([&] {
         std::error_code ec;
         for (;;) {
-          const std::string message = server.read_string(ec);
+          const std::string message = server.read(ec);
           if (ec == mailslot::condition::cancelled) {
             return;
           }
@@ -711,7 +711,7 @@ const char* idle_reader_name(idle_reader r) {
     case idle_reader::asio:
       return "asio async_read";
     case idle_reader::read_loop:
-      return "read_string loop";
+      return "read<std::string> loop";
   }
   return "?";
 }
@@ -739,8 +739,8 @@ double process_cpu_ms() {
   return ms(kernel) + ms(user);
 }
 
-// A thread that reads `server` in a loop until cancel(): try_read_string(1 s)
-// or, with `plain`, read_string (which waits the slot's timeout).
+// A thread that reads `server` in a loop until cancel(): try_read<std::string>(1 s)
+// or, with `plain`, read<std::string> (which waits the slot's timeout).
 class reading_thread {
  public:
   reading_thread(mailslot::server& server, bool plain, arrivals& into, std::size_t size)
@@ -749,9 +749,9 @@ class reading_thread {
           for (;;) {
             std::optional<std::string> message;
             if (plain) {
-              message = server_.read_string(ec);
+              message = server_.read(ec);
             } else {
-              message = server_.try_read_string(std::chrono::seconds(1), ec);
+              message = server_.try_read(std::chrono::seconds(1), ec);
             }
             if (ec == mailslot::condition::cancelled) {
               return;
@@ -960,7 +960,8 @@ int main(int argc, char** argv) {
   const int listening_rounds = quick ? 1 : 5;
   std::printf(
       "listening on Windows' handle kind: the thread pool reader, the asio server and their raw\n"
-      "baselines against a thread blocked in read_string; %d messages one at a time (latency\n"
+      "baselines against a thread blocked in read<std::string>; %d messages one at a time "
+      "(latency\n"
       "from WriteFile to the message in user code), then %d in a burst (messages/s); medians\n"
       "of %d rounds, the ways interleaved\n\n",
       listened, listened, listening_rounds);

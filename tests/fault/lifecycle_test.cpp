@@ -28,7 +28,7 @@ const std::vector<std::string>& small_messages() {
 }
 
 // create (with `options`) + open (with `client_options`) + two writes + two
-// read_string.
+// read<std::string>.
 template <class Kind>
 class open_scenario : public slot_scenario<Kind> {
  public:
@@ -107,8 +107,8 @@ class cancel_scenario : public slot_scenario<Kind> {
     }
     server.cancel();
     std::error_code ec;
-    (void)server.read_string(ec);
-    if (ec != errc::cancelled && !r.ok("read_string after cancel()", ec)) {
+    (void)server.read(ec);
+    if (ec != errc::cancelled && !r.ok("read<std::string> after cancel()", ec)) {
       return;
     }
     r.expect(ec == errc::cancelled, "a read after cancel() did not end cancelled");
@@ -123,7 +123,7 @@ class cancel_scenario : public slot_scenario<Kind> {
       const outside guard;
       reader = std::thread([&] {
         try {
-          (void)server.read_string(waiting);
+          (void)server.read(waiting);
         } catch (const std::bad_alloc&) {  // (the allocation failed on this thread)
           waiting = std::make_error_code(std::errc::not_enough_memory);
         }
@@ -136,7 +136,7 @@ class cancel_scenario : public slot_scenario<Kind> {
       reader.join();
     }
     server.resume();
-    if (waiting != errc::cancelled && !r.ok("a waiting read_string, cancelled", waiting)) {
+    if (waiting != errc::cancelled && !r.ok("a waiting read<std::string>, cancelled", waiting)) {
       return;
     }
     if (this->write(r, "second")) {
@@ -170,7 +170,7 @@ class ownership_scenario : public slot_scenario<Kind> {
       }
     }
     moved_ = std::move(server);
-    (void)server.read_string(ec);
+    (void)server.read(ec);
     r.expect(ec == errc::not_open, "a moved-from server does not say not_open");
     if (!try_read(r, moved_)) {
       return;
@@ -202,13 +202,13 @@ class ownership_scenario : public slot_scenario<Kind> {
   void check(run& r) {
     std::error_code ec;
     if (moved_.is_open()) {  // a step after the first move failed
-      (void)this->server_.read_string(ec);
+      (void)this->server_.read(ec);
       r.expect(ec == errc::not_open, "a moved-from server does not say not_open");
       this->server_ = std::move(moved_);
     }
     if (closed_) {  // everything was read before the close
       expect_same_messages(r, this->written_, this->received_);
-      (void)this->server_.read_string(ec);
+      (void)this->server_.read(ec);
       r.expect(ec == errc::not_open, "a closed server does not say not_open");
       return;
     }
@@ -221,12 +221,12 @@ class ownership_scenario : public slot_scenario<Kind> {
   // restore.)
   bool try_read(run& r, mailslot::server& from) {
     std::error_code ec;
-    std::optional<std::string> message = from.try_read_string(1s, ec);
-    if (!r.ok("try_read_string", ec)) {
+    std::optional<std::string> message = from.try_read(1s, ec);
+    if (!r.ok("try_read<std::string>", ec)) {
       return false;
     }
     if (!message) {
-      r.violation("a try_read_string found no message although one was queued");
+      r.violation("a try_read<std::string> found no message although one was queued");
       return false;
     }
     this->keep(std::move(*message));

@@ -56,7 +56,7 @@ const form buffer_forms[] = {
     {"read(buffer)",
      [](run& r, mailslot::server& s, kept& k, std::string& out) {
        std::error_code ec;
-       const std::size_t size = s.read(k.buffer.data(), k.buffer.size(), ec);
+       const std::size_t size = s.read(mailslot::buffer(k.buffer.data(), k.buffer.size()), ec);
        if (!r.ok("read(buffer)", ec)) {
          return false;
        }
@@ -67,8 +67,8 @@ const form buffer_forms[] = {
      [](run& r, mailslot::server& s, kept& k, std::string& out) {
        // (alternating: the first, third, ... message with no wait)
        std::error_code ec;
-       const auto size =
-           s.try_read(k.buffer.data(), k.buffer.size(), ++k.turn % 2 != 0 ? 0ms : 1s, ec);
+       const auto size = s.try_read(mailslot::buffer(k.buffer.data(), k.buffer.size()),
+                                    ++k.turn % 2 != 0 ? 0ms : 1s, ec);
        if (!r.ok("try_read(buffer)", ec) || !found(r, size.has_value())) {
          return false;
        }
@@ -101,17 +101,17 @@ const form container_forms[] = {
 };
 
 const form owned_forms[] = {
-    {"read_string",
+    {"read<std::string>",
      [](run& r, mailslot::server& s, kept&, std::string& out) {
        std::error_code ec;
-       out = s.read_string(ec);
-       return r.ok("read_string", ec);
+       out = s.read(ec);
+       return r.ok("read<std::string>", ec);
      }},
-    {"read_bytes",
+    {"read<std::vector<std::byte>>",
      [](run& r, mailslot::server& s, kept&, std::string& out) {
        std::error_code ec;
-       const std::vector<std::byte> message = s.read_bytes(ec);
-       if (!r.ok("read_bytes", ec)) {
+       const std::vector<std::byte> message = s.template read<std::vector<std::byte>>(ec);
+       if (!r.ok("read<std::vector<std::byte>>", ec)) {
          return false;
        }
        take(out, message);
@@ -120,21 +120,21 @@ const form owned_forms[] = {
 };
 
 const form try_owned_forms[] = {
-    {"try_read_string(0 ms)",
+    {"try_read<std::string>(0 ms)",
      [](run& r, mailslot::server& s, kept&, std::string& out) {
        std::error_code ec;
-       auto message = s.try_read_string(0ms, ec);
-       if (!r.ok("try_read_string", ec) || !found(r, message.has_value())) {
+       auto message = s.try_read(0ms, ec);
+       if (!r.ok("try_read<std::string>", ec) || !found(r, message.has_value())) {
          return false;
        }
        out = std::move(*message);
        return true;
      }},
-    {"try_read_bytes(1 s)",
+    {"try_read<std::vector<std::byte>>(1 s)",
      [](run& r, mailslot::server& s, kept&, std::string& out) {
        std::error_code ec;
-       const auto message = s.try_read_bytes(1s, ec);
-       if (!r.ok("try_read_bytes", ec) || !found(r, message.has_value())) {
+       const auto message = s.template try_read<std::vector<std::byte>>(1s, ec);
+       if (!r.ok("try_read<std::vector<std::byte>>", ec) || !found(r, message.has_value())) {
          return false;
        }
        take(out, *message);
@@ -143,9 +143,9 @@ const form try_owned_forms[] = {
 };
 
 const form throwing_forms[] = {
-    {"read_string() (throwing)",
+    {"read<std::string>() (throwing)",
      [](run& r, mailslot::server& s, kept&, std::string& out) {
-       return r.attempt("read_string()", [&] { out = s.read_string(); });
+       return r.attempt("read<std::string>()", [&] { out = s.read(); });
      }},
     {"try_read(kept std::string, 1 s) (throwing)",
      [](run& r, mailslot::server& s, kept& k, std::string& out) {
@@ -207,18 +207,18 @@ class waiting_scenario : public slot_scenario<Kind> {
       return;
     }
     // (Each read is given its message 30 ms after it starts.)
-    if (!read_while_written(r, "while read_string waits", [&](std::error_code& e) {
-          return std::optional<std::string>(server.read_string(e));
+    if (!read_while_written(r, "while read<std::string> waits", [&](std::error_code& e) {
+          return std::optional<std::string>(server.read(e));
         })) {
       return;
     }
-    const auto nothing = server.try_read_string(30ms, ec);
-    if (!r.ok("try_read_string with nothing queued", ec)) {
+    const auto nothing = server.try_read(30ms, ec);
+    if (!r.ok("try_read<std::string> with nothing queued", ec)) {
       return;
     }
-    r.expect(!nothing.has_value(), "a try_read_string with nothing queued found a message");
-    (void)read_while_written(r, "while try_read_string waits",
-                             [&](std::error_code& e) { return server.try_read_string(1s, e); });
+    r.expect(!nothing.has_value(), "a try_read<std::string> with nothing queued found a message");
+    (void)read_while_written(r, "while try_read<std::string> waits",
+                             [&](std::error_code& e) { return server.try_read(1s, e); });
   }
 
  private:
@@ -282,13 +282,14 @@ TEMPLATE_TEST_CASE("every failure survived: reads into kept containers", "[fault
   explore_forms<TestType>(container_forms);
 }
 
-TEMPLATE_TEST_CASE("every failure survived: read_string and read_bytes", "[fault]",
-                   MAILSLOT_FAULT_KINDS) {
+TEMPLATE_TEST_CASE("every failure survived: read<std::string> and read<std::vector<std::byte>>",
+                   "[fault]", MAILSLOT_FAULT_KINDS) {
   explore_forms<TestType>(owned_forms);
 }
 
-TEMPLATE_TEST_CASE("every failure survived: try_read_string and try_read_bytes", "[fault]",
-                   MAILSLOT_FAULT_KINDS) {
+TEMPLATE_TEST_CASE(
+    "every failure survived: try_read<std::string> and try_read<std::vector<std::byte>>", "[fault]",
+    MAILSLOT_FAULT_KINDS) {
   explore_forms<TestType>(try_owned_forms);
 }
 

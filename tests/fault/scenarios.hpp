@@ -95,7 +95,7 @@ inline void check_slot(run& r, const std::string& slot, mailslot::server& server
                        std::vector<std::string>& received) {
   std::error_code ec;
   if (!server.is_open()) {
-    (void)server.read_string(ec);
+    (void)server.read(ec);
     r.expect(ec == mailslot::errc::not_open, "a server without a handle does not say not_open");
     r.expect(written.empty(), "messages were written, and the server that held them is gone");
     return;
@@ -104,7 +104,7 @@ inline void check_slot(run& r, const std::string& slot, mailslot::server& server
   const mailslot::server_info before = server.info(ec);
   r.expect(!ec && before.read_timeout == slot_timeout, "the slot's read timeout was left changed");
   for (;;) {
-    auto message = server.try_read_string(0ms, ec);
+    auto message = server.try_read(0ms, ec);
     if (ec) {
       r.violation("reading what is left failed: " + ec.message());
       break;
@@ -126,7 +126,7 @@ inline void check_slot(run& r, const std::string& slot, mailslot::server& server
   }
   client.write("probe", ec);
   r.expect(!ec, "the client cannot write afterwards");
-  const std::string probe = server.read_string(ec);
+  const std::string probe = server.read(ec);
   r.expect(!ec && probe == "probe", "the server cannot read afterwards");
 }
 
@@ -181,7 +181,7 @@ class slot_scenario {
   /// Reads one message from `from` with read_string(), and keeps it.
   bool read(run& r, mailslot::server& from) {
     std::error_code ec;
-    std::string message = from.read_string(ec);
+    std::string message = from.read(ec);
     if (!r.ok("read_string", ec)) {
       return false;
     }

@@ -265,8 +265,8 @@ class asio_world final : public world {
         if (server()) {
           std::error_code ec;
           const long at = reissues_ ? -1 : position_++;
-          const auto received = server()->next_layer().try_read(buffer_.data(), buffer_.size(),
-                                                                timeout_of(one.c % 3), ec);
+          const auto received = server()->next_layer().try_read(
+              mailslot::buffer(buffer_.data(), buffer_.size()), timeout_of(one.c % 3), ec);
           if (ec) {
             model_.report_violation("a synchronous read through next_layer() failed: " +
                                     describe(ec));

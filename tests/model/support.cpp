@@ -374,8 +374,8 @@ void drain(slot_model& model, mailslot::server& server, int consumer, long* posi
   for (;;) {
     std::error_code ec;
     const long at = position != nullptr ? (*position)++ : 0;
-    const auto received =
-        server.try_read(buffer.data(), buffer.size(), std::chrono::milliseconds(0), ec);
+    const auto received = server.try_read(mailslot::buffer(buffer.data(), buffer.size()),
+                                          std::chrono::milliseconds(0), ec);
     if (ec) {
       model.report_violation("draining the slot failed: " + describe(ec));
       return;

@@ -213,8 +213,9 @@ class sync_world final : public world {
       case 0:
       case 1:
         data = buffer.data();
-        received = bounded ? server.try_read(buffer.data(), size, timeout, ec)
-                           : std::optional<std::size_t>(server.read(buffer.data(), size, ec));
+        received = bounded ? server.try_read(mailslot::buffer(buffer.data(), size), timeout, ec)
+                           : std::optional<std::size_t>(
+                                 server.read(mailslot::buffer(buffer.data(), size), ec));
         break;
       case 2:
         received = bounded ? server.try_read(kept_[i], timeout, ec)
@@ -223,26 +224,26 @@ class sync_world final : public world {
         break;
       case 3:
         if (bounded) {
-          auto got = server.try_read_string(timeout, ec);
+          auto got = server.try_read(timeout, ec);
           if (got) {
             text = std::move(*got);
             received = text.size();
           }
         } else {
-          text = server.read_string(ec);
+          text = server.read(ec);
           received = text.size();
         }
         data = text.data();
         break;
       default:
         if (bounded) {
-          auto got = server.try_read_bytes(timeout, ec);
+          auto got = server.try_read<std::vector<std::byte>>(timeout, ec);
           if (got) {
             bytes = std::move(*got);
             received = bytes.size();
           }
         } else {
-          bytes = server.read_bytes(ec);
+          bytes = server.read<std::vector<std::byte>>(ec);
           received = bytes.size();
         }
         data = bytes.data();
@@ -351,7 +352,8 @@ class pool_world final : public world {
         if (open(i)) {
           std::error_code ec;
           const milliseconds timeout = timeout_of(one.c % 3);  // (never forever)
-          const auto received = servers_[i]->try_read(buffer_.data(), buffer_.size(), timeout, ec);
+          const auto received =
+              servers_[i]->try_read(mailslot::buffer(buffer_.data(), buffer_.size()), timeout, ec);
           if (ec) {
             model_.report_violation("try_read failed: " + describe(ec));
           } else if (received) {

@@ -19,16 +19,16 @@ int round_trip() {
   if (server.info().message_count != 2) {
     return 2;
   }
-  const auto first = server.read_string();
+  const auto first = server.read();
   if (first.compare("hello") != 0) {
     return 3;
   }
-  if (!server.read_string().empty()) {
+  if (!server.read().empty()) {
     return 4;
   }
   // An empty slot: the try_ form, which waits only for a message already
   // there, says "nothing".
-  if (server.try_read_string().has_value()) {
+  if (server.try_read().has_value()) {
     return 5;
   }
   return 0;
@@ -46,7 +46,7 @@ int errors() {
   }
   mailslot::server closed;
   try {
-    (void)closed.read_string();
+    (void)closed.read();
     return 12;
   } catch (const mailslot::error& e) {
     const auto expected = mailslot::make_error_code(mailslot::errc::not_open);

@@ -13,7 +13,7 @@ int main() {
   auto server = mailslot::server::create(name, {}, ec);
   auto client = mailslot::client::open(name, ec);
   client.write("hello", ec);
-  const std::string message = server.read_string(ec);
+  const std::string message = server.read(ec);
   if (ec || message != "hello") {
     std::printf("round trip failed: %s\n", ec.message().c_str());
     return 1;

@@ -141,7 +141,7 @@ TEMPLATE_TEST_CASE(
   stream_checker checker;
   std::error_code ec;
   while (checker.received < 8LL * per_writer) {
-    const auto message = server.read_bytes(ec);
+    const auto message = server.template read<std::vector<std::byte>>(ec);
     if (ec) {
       break;  // 30 s without a message: something was lost
     }
@@ -182,14 +182,14 @@ TEMPLATE_TEST_CASE("a writer process killed mid-stream leaves only whole, intact
   stream_checker checker;
   std::error_code ec;
   while (checker.received < 3000 && !ec) {
-    checker.take(server.read_bytes(ec));
+    checker.take(server.template read<std::vector<std::byte>>(ec));
   }
   REQUIRE_FALSE(ec);
   ::TerminateProcess(writer.handle(), 99);
   ::WaitForSingleObject(writer.handle(), 10000);
   const long long before_kill = checker.received;
   // Drain what was written before the kill.
-  while (auto message = server.try_read_bytes(500ms, ec)) {
+  while (auto message = server.template try_read<std::vector<std::byte>>(500ms, ec)) {
     checker.take(*message);
   }
   std::printf(
@@ -203,7 +203,7 @@ TEMPLATE_TEST_CASE("a writer process killed mid-stream leaves only whole, intact
   CHECK(writer.wait() == 99);
   // The reader keeps going: the slot still works.
   mailslot::client::open(server.name()).write("still here");
-  CHECK(server.read_string() == "still here");
+  CHECK(server.read() == "still here");
 }
 
 TEMPLATE_TEST_CASE("closing the server while clients write, then re-creating it", "[stress]",
@@ -278,7 +278,7 @@ TEMPLATE_TEST_CASE("closing the server while clients write, then re-creating it"
   auto again = TestType::create(name, with_timeout(0ms), ec);
   REQUIRE_FALSE(ec);
   mailslot::client::open(name).write("new client");
-  CHECK(again.read_string() == "new client");
+  CHECK(again.read() == "new client");
   CHECK(again.info().message_count == 0);  // nothing from the old slot
 }
 
@@ -342,7 +342,7 @@ TEMPLATE_TEST_CASE(
   int usable = 0;
   for (int round = 0; round < 1000; ++round) {
     std::error_code ec;
-    std::thread reader([&] { (void)server.read_string(ec); });
+    std::thread reader([&] { (void)server.read(ec); });
     std::this_thread::sleep_for(std::chrono::microseconds(round % 7 * 100));
     const auto start = clock_type::now();
     server.cancel();
@@ -352,7 +352,7 @@ TEMPLATE_TEST_CASE(
     server.resume();
     if (round % 100 == 99) {
       client.write("round " + std::to_string(round));
-      usable += server.read_string() == "round " + std::to_string(round) ? 1 : 0;
+      usable += server.read() == "round " + std::to_string(round) ? 1 : 0;
     }
   }
   std::sort(latencies.begin(), latencies.end());
@@ -467,7 +467,7 @@ TEST_CASE("stopping the thread pool reader under load loses nothing", "[stress][
   // Whatever the reader did not deliver is still queued, in order.
   std::error_code ec;
   while (server.info().message_count > 0) {
-    const auto message = server.read_bytes(ec);
+    const auto message = server.template read<std::vector<std::byte>>(ec);
     REQUIRE_FALSE(ec);
     inbox.checker.take(message);
   }

@@ -31,23 +31,23 @@ TEMPLATE_TEST_CASE("a message whose container cannot be allocated is returned by
   auto server = make_server<TestType>("bad-alloc");
   auto client = mailslot::client::open(server.name());
   client.write("warm-up");
-  CHECK(server.read_string() == "warm-up");
+  CHECK(server.read() == "warm-up");
 
   client.write(std::string(777, 'q'));
   client.write("after");
   mailslot_test::allocations::fail_next_at_least(512);
-  CHECK_THROWS_AS(server.read_bytes(), std::bad_alloc);
+  CHECK_THROWS_AS(server.template read<std::vector<std::byte>>(), std::bad_alloc);
   CHECK_FALSE(mailslot_test::allocations::disarm());  // the armed failure happened
   // A buffer read gets it, and a too-small buffer keeps it, as for any message.
   std::string buffer(100, '\0');
   std::error_code ec;
-  CHECK(server.read(buffer.data(), buffer.size(), ec) == 0);
+  CHECK(server.read(mailslot::buffer(buffer.data(), buffer.size()), ec) == 0);
   CHECK(ec == mailslot::condition::buffer_too_small);
   buffer.resize(1000);
-  CHECK(server.read(buffer.data(), buffer.size(), ec) == 777);
+  CHECK(server.read(mailslot::buffer(buffer.data(), buffer.size()), ec) == 777);
   CHECK_FALSE(ec);
   CHECK(buffer.substr(0, 777) == std::string(777, 'q'));
-  CHECK(server.read_string() == "after");  // order kept
+  CHECK(server.read() == "after");  // order kept
 }
 
 TEMPLATE_TEST_CASE("a try_read whose allocation throws leaves the slot's timeout and the message",
@@ -55,17 +55,17 @@ TEMPLATE_TEST_CASE("a try_read whose allocation throws leaves the slot's timeout
   auto server = make_server<TestType>("try-throws", mailslot::wait_forever);
   auto client = mailslot::client::open(server.name());
   client.write("warm-up");
-  CHECK(server.read_string() == "warm-up");
+  CHECK(server.read() == "warm-up");
 
   // Larger than the first offer: the read grows its container (and throws)
   // after its first ReadFile.
   client.write(std::string(10 * 1024, 'q'));
   mailslot_test::allocations::fail_next_at_least(8 * 1024);
-  CHECK_THROWS_AS(server.try_read_bytes(2s), std::bad_alloc);
+  CHECK_THROWS_AS(server.template try_read<std::vector<std::byte>>(2s), std::bad_alloc);
   CHECK_FALSE(mailslot_test::allocations::disarm());  // the armed failure happened
   CHECK(slot_timeout(server) == MAILSLOT_WAIT_FOREVER);
   // A plain read still waits as the slot says, and the message is not lost.
-  const auto message = server.read_bytes();
+  const auto message = server.template read<std::vector<std::byte>>();
   CHECK(message.size() == 10 * 1024);
 }
 
@@ -74,12 +74,12 @@ TEMPLATE_TEST_CASE("a message whose container cannot be allocated stays queued a
   auto server = make_server<TestType>("alloc-visible");
   auto client = mailslot::client::open(server.name());
   client.write("warm-up");
-  CHECK(server.read_string() == "warm-up");
+  CHECK(server.read() == "warm-up");
 
   client.write(std::string(777, 'v'));
   client.write("after");
   mailslot_test::allocations::fail_next_at_least(512);
-  CHECK_THROWS_AS(server.read_bytes(), std::bad_alloc);
+  CHECK_THROWS_AS(server.template read<std::vector<std::byte>>(), std::bad_alloc);
   CHECK_FALSE(mailslot_test::allocations::disarm());
   // info() sees it ("ask for the size, then read that much" works)...
   const auto info = server.info();
@@ -89,9 +89,9 @@ TEMPLATE_TEST_CASE("a message whose container cannot be allocated stays queued a
   // ...and it survives handing the handle over.
   const auto name = server.name();
   auto other = mailslot::server::adopt(server.release(), name);
-  CHECK(other.read(exact.data(), exact.size()) == 777);
+  CHECK(other.read(mailslot::buffer(exact.data(), exact.size())) == 777);
   CHECK(exact.front() == 'v');
-  CHECK(other.read_string() == "after");
+  CHECK(other.read() == "after");
 }
 
 TEMPLATE_TEST_CASE("a message survives being moved into a server that had one kept",
@@ -99,16 +99,16 @@ TEMPLATE_TEST_CASE("a message survives being moved into a server that had one ke
   auto first = make_server<TestType>("alloc-move");
   auto client = mailslot::client::open(first.name());
   client.write("warm-up");
-  CHECK(first.read_string() == "warm-up");
+  CHECK(first.read() == "warm-up");
   client.write(std::string(600, 'm'));
   mailslot_test::allocations::fail_next_at_least(512);
-  CHECK_THROWS_AS(first.read_bytes(), std::bad_alloc);
+  CHECK_THROWS_AS(first.template read<std::vector<std::byte>>(), std::bad_alloc);
   CHECK_FALSE(mailslot_test::allocations::disarm());
 
   // The slot moves on (a second handle keeps it) while `first` is replaced.
   auto keeper = duplicate(first);
   first = make_server<TestType>("alloc-move-other");
-  CHECK(keeper.read_bytes().size() == 600);
+  CHECK(keeper.template read<std::vector<std::byte>>().size() == 600);
 }
 
 // What the library declares noexcept allocates nothing: in the MS STL's debug

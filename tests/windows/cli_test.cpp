@@ -241,20 +241,20 @@ TEST_CASE("mailslot send splits standard input on lines, or on NUL bytes with -0
       run({L"send", wide(name), L"-"}, "first line\r\nsecond\n\n" + binary_line + "\nlast");
   CHECK(sender.code == 0);
   CHECK(sender.err == "mailslot: 5 messages written to " + name + "\n");
-  CHECK(server.read_string() == "first line");
-  CHECK(server.read_string() == "second");
-  CHECK(server.read_string().empty());
-  CHECK(server.read_string() == binary_line);  // ("\r" in it too: only before "\n" is it an end)
-  CHECK(server.read_string() == "last");
+  CHECK(server.read() == "first line");
+  CHECK(server.read() == "second");
+  CHECK(server.read().empty());
+  CHECK(server.read() == binary_line);  // ("\r" in it too: only before "\n" is it an end)
+  CHECK(server.read() == "last");
   CHECK(server.info().message_count == 0);
   // Records ended by NUL: line ends travel inside them.
   sender = run({L"-0", L"send", wide(name), L"-"}, std::string("a\r\nb\0\0c\n", 8));
   CHECK(sender.code == 2);  // (-0 before the command: not the command's option)
   sender = run({L"send", L"-0", wide(name), L"-"}, std::string("a\r\nb\0\0c\n", 8));
   CHECK(sender.code == 0);
-  CHECK(server.read_string() == "a\r\nb");
-  CHECK(server.read_string().empty());
-  CHECK(server.read_string() == "c\n");
+  CHECK(server.read() == "a\r\nb");
+  CHECK(server.read().empty());
+  CHECK(server.read() == "c\n");
   CHECK(server.info().message_count == 0);
 }
 
@@ -263,15 +263,15 @@ TEST_CASE("mailslot send --hex and --base64 take messages in that encoding",
   const std::string name = unique_slot_name("cli-encoded");
   auto server = mailslot::server::create(name, mailslot_test::with_timeout(0ms));
   CHECK(run({L"send", wide(name), L"--hex", L"00ff41", L"", L"41 42\t43"}).code == 0);
-  CHECK(server.read_string() == std::string("\x00\xFF\x41", 3));
-  CHECK(server.read_string().empty());
-  CHECK(server.read_string() == "ABC");
+  CHECK(server.read() == std::string("\x00\xFF\x41", 3));
+  CHECK(server.read().empty());
+  CHECK(server.read() == "ABC");
   CHECK(run({L"send", wide(name), L"--base64", L"AP9B", L"aGk"}).code == 0);
-  CHECK(server.read_string() == std::string("\x00\xFF\x41", 3));
-  CHECK(server.read_string() == "hi");
+  CHECK(server.read() == std::string("\x00\xFF\x41", 3));
+  CHECK(server.read() == "hi");
   CHECK(run({L"send", wide(name), L"--base64", L"-"}, "aGk=\nAP9B\n").code == 0);
-  CHECK(server.read_string() == "hi");
-  CHECK(server.read_string() == std::string("\x00\xFF\x41", 3));
+  CHECK(server.read() == "hi");
+  CHECK(server.read() == std::string("\x00\xFF\x41", 3));
   // What is not that encoding is refused, and nothing is written.
   const std::vector<std::pair<std::vector<std::wstring>, std::string>> refused = {
       {{L"--hex", L"00", L"0g"}, "message 2: 'g' at index 1 is not a hexadecimal digit"},

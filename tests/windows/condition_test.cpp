@@ -18,7 +18,7 @@ TEST_CASE("a read that finds no message is condition::timed_out", "[condition][w
                                          mailslot_test::with_timeout(std::chrono::milliseconds(0)));
   std::array<char, 8> buffer{};
   std::error_code ec;
-  (void)server.read(buffer.data(), buffer.size(), ec);
+  (void)server.read(mailslot::buffer(buffer.data(), buffer.size()), ec);
   CHECK(ec.category() == std::system_category());
   CHECK(ec.value() == ERROR_SEM_TIMEOUT);
   CHECK(ec == condition::timed_out);
@@ -49,7 +49,7 @@ TEST_CASE("a buffer smaller than the message is condition::buffer_too_small",
   mailslot::client::open(name).write("four");
   std::array<char, 2> tiny{};
   std::error_code ec;
-  (void)server.read(tiny.data(), tiny.size(), ec);
+  (void)server.read(mailslot::buffer(tiny.data(), tiny.size()), ec);
   CHECK(ec.value() == ERROR_INSUFFICIENT_BUFFER);
   CHECK(ec == condition::buffer_too_small);
 }

@@ -91,7 +91,7 @@ TEMPLATE_TEST_CASE(
   int out_of_order = 0;
   std::error_code ec;
   for (; received < writers * per_writer; ++received) {
-    const std::string message = server.read_string(ec);
+    const std::string message = server.read(ec);
     if (ec) {
       break;
     }
@@ -131,7 +131,7 @@ TEMPLATE_TEST_CASE("a writer in a second process delivers every message",
   REQUIRE(writer.started());
   std::error_code ec;
   for (int i = 0; i < 200; ++i) {
-    const std::string message = server.read_string(ec);
+    const std::string message = server.read(ec);
     REQUIRE_FALSE(ec);
     CHECK(message == "child:" + std::to_string(i));
   }

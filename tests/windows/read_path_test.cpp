@@ -46,14 +46,14 @@ TEMPLATE_TEST_CASE("a try_read through one server leaves another server's reads 
   auto a = make_server<TestType>("two-servers", mailslot::wait_forever);
   auto b = duplicate(a);
   std::optional<std::string> b_result{"not run"};
-  std::thread b_thread([&] { b_result = b.try_read_string(300ms); });
+  std::thread b_thread([&] { b_result = b.try_read(300ms); });
   std::this_thread::sleep_for(100ms);  // b's try_read is under way
   std::thread writer([&] {
     std::this_thread::sleep_for(700ms);
     mailslot::client::open(a.name()).write("for a");
   });
   std::error_code ec;
-  const std::string message = a.read_string(ec);  // the slot says: wait forever
+  const std::string message = a.read(ec);  // the slot says: wait forever
   writer.join();
   b_thread.join();
   CHECK_FALSE(ec);
@@ -66,9 +66,9 @@ TEMPLATE_TEST_CASE("overlapping try_reads through two servers leave the slot's t
                    "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto a = make_server<TestType>("two-tries", mailslot::wait_forever);
   auto b = duplicate(a);
-  std::thread first([&] { CHECK_FALSE(a.try_read_string(150ms).has_value()); });
+  std::thread first([&] { CHECK_FALSE(a.try_read(150ms).has_value()); });
   std::this_thread::sleep_for(50ms);
-  std::thread second([&] { CHECK_FALSE(b.try_read_string(400ms).has_value()); });
+  std::thread second([&] { CHECK_FALSE(b.try_read(400ms).has_value()); });
   first.join();
   second.join();
   CHECK(slot_timeout(a) == MAILSLOT_WAIT_FOREVER);
@@ -92,7 +92,8 @@ TEMPLATE_TEST_CASE("no read of any form, with any deadline, calls SetMailslotInf
       if (waits_forever) {
         client.write("x");
       }
-      CHECK(server.try_read(buffer.data(), buffer.size(), deadline).has_value() == waits_forever);
+      CHECK(server.try_read(mailslot::buffer(buffer.data(), buffer.size()), deadline).has_value() ==
+            waits_forever);
       if (waits_forever) {
         client.write("x");
       }
@@ -100,16 +101,16 @@ TEMPLATE_TEST_CASE("no read of any form, with any deadline, calls SetMailslotInf
       if (waits_forever) {
         client.write("x");
       }
-      CHECK(server.try_read_string(deadline).has_value() == waits_forever);
+      CHECK(server.try_read(deadline).has_value() == waits_forever);
       if (waits_forever) {
         client.write(
             std::string(10 * 1024, 'y'));  // larger than the first offer: a second ReadFile
       }
-      CHECK(server.try_read_bytes(deadline).has_value() == waits_forever);
+      CHECK(server.template try_read<std::vector<std::byte>>(deadline).has_value() ==
+            waits_forever);
       // A message waiting, larger than a fresh container's first offer.
       client.write(std::string(10 * 1024, 'z'));
-      CHECK(server.try_read_string(deadline) ==
-            std::optional<std::string>(std::string(10 * 1024, 'z')));
+      CHECK(server.try_read(deadline) == std::optional<std::string>(std::string(10 * 1024, 'z')));
     }
     // The plain forms, with the slot's own timeout (a message waiting, when
     // that timeout is forever).
@@ -121,20 +122,20 @@ TEMPLATE_TEST_CASE("no read of any form, with any deadline, calls SetMailslotInf
       }
       switch (form) {
         case 0:
-          (void)server.read(buffer.data(), buffer.size(), ec);
+          (void)server.read(mailslot::buffer(buffer.data(), buffer.size()), ec);
           CHECK((forever ? ec == condition::buffer_too_small : ec == condition::timed_out));
           if (forever) {
-            (void)server.read_string();  // the message stays queued: take it
+            (void)server.read();  // the message stays queued: take it
           }
           break;
         case 1:
           (void)server.read(kept, ec);
           break;
         case 2:
-          (void)server.read_string(ec);
+          (void)server.read(ec);
           break;
         default:
-          (void)server.read_bytes(ec);
+          (void)server.template read<std::vector<std::byte>>(ec);
           break;
       }
       if (form != 0) {
@@ -154,8 +155,8 @@ TEMPLATE_TEST_CASE("cancel stops only its own server's read, not one through ano
   std::error_code a_error;
   std::error_code b_error;
   std::string b_message;
-  std::thread a_thread([&] { (void)a.read_string(a_error); });
-  std::thread b_thread([&] { b_message = b.read_string(b_error); });
+  std::thread a_thread([&] { (void)a.read(a_error); });
+  std::thread b_thread([&] { b_message = b.read(b_error); });
   std::this_thread::sleep_for(200ms);  // both are blocked
   a.cancel();
   a_thread.join();
@@ -175,7 +176,7 @@ TEMPLATE_TEST_CASE("cancel does not wait for a reader thread that is suspended",
   std::thread reader([&] {
     ::DuplicateHandle(::GetCurrentProcess(), ::GetCurrentThread(), ::GetCurrentProcess(), &thread,
                       0, FALSE, DUPLICATE_SAME_ACCESS);
-    (void)server.read_string(read_error);
+    (void)server.read(read_error);
   });
   std::this_thread::sleep_for(200ms);  // blocked in its read
   REQUIRE(thread != nullptr);
@@ -211,14 +212,14 @@ TEMPLATE_TEST_CASE("one read call waits one slot timeout in all, however many Re
   std::chrono::milliseconds a_waited{};
   std::thread a_thread([&] {
     const auto start = clock_type::now();
-    (void)a.read_string(a_error);
+    (void)a.read(a_error);
     a_waited = since(start);
   });
   std::this_thread::sleep_for(100ms);  // a's read is queued first
   std::vector<char> big(64 * 1024);
   std::error_code b_error;
   std::size_t b_size = 0;
-  std::thread b_thread([&] { b_size = b.read(big.data(), big.size(), b_error); });
+  std::thread b_thread([&] { b_size = b.read(mailslot::buffer(big.data(), big.size()), b_error); });
   std::this_thread::sleep_for(700ms);
   mailslot::client::open(a.name()).write(std::string(10 * 1024, 'x'));
   a_thread.join();
@@ -262,7 +263,7 @@ TEMPLATE_TEST_CASE("a try_read longer than the slot's timeout reads again at mos
     // after the one before started.
     read_files.reset();
     auto start = clock_type::now();
-    CHECK_FALSE(server.try_read_string(400ms).has_value());
+    CHECK_FALSE(server.try_read(400ms).has_value());
     auto elapsed = clock_type::now() - start;
     CHECK(elapsed >= 400ms);
     CHECK(read_files.count() <= mailslot_test::most_rereads(elapsed));
@@ -276,7 +277,7 @@ TEMPLATE_TEST_CASE("a try_read longer than the slot's timeout reads again at mos
       mailslot::client::open(server.name()).write("meanwhile");
     });
     start = clock_type::now();
-    const auto message = server.try_read_string(20s);
+    const auto message = server.try_read(20s);
     elapsed = clock_type::now() - start;
     writer.join();
     CHECK(message == std::optional<std::string>("meanwhile"));
@@ -297,7 +298,7 @@ TEMPLATE_TEST_CASE("a try_read shorter than the slot's timeout ends at its own d
                                  << " ms");
       read_files.reset();
       const auto start = clock_type::now();
-      CHECK_FALSE(server.try_read_string(deadline).has_value());
+      CHECK_FALSE(server.try_read(deadline).has_value());
       const auto elapsed = clock_type::now() - start;
       CHECK(elapsed >= deadline);
       CHECK(elapsed < 30s);            // (not the slot's timeout)
@@ -305,7 +306,7 @@ TEMPLATE_TEST_CASE("a try_read shorter than the slot's timeout ends at its own d
     }
     // The server reads on as before: the call's end touched no later read.
     mailslot::client::open(server.name()).write("after");
-    CHECK(server.read_string() == "after");
+    CHECK(server.read() == "after");
     CHECK(
         slot_timeout(server) ==
         (own == mailslot::wait_forever ? MAILSLOT_WAIT_FOREVER : static_cast<DWORD>(own.count())));
@@ -325,14 +326,14 @@ TEMPLATE_TEST_CASE("a try_read's deadline never ends a later read of the same th
   for (int i = 0; i < 30; ++i) {
     INFO("round " << i);
     client.write("t" + std::to_string(i));
-    CHECK(server.try_read_string(std::chrono::milliseconds(5 + i % 3 * 10)) ==
+    CHECK(server.try_read(std::chrono::milliseconds(5 + i % 3 * 10)) ==
           std::optional<std::string>("t" + std::to_string(i)));
     std::thread writer([&] {
       std::this_thread::sleep_for(40ms);  // after the try_read's deadline
       client.write("m" + std::to_string(i));
     });
     std::error_code ec;
-    const std::string message = server.read_string(ec);
+    const std::string message = server.read(ec);
     writer.join();
     REQUIRE_FALSE(ec);
     REQUIRE(message == "m" + std::to_string(i));
@@ -348,7 +349,7 @@ TEMPLATE_TEST_CASE("a set_read_timeout through one server during reads through a
     int i = 0;
     while (!done) {
       const auto deadline = std::chrono::milliseconds((i++ % 4) * 7);  // 0, 7, 14, 21 ms
-      (void)a.try_read_string(deadline);
+      (void)a.try_read(deadline);
     }
   });
   int undone = 0;
@@ -377,7 +378,7 @@ TEMPLATE_TEST_CASE("a read through one server never shows another server's deadl
   std::thread waiter([&] {
     std::error_code a_error;
     while (!done) {
-      (void)a.try_read_string(2s, a_error);
+      (void)a.try_read(2s, a_error);
     }
   });
   std::chrono::milliseconds longest{0};
@@ -385,7 +386,7 @@ TEMPLATE_TEST_CASE("a read through one server never shows another server's deadl
   std::error_code ec;
   for (int i = 0; i < 100; ++i) {
     const auto start = clock_type::now();
-    (void)b.read_string(ec);
+    (void)b.read(ec);
     longest = (std::max)(longest, since(start));
     CHECK(ec == condition::timed_out);
     if (b.info().read_timeout != 0ms) {
@@ -423,7 +424,7 @@ TEMPLATE_TEST_CASE("cancel ends a try_read that is pausing between two ReadFiles
   paused_on = nullptr;
   std::error_code ec;
   std::optional<std::string> message{"not run"};
-  std::thread reader([&] { message = server.try_read_string(mailslot::wait_forever, ec); });
+  std::thread reader([&] { message = server.try_read(mailslot::wait_forever, ec); });
   std::this_thread::sleep_for(200ms);  // reading again every 10 ms
   const HANDLE pause = paused_on.load();
   REQUIRE(pause != nullptr);
@@ -436,7 +437,7 @@ TEMPLATE_TEST_CASE("cancel ends a try_read that is pausing between two ReadFiles
   CHECK_FALSE(message.has_value());
   server.resume();
   mailslot::client::open(server.name()).write("kept");
-  CHECK(server.try_read_string(mailslot::wait_forever) == std::optional<std::string>("kept"));
+  CHECK(server.try_read(mailslot::wait_forever) == std::optional<std::string>("kept"));
 }
 
 namespace {
@@ -466,7 +467,7 @@ TEMPLATE_TEST_CASE("cancel returns at once while the reader is about to enter it
   slow_read_entered = false;
   slow_reads = true;
   std::error_code ec;
-  std::thread reader([&] { (void)server.read_string(ec); });
+  std::thread reader([&] { (void)server.read(ec); });
   while (!in_slow_read && !slow_read_entered) {
     std::this_thread::sleep_for(1ms);
   }
@@ -488,7 +489,7 @@ TEMPLATE_TEST_CASE(
   slow_reads = true;
   std::error_code ec;
   std::string message;
-  std::thread reader([&] { message = server.read_string(ec); });
+  std::thread reader([&] { message = server.read(ec); });
   while (!in_slow_read && !slow_read_entered) {
     std::this_thread::sleep_for(1ms);
   }
@@ -512,12 +513,12 @@ TEMPLATE_TEST_CASE("overlapping try_reads on a slot of timeout 0 leave its timeo
   auto b = duplicate(a);
   std::thread first([&] {
     for (int i = 0; i < 20; ++i) {
-      CHECK_FALSE(a.try_read_string(30ms).has_value());
+      CHECK_FALSE(a.try_read(30ms).has_value());
     }
   });
   std::thread second([&] {
     for (int i = 0; i < 20; ++i) {
-      CHECK_FALSE(b.try_read_string(40ms).has_value());
+      CHECK_FALSE(b.try_read(40ms).has_value());
     }
   });
   first.join();

@@ -20,7 +20,7 @@ TEST_CASE("the README's code works as shown", "[readme][wine10]") {
   {  // the first example
     auto server = mailslot::server::create(R"(\\.\mailslot\app\events)");
     mailslot::client::open(server.name()).write("hello");
-    std::string message = server.read_string();  // "hello": one whole message, sized exactly
+    std::string message = server.read();  // "hello": one whole message, sized exactly
     CHECK(message == "hello");
   }
   {  // names
@@ -52,11 +52,11 @@ TEST_CASE("the README's code works as shown", "[readme][wine10]") {
     client.write("kept");
 
     char buffer[4096];
-    std::size_t size = server.read(buffer, sizeof buffer);
+    std::size_t size = server.read(mailslot::buffer(buffer, sizeof buffer));
     CHECK(std::string(buffer, size) == "one message");
-    std::string text = server.read_string();
+    std::string text = server.read();
     CHECK(text == "two");
-    std::vector<std::byte> empty = server.read_bytes();
+    std::vector<std::byte> empty = server.read<std::vector<std::byte>>();
     CHECK(empty.empty());
     std::string kept;
     server.read(kept);
@@ -69,18 +69,18 @@ TEST_CASE("the README's code works as shown", "[readme][wine10]") {
     CHECK(ec == mailslot::condition::not_found);
 
     client.write("soon");
-    if (auto message = server.try_read_string(std::chrono::milliseconds(100))) {
+    if (auto message = server.try_read(std::chrono::milliseconds(100))) {
       CHECK(*message == "soon");
     } else {
       FAIL("the message was waiting");
     }
-    CHECK_FALSE(server.try_read_string().has_value());
+    CHECK_FALSE(server.try_read().has_value());
 
     std::vector<std::string> handled;
     std::thread listener([&] {
       std::error_code read_error;
       for (;;) {
-        std::string message = server.read_string(read_error);
+        std::string message = server.read(read_error);
         if (read_error == mailslot::condition::cancelled)
           break;
         if (!read_error)

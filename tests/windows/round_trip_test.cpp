@@ -34,7 +34,7 @@ TEMPLATE_TEST_CASE("a message written by a client is read whole by the server",
   REQUIRE_FALSE(ec);
 
   std::array<char, 64> buffer{};
-  const std::size_t size = server.read(buffer.data(), buffer.size(), ec);
+  const std::size_t size = server.read(mailslot::buffer(buffer.data(), buffer.size()), ec);
   REQUIRE_FALSE(ec);
   CHECK(std::string_view(buffer.data(), size) == "hello");
 }
@@ -46,7 +46,8 @@ TEST_CASE("the throwing overloads make the same round trip", "[server][client][w
   auto client = mailslot::client::open(name);
   client.write("hello");
   std::array<char, 16> buffer{};
-  CHECK(std::string_view(buffer.data(), server.read(buffer.data(), buffer.size())) == "hello");
+  CHECK(std::string_view(buffer.data(),
+                         server.read(mailslot::buffer(buffer.data(), buffer.size()))) == "hello");
 }
 
 TEST_CASE("creating a name that is taken fails with ERROR_ALREADY_EXISTS", "[server][wine10]") {
@@ -82,7 +83,7 @@ TEMPLATE_TEST_CASE("a read on an empty slot with timeout 0 fails as a timeout", 
                                  mailslot_test::with_timeout(std::chrono::milliseconds(0)), ec);
   REQUIRE_FALSE(ec);
   std::array<char, 8> buffer{};
-  CHECK(server.read(buffer.data(), buffer.size(), ec) == 0);
+  CHECK(server.read(mailslot::buffer(buffer.data(), buffer.size()), ec) == 0);
   CHECK(ec == win32(ERROR_SEM_TIMEOUT));
 }
 
@@ -94,7 +95,7 @@ TEST_CASE("default-constructed objects report not_open instead of calling Window
   CHECK_FALSE(client);
   std::error_code ec;
   std::array<char, 8> buffer{};
-  CHECK(server.read(buffer.data(), buffer.size(), ec) == 0);
+  CHECK(server.read(mailslot::buffer(buffer.data(), buffer.size()), ec) == 0);
   CHECK(ec == mailslot::errc::not_open);
   client.write("x", ec);
   CHECK(ec == mailslot::errc::not_open);

@@ -67,7 +67,7 @@ TEMPLATE_TEST_CASE("timeouts Windows cannot represent are refused", "[server]",
   server.set_read_timeout(std::chrono::milliseconds(0xFFFFFFFFLL), ec);
   CHECK(ec == errc::invalid_timeout);
   std::array<char, 4> buffer{};
-  CHECK_FALSE(server.try_read(buffer.data(), buffer.size(), -5ms, ec));
+  CHECK_FALSE(server.try_read(mailslot::buffer(buffer.data(), buffer.size()), -5ms, ec));
   CHECK(ec == errc::invalid_timeout);
   mailslot::server_options options;
   options.read_timeout = std::chrono::hours(24 * 60);  // more than 2^32 - 2 ms
@@ -77,8 +77,9 @@ TEMPLATE_TEST_CASE("timeouts Windows cannot represent are refused", "[server]",
 
 // --- owned reads ---------------------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("read_string and read_bytes return messages of exactly their size",
-                   "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+TEMPLATE_TEST_CASE(
+    "read<std::string> and read<std::vector<std::byte>> return messages of exactly their size",
+    "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto server = make_server<TestType>("owned");
   auto client = mailslot::client::open(server.name());
   client.write("hello");
@@ -86,15 +87,15 @@ TEMPLATE_TEST_CASE("read_string and read_bytes return messages of exactly their 
   client.write(raw.data(), raw.size());
   client.write("");
 
-  const std::string text = server.read_string();
+  const std::string text = server.read();
   CHECK(text == "hello");
   CHECK(text.size() == 5);
-  const std::vector<std::byte> bytes = server.read_bytes();
+  const std::vector<std::byte> bytes = server.template read<std::vector<std::byte>>();
   REQUIRE(bytes.size() == 3);
   CHECK(bytes[0] == std::byte{0x00});
   CHECK(bytes[1] == std::byte{0xFF});
   CHECK(bytes[2] == std::byte{0x7F});
-  CHECK(server.read_string().empty());
+  CHECK(server.read().empty());
 }
 
 TEMPLATE_TEST_CASE("owned reads take messages larger than the kept buffer whole",
@@ -108,7 +109,7 @@ TEMPLATE_TEST_CASE("owned reads take messages larger than the kept buffer whole"
       message[i] = static_cast<char>('a' + i % 23);
     }
     client.write(message);
-    const std::string received = server.read_string();
+    const std::string received = server.read();
     CHECK(received.size() == size);
     CHECK(received == message);
   }
@@ -137,29 +138,29 @@ TEMPLATE_TEST_CASE("owned reads never take a message over the slot's maximum mes
       SKIP("Windows refused the oversized write: " << ec.message());
     }
     REQUIRE_FALSE(ec);  // Wine 10 does not enforce the maximum on write
-    CHECK(server.read_string(ec).empty());
+    CHECK(server.read(ec).empty());
     CHECK(ec == errc::message_too_large);
     CHECK(ec == condition::message_too_large);
-    CHECK(server.read_bytes(ec).empty());
+    CHECK(server.template read<std::vector<std::byte>>(ec).empty());
     CHECK(ec == errc::message_too_large);
     std::vector<char> reused;
     CHECK(server.read(reused, ec) == 0);
     CHECK(ec == errc::message_too_large);
     CHECK(reused.capacity() <= maximum);  // never grown for it
-    CHECK_FALSE(server.try_read_string(0ms, ec).has_value());
+    CHECK_FALSE(server.try_read(0ms, ec).has_value());
     CHECK(ec == errc::message_too_large);
-    CHECK_THROWS_AS(server.read_string(), std::system_error);
+    CHECK_THROWS_AS(server.read(), std::system_error);
     const auto info = server.info();
     CHECK(info.message_count == 1);  // still queued
     CHECK(info.next_message_size == big.size());
     // A buffer of the caller's own takes it off the queue.
     std::string own(big.size(), '\0');
-    CHECK(server.read(own.data(), own.size(), ec) == big.size());
+    CHECK(server.read(mailslot::buffer(own.data(), own.size()), ec) == big.size());
     CHECK_FALSE(ec);
     CHECK(own == big);
     // Messages within the maximum read as ever.
     client.write("0123456789abcdef");
-    CHECK(server.read_string() == "0123456789abcdef");
+    CHECK(server.read() == "0123456789abcdef");
   }
 }
 
@@ -167,11 +168,11 @@ TEMPLATE_TEST_CASE("an owned read that times out returns an empty result and the
                    "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto server = make_server<TestType>("owned-timeout");
   std::error_code ec;
-  CHECK(server.read_string(ec).empty());
+  CHECK(server.read(ec).empty());
   CHECK(ec == condition::timed_out);
-  CHECK_THROWS_AS(server.read_bytes(), std::system_error);
+  CHECK_THROWS_AS(server.template read<std::vector<std::byte>>(), std::system_error);
   mailslot::client::open(server.name()).write("later");
-  CHECK(server.read_string() == "later");
+  CHECK(server.read() == "later");
 }
 
 // --- bounded waits ---------------------------------------------------------------------------
@@ -181,18 +182,19 @@ TEMPLATE_TEST_CASE("try_read returns nothing when no message arrives in time, wi
   auto server = make_server<TestType>("try-empty", mailslot::wait_forever);
   std::array<char, 16> buffer{};
   std::error_code ec;
-  CHECK_FALSE(server.try_read(buffer.data(), buffer.size(), 0ms, ec).has_value());
+  CHECK_FALSE(server.try_read(mailslot::buffer(buffer.data(), buffer.size()), 0ms, ec).has_value());
   CHECK_FALSE(ec);
-  CHECK_FALSE(server.try_read_string(0ms, ec).has_value());
+  CHECK_FALSE(server.try_read(0ms, ec).has_value());
   CHECK_FALSE(ec);
-  CHECK_NOTHROW(server.try_read_bytes());  // the throwing form does not throw for a timeout
+  CHECK_NOTHROW(server.template try_read<std::vector<std::byte>>());  // the throwing form does not
+                                                                      // throw for a timeout
 }
 
 TEMPLATE_TEST_CASE("try_read with a timeout waits at least about that long", "[server][wine10]",
                    MAILSLOT_TEST_SLOT_KINDS) {
   auto server = make_server<TestType>("try-wait", mailslot::wait_forever);
   const auto start = std::chrono::steady_clock::now();
-  const auto message = server.try_read_string(200ms);
+  const auto message = server.try_read(200ms);
   CHECK_FALSE(message.has_value());
   CHECK(std::chrono::steady_clock::now() - start >= 180ms);
 }
@@ -204,8 +206,8 @@ TEMPLATE_TEST_CASE("try_read returns waiting messages, empty ones included", "[s
   client.write("abc");
   client.write("");
   std::array<char, 16> buffer{};
-  CHECK(server.try_read(buffer.data(), buffer.size()) == 3u);
-  const auto empty = server.try_read_string();
+  CHECK(server.try_read(mailslot::buffer(buffer.data(), buffer.size())) == 3u);
+  const auto empty = server.try_read();
   REQUIRE(empty.has_value());
   CHECK(empty->empty());
 }
@@ -219,13 +221,13 @@ TEMPLATE_TEST_CASE("try_read leaves the slot's read timeout as it is", "[server]
     return timeout;
   };
   auto server = make_server<TestType>("try-keeps", mailslot::wait_forever);
-  CHECK_FALSE(server.try_read_string(50ms).has_value());
+  CHECK_FALSE(server.try_read(50ms).has_value());
   CHECK(slot_timeout(server) == MAILSLOT_WAIT_FOREVER);
   std::array<char, 4> buffer{};
-  CHECK_FALSE(server.try_read(buffer.data(), buffer.size(), 0ms).has_value());
+  CHECK_FALSE(server.try_read(mailslot::buffer(buffer.data(), buffer.size()), 0ms).has_value());
   CHECK(slot_timeout(server) == MAILSLOT_WAIT_FOREVER);
   server.set_read_timeout(0ms);
-  CHECK_FALSE(server.try_read_bytes(20ms).has_value());
+  CHECK_FALSE(server.template try_read<std::vector<std::byte>>(20ms).has_value());
   CHECK(slot_timeout(server) == 0);
 }
 
@@ -235,9 +237,9 @@ TEMPLATE_TEST_CASE("try_read reports real errors through the error code", "[serv
   mailslot::client::open(server.name()).write("too long for the buffer");
   std::array<char, 4> tiny{};
   std::error_code ec;
-  CHECK_FALSE(server.try_read(tiny.data(), tiny.size(), 0ms, ec).has_value());
+  CHECK_FALSE(server.try_read(mailslot::buffer(tiny.data(), tiny.size()), 0ms, ec).has_value());
   CHECK(ec == condition::buffer_too_small);
-  CHECK_THROWS_AS(server.try_read(tiny.data(), tiny.size()), std::system_error);
+  CHECK_THROWS_AS(server.try_read(mailslot::buffer(tiny.data(), tiny.size())), std::system_error);
 }
 
 // --- cancellation ------------------------------------------------------------------------------
@@ -248,7 +250,7 @@ TEMPLATE_TEST_CASE("cancel stops a reader blocked in another thread, and the slo
   std::error_code read_error;
   std::atomic<bool> finished{false};
   std::thread reader([&] {
-    (void)server.read_string(read_error);
+    (void)server.read(read_error);
     finished = true;
   });
   std::this_thread::sleep_for(100ms);  // let it block (if it has not yet, cancel still catches it)
@@ -260,7 +262,7 @@ TEMPLATE_TEST_CASE("cancel stops a reader blocked in another thread, and the slo
 
   mailslot::client::open(server.name()).write("after");
   server.resume();
-  CHECK(server.read_string() == "after");
+  CHECK(server.read() == "after");
 }
 
 TEMPLATE_TEST_CASE("after cancel every read fails at once until resume, and messages stay queued",
@@ -270,15 +272,15 @@ TEMPLATE_TEST_CASE("after cancel every read fails at once until resume, and mess
   server.cancel();  // nobody reads: returns at once
   CHECK(server.is_cancelled());
   std::error_code ec;
-  CHECK(server.read_string(ec).empty());
+  CHECK(server.read(ec).empty());
   CHECK(ec == errc::cancelled);
   std::array<char, 8> buffer{};
-  CHECK_FALSE(server.try_read(buffer.data(), buffer.size(), 0ms, ec));
+  CHECK_FALSE(server.try_read(mailslot::buffer(buffer.data(), buffer.size()), 0ms, ec));
   CHECK(ec == errc::cancelled);
   CHECK(server.info().message_count == 1);
   server.resume();
   CHECK_FALSE(server.is_cancelled());
-  CHECK(server.read_string() == "kept");
+  CHECK(server.read() == "kept");
 
   mailslot::server closed;
   closed.cancel();  // nothing to do
@@ -291,7 +293,7 @@ TEMPLATE_TEST_CASE("one cancel stops a reader however the two are timed",
   int stopped = 0;
   for (int round = 0; round < 200; ++round) {
     std::error_code ec;
-    std::thread reader([&] { (void)server.read_string(ec); });
+    std::thread reader([&] { (void)server.read(ec); });
     if (round % 3 == 1) {
       std::this_thread::yield();
     } else if (round % 3 == 2) {
@@ -319,11 +321,12 @@ TEMPLATE_TEST_CASE("a moved-from server owns nothing and reports not_open", "[se
   CHECK(server.name().empty());              // NOLINT(bugprone-use-after-move)
   std::error_code ec;
   std::array<char, 4> buffer{};
-  (void)server.read(buffer.data(), buffer.size(), ec);  // NOLINT(bugprone-use-after-move)
+  (void)server.read(mailslot::buffer(buffer.data(), buffer.size()),
+                    ec);  // NOLINT(bugprone-use-after-move)
   CHECK(ec == errc::not_open);
   (void)server.info(ec);  // NOLINT(bugprone-use-after-move)
   CHECK(ec == errc::not_open);
-  CHECK_FALSE(server.try_read_string(0ms, ec));  // NOLINT(bugprone-use-after-move)
+  CHECK_FALSE(server.try_read(0ms, ec));  // NOLINT(bugprone-use-after-move)
   CHECK(ec == errc::not_open);
   server.set_read_timeout(1ms, ec);  // NOLINT(bugprone-use-after-move)
   CHECK(ec == errc::not_open);
@@ -400,7 +403,7 @@ TEMPLATE_TEST_CASE("release hands the handle over and adopt takes it back", "[se
   CHECK(adopted.native_handle() == raw);
   CHECK(adopted.info().read_timeout == 0ms);  // learnt from the handle
   mailslot::client::open(name).write("kept");
-  CHECK(adopted.read_string() == "kept");
+  CHECK(adopted.read() == "kept");
   CHECK_FALSE(mailslot::server::adopt(INVALID_HANDLE_VALUE));
   CHECK_FALSE(mailslot::server::adopt(nullptr));
 }
@@ -418,7 +421,7 @@ TEMPLATE_TEST_CASE("errors of the throwing forms name the operation and the slot
                    "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto server = make_server<TestType>("what");
   try {
-    (void)server.read_string();
+    (void)server.read();
     FAIL("no exception");
   } catch (const std::system_error& e) {
     CHECK(e.code() == condition::timed_out);
@@ -451,7 +454,7 @@ TEMPLATE_TEST_CASE("an inheritable server's handle works in a child process",
   REQUIRE(child.started());
   CHECK(child.wait() == 0);
   CHECK(server.info().message_count == 0);  // the child read it
-  // The child read with try_read_string(5 s) and put the slot's timeout back.
+  // The child read with try_read<std::string>(5 s) and put the slot's timeout back.
   CHECK(server.info().read_timeout == mailslot::wait_forever);
 }
 

@@ -52,7 +52,7 @@ int read_inherited(const char* handle_text, const std::string& expected) {
   const auto value = static_cast<std::uintptr_t>(std::strtoull(handle_text, nullptr, 10));
   auto server = mailslot::server::adopt(reinterpret_cast<HANDLE>(value));
   std::error_code ec;
-  const auto message = server.try_read_string(std::chrono::seconds(5), ec);
+  const auto message = server.try_read(std::chrono::seconds(5), ec);
   if (ec || !message) {
     std::fprintf(stderr, "helper: read from inherited handle: %s\n",
                  ec ? ec.message().c_str() : "timed out");
@@ -91,7 +91,7 @@ int while_reading(const std::string& what, const std::string& kind, const char* 
   }
   std::thread reader([&] {
     std::error_code ec;
-    (void)server->read_string(ec);
+    (void)server->read(ec);
   });
   ::Sleep(300);  // the reader is blocked in its read
   if (what == "close") {
