@@ -55,7 +55,7 @@ void print(const mailslot::name& slot, std::string_view message) {
 // Reads one slot for as long as the io_context runs.
 asio::awaitable<void> serve(mailslot::asio::server& slot) {
   for (;;) {
-    auto [ec, message] = co_await slot.async_read_string(asio::as_tuple(asio::use_awaitable));
+    auto [ec, message] = co_await slot.async_read(asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted) {
       co_return;
     }

@@ -145,12 +145,12 @@ void run_until(IoContext& io, Done done) {
   REQUIRE(done());
 }
 
-// One async_read_string on `slot`, with `io` run until it completes: the
+// One async_read<std::string> on `slot`, with `io` run until it completes: the
 // message, or "error".
 template <class Server, class IoContext>
 std::string read_one(Server& slot, IoContext& io) {
   std::optional<std::string> message;
-  slot.async_read_string([&](const auto& ec, std::string m) { message = ec ? "error" : m; });
+  slot.async_read([&](const auto& ec, std::string m) { message = ec ? "error" : m; });
   run_until(io, [&] { return message.has_value(); });
   return *message;
 }

@@ -55,14 +55,15 @@ TEMPLATE_TEST_CASE("an asio server reads whole messages through callbacks, exact
                   });
   CHECK(done == 0);  // never inside the initiating call, even with a message waiting
   run_until(io, [&] { return done == 1; });
-  slot.async_read_bytes([&](const typename F::error_code& ec, std::vector<std::byte> message) {
-    CHECK_FALSE(ec);
-    bytes.push_back(std::move(message));
-    ++done;
-  });
+  slot.template async_read<std::vector<std::byte>>(
+      [&](const typename F::error_code& ec, std::vector<std::byte> message) {
+        CHECK_FALSE(ec);
+        bytes.push_back(std::move(message));
+        ++done;
+      });
   run_until(io, [&] { return done == 2; });
   for (int i = 0; i < 2; ++i) {
-    slot.async_read_string([&](const typename F::error_code& ec, std::string message) {
+    slot.async_read([&](const typename F::error_code& ec, std::string message) {
       CHECK_FALSE(ec);
       strings.push_back(std::move(message));
       ++done;
@@ -119,7 +120,7 @@ TEMPLATE_TEST_CASE("an asio container read never takes a message over the slot's
     REQUIRE_FALSE(written);  // Wine 10 does not enforce the maximum on write
 
     std::optional<typename F::error_code> result;
-    slot.async_read_string([&](const typename F::error_code& ec, std::string message) {
+    slot.async_read([&](const typename F::error_code& ec, std::string message) {
       CHECK(message.empty());
       result = ec;
     });
@@ -140,6 +141,43 @@ TEMPLATE_TEST_CASE("an asio container read never takes a message over the slot's
   }
 }
 
+TEMPLATE_TEST_CASE("an asio read into a reused container leaves it holding exactly the message",
+                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-reused");
+  typename F::server slot(io, windows_kind_slot(name));
+  auto client = mailslot::client::open(name);
+  std::string kept = "what was there before";
+  const auto read_into_kept = [&] {
+    std::optional<std::pair<typename F::error_code, std::size_t>> result;
+    slot.async_read(kept, [&](const typename F::error_code& ec, std::size_t size) {
+      result.emplace(ec, size);
+    });
+    run_until(io, [&] { return result.has_value(); });
+    return *result;
+  };
+  const std::string large = pattern(std::size_t{100} << 10U, 3);  // beyond any first offer
+  for (const std::string& message :
+       {std::string("hello"), large, std::string(), std::string("x")}) {
+    client.write(message);
+    const auto [ec, size] = read_into_kept();
+    CHECK_FALSE(ec);
+    CHECK(size == message.size());
+    CHECK(kept == message);
+  }
+  CHECK(kept.capacity() >= large.size());  // grown once, reused since
+  // A failed read leaves it empty.
+  slot.next_layer().set_read_timeout(mailslot::wait_forever);
+  std::optional<typename F::error_code> failed;
+  slot.async_read(kept, [&](const typename F::error_code& ec, std::size_t) { failed = ec; });
+  io.poll();
+  slot.cancel();
+  run_until(io, [&] { return failed.has_value(); });
+  CHECK(*failed == F::aborted());
+  CHECK(kept.empty());
+}
+
 TEMPLATE_TEST_CASE("asio reads complete through futures and deferred operations", "[asio]",
                    MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;
@@ -148,7 +186,7 @@ TEMPLATE_TEST_CASE("asio reads complete through futures and deferred operations"
   typename F::server slot(io, windows_kind_slot(name));
   mailslot::client writer = mailslot::client::open(name);
 
-  std::future<std::string> future = slot.async_read_string(F::use_future);
+  std::future<std::string> future = slot.async_read(F::use_future);
   std::thread runner([&] { io.run_for(10s); });
   writer.write("by future");
   REQUIRE(future.wait_for(10s) == std::future_status::ready);
@@ -157,7 +195,8 @@ TEMPLATE_TEST_CASE("asio reads complete through futures and deferred operations"
   runner.join();
   io.restart();
 
-  auto operation = slot.async_read_bytes(F::deferred);  // nothing starts yet
+  auto operation =
+      slot.template async_read<std::vector<std::byte>>(F::deferred);  // nothing starts yet
   writer.write("deferred");
   writer.write("after");
   std::optional<std::string> got;
@@ -180,7 +219,7 @@ TEMPLATE_TEST_CASE("a read cancelled through its slot completes aborted and take
 
   typename F::cancellation_signal signal;
   std::optional<typename F::error_code> result;
-  slot.async_read_string(
+  slot.async_read(
       F::with_slot(signal, [&](const typename F::error_code& ec, std::string) { result = ec; }));
   io.poll();
   CHECK_FALSE(result.has_value());  // pending: the slot is empty
@@ -210,11 +249,10 @@ TEMPLATE_TEST_CASE("cancelling reads as messages arrive loses none: each is deli
     typename F::cancellation_signal signal;
     std::optional<typename F::error_code> result;
     std::string message;
-    slot.async_read_string(
-        F::with_slot(signal, [&](const typename F::error_code& ec, std::string m) {
-          result = ec;
-          message = std::move(m);
-        }));
+    slot.async_read(F::with_slot(signal, [&](const typename F::error_code& ec, std::string m) {
+      result = ec;
+      message = std::move(m);
+    }));
     io.poll();
     std::thread write([&] { writer.write("m" + std::to_string(round)); });
     if (round % 2 == 0) {
@@ -259,8 +297,7 @@ TEMPLATE_TEST_CASE("cancel() ends every outstanding read of the server, and late
   std::vector<typename F::error_code> results;
   std::array<char, 64> buffer{};
   for (int i = 0; i < 3; ++i) {
-    slot.async_read_string(
-        [&](const typename F::error_code& ec, std::string) { results.push_back(ec); });
+    slot.async_read([&](const typename F::error_code& ec, std::string) { results.push_back(ec); });
   }
   slot.async_read(F::buffer(buffer.data(), buffer.size()),
                   [&](const typename F::error_code& ec, std::size_t) { results.push_back(ec); });
@@ -287,8 +324,7 @@ TEMPLATE_TEST_CASE("a context destroyed with reads pending leaves later messages
     io.emplace();
     typename F::server slot(*io, windows_kind_slot(name));
     for (int i = 0; i < 3; ++i) {
-      slot.async_read_string(
-          [&](const typename F::error_code&, std::string) { handler_ran = true; });
+      slot.async_read([&](const typename F::error_code&, std::string) { handler_ran = true; });
     }
     io->poll();
     io->stop();
@@ -325,9 +361,10 @@ TEMPLATE_TEST_CASE("a server destroyed with reads pending, then its context, fre
     {
       typename F::server slot(io, windows_kind_slot(name));
       for (int i = 0; i < 3; ++i) {
-        slot.async_read_bytes([&](const typename F::error_code& ec, std::vector<std::byte>) {
-          results.push_back(ec);
-        });
+        slot.template async_read<std::vector<std::byte>>(
+            [&](const typename F::error_code& ec, std::vector<std::byte>) {
+              results.push_back(ec);
+            });
       }
       io.poll();
     }  // cancels and closes; the reads complete through the context
@@ -349,7 +386,7 @@ TEMPLATE_TEST_CASE("a stopped context loses nothing: running it again delivers w
 
   std::vector<std::string> received;
   for (int i = 0; i < 2; ++i) {
-    slot.async_read_string([&](const typename F::error_code& ec, std::string m) {
+    slot.async_read([&](const typename F::error_code& ec, std::string m) {
       CHECK_FALSE(ec);
       received.push_back(std::move(m));
     });
@@ -390,7 +427,7 @@ TEMPLATE_TEST_CASE("an asio server refuses a synchronous handle and leaves it wi
 
   // Reading a server that is not open completes with not_open, through the context.
   std::optional<typename F::error_code> result;
-  slot.async_read_string([&](const typename F::error_code& e, std::string) { result = e; });
+  slot.async_read([&](const typename F::error_code& e, std::string) { result = e; });
   CHECK_FALSE(result.has_value());
   run_until(io, [&] { return result.has_value(); });
   CHECK(std::error_code(*result) == mailslot::errc::not_open);
@@ -422,7 +459,7 @@ TEMPLATE_TEST_CASE("a handle binds to one context's port: released, it is adopte
   typename F::server second(io, std::move(plain));
   mailslot::client::open(name).write("again");
   std::optional<std::string> message;
-  second.async_read_string(
+  second.async_read(
       [&](const typename F::error_code& e, std::string m) { message = e ? "error" : m; });
   run_until(io, [&] { return message.has_value(); });
   CHECK(*message == "again");
@@ -455,7 +492,7 @@ TEMPLATE_TEST_CASE(
     const std::string name = unique_slot_name("asio-timeout");
     typename F::server slot(io, windows_kind_slot(name, timeout));
     std::optional<std::string> message;
-    slot.async_read_string(
+    slot.async_read(
         [&](const typename F::error_code& ec, std::string m) { message = ec ? "error" : m; });
     read_files.reset();
     const auto start = std::chrono::steady_clock::now();
@@ -505,7 +542,7 @@ TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles is cancelled at once,
                           F::cancellation_type::total}) {
     typename F::cancellation_signal signal;
     std::optional<typename F::error_code> result;
-    slot.async_read_string(
+    slot.async_read(
         F::with_slot(signal, [&](const typename F::error_code& ec, std::string) { result = ec; }));
     io.run_for(100ms);  // several pauses
     REQUIRE_FALSE(result.has_value());
@@ -519,7 +556,7 @@ TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles is cancelled at once,
 
   // The server's cancel(): at the end of the pause, within 10 ms.
   std::optional<typename F::error_code> result;
-  slot.async_read_string([&](const typename F::error_code& ec, std::string) { result = ec; });
+  slot.async_read([&](const typename F::error_code& ec, std::string) { result = ec; });
   io.run_for(100ms);
   REQUIRE_FALSE(result.has_value());
   slot.cancel();
@@ -537,7 +574,7 @@ TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles ends as not_open when
   typename F::io_context io;
   typename F::server slot(io, windows_kind_slot(unique_slot_name("asio-pause-close"), 0ms));
   std::optional<typename F::error_code> result;
-  slot.async_read_string([&](const typename F::error_code& ec, std::string) { result = ec; });
+  slot.async_read([&](const typename F::error_code& ec, std::string) { result = ec; });
   io.run_for(100ms);
   REQUIRE_FALSE(result.has_value());
   slot.next_layer().close();  // under the asio server (not how to close it, but not undefined)
@@ -570,7 +607,7 @@ TEMPLATE_TEST_CASE("an asio read whose handle goes while it grows ends as not_op
   REQUIRE(hook.installed());
   real_get_info_for_close = hook.original();
   std::optional<typename F::error_code> result;
-  slot.async_read_string([&](const typename F::error_code& ec, std::string) { result = ec; });
+  slot.async_read([&](const typename F::error_code& ec, std::string) { result = ec; });
   close_under_read = [&] { slot.next_layer().close(); };
   mailslot::client::open(name).write(std::string(std::size_t{100} << 10U, 'g'));  // > first offer
   run_until(io, [&] { return result.has_value(); });
@@ -587,7 +624,7 @@ TEMPLATE_TEST_CASE("a context destroyed while a read pauses between ReadFiles en
   {
     typename F::io_context io;
     slot.emplace(io, windows_kind_slot(name, 0ms));
-    slot->async_read_string([&](const typename F::error_code&, std::string) { ++handlers_run; });
+    slot->async_read([&](const typename F::error_code&, std::string) { ++handlers_run; });
     io.run_for(100ms);
   }  // (a hang here would time the test out)
   CHECK(handlers_run == 0);  // destroyed unrun, as Asio destroys handlers with their context
@@ -603,7 +640,7 @@ TEMPLATE_TEST_CASE("moving an asio server moves its slot and outstanding reads",
   const std::string name = unique_slot_name("asio-move");
   typename F::server first(io, windows_kind_slot(name));
   std::optional<std::string> message;
-  first.async_read_string(
+  first.async_read(
       [&](const typename F::error_code& ec, std::string m) { message = ec ? "error" : m; });
   io.poll();
   typename F::server second(std::move(first));

@@ -319,7 +319,7 @@ void start_reads(typename Setup::server& slot, outcomes<typename Setup::flavour:
                  std::size_t first, std::size_t count) {
   using handler = recorder<typename Setup::executor, typename Setup::flavour::error_code>;
   for (std::size_t i = first; i < first + count; ++i) {
-    slot.async_read_string(handler{&into, i, slot.get_executor()});
+    slot.async_read(handler{&into, i, slot.get_executor()});
   }
 }
 
@@ -347,8 +347,7 @@ TEMPLATE_TEST_CASE("on every execution context, asio reads complete on the serve
   // A handler's own executor is honoured: a strand of its own.
   const auto own = F::strand(context.executor());
   outcomes<typename F::error_code> on_own;
-  slot.async_read_string(
-      F::bind(own, recorder<decltype(own), typename F::error_code>{&on_own, 2, own}));
+  slot.async_read(F::bind(own, recorder<decltype(own), typename F::error_code>{&on_own, 2, own}));
   writer.write("third");
   REQUIRE(on_own.wait_for(1));
   const auto result = on_own.take().front();
@@ -488,7 +487,7 @@ void leave_pending(const Executor& executor, const char* name) {
   // while a reader is still listening.
   auto* slot =
       new typename F::template server<Executor>(executor, mailslot::server::create(name, options));
-  slot->async_read_string([](const auto&, std::string) {
+  slot->async_read([](const auto&, std::string) {
     std::puts("a handler ran");  // (none may: no message is written)
   });
 }
@@ -635,7 +634,7 @@ TEMPLATE_TEST_CASE("a cancellation that comes after its read completed never rea
   arena_policy b_policy{&memory, false};
   typename F::cancellation_signal a_cancel;
   outcomes<typename F::error_code> seen;
-  slot.async_read_string(F::with_slot(
+  slot.async_read(F::with_slot(
       a_cancel,
       F::bind(strand, F::with_allocator(arena_allocator<void>(&a_policy),
                                         [&](const typename F::error_code& ec, std::string m) {
@@ -646,10 +645,10 @@ TEMPLATE_TEST_CASE("a cancellation that comes after its read completed never rea
   // A's ReadFile completed: its operation's memory is given back before its
   // handler is run (on the strand, still busy).
   REQUIRE(eventually([&] { return !memory.in_use.load(); }));
-  slot.async_read_string(F::with_allocator(arena_allocator<void>(&b_policy),
-                                           [&](const typename F::error_code& ec, std::string m) {
-                                             seen.add(1, ec, std::move(m), true);
-                                           }));
+  slot.async_read(F::with_allocator(arena_allocator<void>(&b_policy),
+                                    [&](const typename F::error_code& ec, std::string m) {
+                                      seen.add(1, ec, std::move(m), true);
+                                    }));
   REQUIRE(memory.in_use);  // B's operation took the same memory
   a_cancel.emit(F::terminal);
   strand_busy = false;

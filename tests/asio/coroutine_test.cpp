@@ -24,7 +24,7 @@ template <class F>
 typename F::template awaitable<void> read_all(typename F::server& slot, std::size_t count,
                                               std::vector<std::string>& received) {
   while (received.size() < count) {
-    received.push_back(co_await slot.async_read_string(F::use_awaitable));
+    received.push_back(co_await slot.async_read(F::use_awaitable));
   }
 }
 }  // namespace
@@ -37,7 +37,7 @@ void handle(const std::string& message) { handled.push_back(message); }
 
 asio::awaitable<void> serve(mailslot::asio::server& slot) {
   for (;;) {
-    std::string message = co_await slot.async_read_string(asio::use_awaitable);
+    std::string message = co_await slot.async_read(asio::use_awaitable);
     handle(message);
   }
 }

@@ -23,7 +23,7 @@
 //
 // Then listening: the thread pool reader (mailslot/thread_pool_reader.hpp)
 // and the Asio server (mailslot/asio.hpp: a callback that starts the next
-// async_read_string, one thread running the io_context) against a thread
+// async_read<std::string>, one thread running the io_context) against a thread
 // blocked in read<std::string>, with two raw baselines: a CreateThreadpoolIo loop
 // with one completion packet per message, and Asio's own
 // windows::stream_handle::async_read_some. On Windows' handle kind, at 16 B,
@@ -44,7 +44,7 @@
 // written one at a time at random moments (latency from WriteFile to the
 // message in user code: median and largest). The kinds: a thread looping on
 // try_read<std::string>(1 s) on each handle kind, the thread pool reader, the Asio
-// server (async_read_string, one thread running the io_context), and, for
+// server (async_read<std::string>, one thread running the io_context), and, for
 // comparison, a thread looping on read<std::string>, which waits the slot's
 // timeout by definition.
 //
@@ -519,7 +519,7 @@ const char* listener_name(listener l) {
     case listener::pool:
       return "thread pool reader";
     case listener::asio:
-      return "asio async_read_string";
+      return "asio async_read<std::string>";
     case listener::thread:
       return "thread in read<std::string>";
     case listener::raw_pool:
@@ -581,7 +581,7 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
       bool stopping = false;  // (on the io_context's thread)
       std::function<void()> next;
       next = [&] {
-        server.async_read_string([&](const std::error_code& ec, std::string message) {
+        server.async_read([&](const std::error_code& ec, std::string message) {
           if (!ec) {
             into.take(message, size);
             if (!stopping) {
@@ -851,7 +851,7 @@ idle_sample idle_once(idle_reader kind, const mailslot::name& slot,
       bool stopping = false;  // (on the io_context's thread)
       std::function<void()> next;
       next = [&] {
-        reader.async_read_string([&](const std::error_code& ec, std::string message) {
+        reader.async_read([&](const std::error_code& ec, std::string message) {
           if (!ec) {
             into.take(message, size);
             if (!stopping) {

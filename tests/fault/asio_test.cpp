@@ -1,7 +1,7 @@
 // mailslot::asio::server with each Win32 call and each allocation failing in
 // turn, Asio's own included (tests/fault/explore.hpp): adopting the slot
 // (DuplicateHandle, CreateIoCompletionPort), then a chain of
-// async_read_string reading 0 B, 16 B, 8 KiB and 2 MiB, then the throwing
+// async_read<std::string> reading 0 B, 16 B, 8 KiB and 2 MiB, then the throwing
 // close(). Windows' kind of
 // handle only: server::create's is synchronous under Wine 10, and refused.
 //
@@ -47,7 +47,8 @@ class asio_scenario : public slot_scenario<nt_create_mailslot> {
       }
     }
     read_next();
-    if (!r.attempt("io_context::run", [&] { io_.run(); }) || !r.ok("async_read_string", error_)) {
+    if (!r.attempt("io_context::run", [&] { io_.run(); }) ||
+        !r.ok("async_read<std::string>", error_)) {
       return;
     }
     // Every message read: the throwing close(), which closes either way.
@@ -80,7 +81,7 @@ class asio_scenario : public slot_scenario<nt_create_mailslot> {
     r.expect(!ec, "the io_context cannot adopt the slot again afterwards");
     client_.write("again", ec);
     std::string again;
-    async_.async_read_string([&](const std::error_code& read, std::string message) {
+    async_.async_read([&](const std::error_code& read, std::string message) {
       ec = read;
       again = std::move(message);
     });
@@ -91,7 +92,7 @@ class asio_scenario : public slot_scenario<nt_create_mailslot> {
 
  private:
   void read_next() {
-    async_.async_read_string([this](const std::error_code& ec, std::string message) {
+    async_.async_read([this](const std::error_code& ec, std::string message) {
       if (ec) {
         const outside guard;
         error_ = ec;
@@ -114,7 +115,7 @@ class asio_scenario : public slot_scenario<nt_create_mailslot> {
 }  // namespace
 
 TEST_CASE("every failure survived: the Asio server - nt_create_mailslot", "[fault]") {
-  explore_and_check("asio::server async_read_string - nt_create_mailslot",
+  explore_and_check("asio::server async_read<std::string> - nt_create_mailslot",
                     [] { return asio_scenario(); },
                     {"DuplicateHandle", "CreateIoCompletionPort", "ReadFile", "GetMailslotInfo"});
 }

@@ -46,6 +46,7 @@ struct read_record {
   long position = -1;
   bool cancellable = false;
   std::vector<unsigned char> buffer;
+  std::string kept;  // form 4: a container the read reuses (a used one: it holds text)
   asio::cancellation_signal signal;
   std::atomic<bool> done{false};
   std::atomic<bool> dropped{false};
@@ -73,7 +74,17 @@ class read_handler {
   }
 
   void operator()(const std::error_code& ec, std::size_t size) {
-    complete(ec, record_->buffer.data(), size);
+    if (record_->form == 4 && !ec && record_->kept.size() != size) {
+      model_->report_violation("a reused container holds " + std::to_string(record_->kept.size()) +
+                               " bytes after a read of " + std::to_string(size));
+    }
+    if (record_->form == 4 && ec && !record_->kept.empty()) {
+      model_->report_violation("a reused container is not empty after a failed read");
+    }
+    complete(ec,
+             record_->form == 4 ? static_cast<const void*>(record_->kept.data())
+                                : static_cast<const void*>(record_->buffer.data()),
+             size);
   }
   void operator()(const std::error_code& ec, const std::string& message) {
     complete(ec, message.data(), message.size());
@@ -224,7 +235,10 @@ class asio_world final : public world {
         ::Sleep(static_cast<DWORD>(one.a * 3));
         break;
       case op::async_read:
-        async_read(one.b % 4, one.c % 2 == 1);
+        // Forms: 0 a buffer that holds any message, 1 a small buffer, 2 a new
+        // string, 3 new bytes, 4 a string the read reuses (chosen by c, so
+        // that the forms b chose in sequences kept before stay theirs).
+        async_read((one.c / 2) % 5 == 4 ? 4 : one.b % 4, one.c % 2 == 1);
         break;
       case op::cancel_one:
         cancel_one(one.a, one.b % 3);
@@ -388,6 +402,9 @@ class asio_world final : public world {
       record->position = reissues_ ? -1 : position_++;
       record->buffer.resize(form == 0 ? 70000 : 64);
     }
+    if (form == 4) {
+      record->kept.assign(100, 'k');  // (a used container: its content must go)
+    }
     outstanding_.push_back(record);
     auto handler = asio::bind_executor(context_.strand(), read_handler(record, model_));
     if (cancellable) {
@@ -406,10 +423,13 @@ class asio_world final : public world {
         server.async_read(asio::buffer(record.buffer), std::forward<Token>(token));
         break;
       case 2:
-        server.async_read_string(std::forward<Token>(token));
+        server.async_read(std::forward<Token>(token));
+        break;
+      case 4:
+        server.async_read(record.kept, std::forward<Token>(token));
         break;
       default:
-        server.async_read_bytes(std::forward<Token>(token));
+        server.template async_read<std::vector<std::byte>>(std::forward<Token>(token));
         break;
     }
   }

@@ -208,6 +208,37 @@ class cancel_handler {
   unsigned long serial_;
 };
 
+/// Resizes a container a read will fill; an allocation that fails is
+/// ERROR_NOT_ENOUGH_MEMORY (nothing was read).
+template <class Container>
+bool resize(Container& message, std::size_t size, std::error_code& ec) noexcept {
+#if MAILSLOT_HAS_EXCEPTIONS
+  try {
+    message.resize(size);
+  } catch (...) {  // std::bad_alloc, std::length_error: nothing was read
+    ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+    return false;
+  }
+#else
+  message.resize(size);
+  (void)ec;
+#endif
+  return true;
+}
+
+/// Gives back the capacity a message of half of it does not need.
+template <class Container>
+void trim(Container& message) noexcept {
+#if MAILSLOT_HAS_EXCEPTIONS
+  try {
+    message.shrink_to_fit();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): the message is whole either way
+  }
+#else
+  message.shrink_to_fit();
+#endif
+}
+
 /// Where a read puts its message: the caller's buffer (a message that does
 /// not fit is an error, and stays queued), ...
 class buffer_sink {
@@ -223,6 +254,7 @@ class buffer_sink {
   }
   bool grow(std::size_t, std::error_code&) noexcept { return false; }
   result_type take(port_binding&, std::size_t received) noexcept { return received; }
+  static void failed() noexcept {}
   static result_type empty() noexcept { return 0; }
 
  private:
@@ -268,6 +300,7 @@ class container_sink {
     }
     return std::move(*message_);
   }
+  static void failed() noexcept {}
   static result_type empty() noexcept { return Container(); }
 
  private:
@@ -284,33 +317,58 @@ class container_sink {
                   ec);
   }
 
-  static bool resize(Container& message, std::size_t size, std::error_code& ec) noexcept {
-#if MAILSLOT_HAS_EXCEPTIONS
-    try {
-      message.resize(size);
-    } catch (...) {  // std::bad_alloc, std::length_error: nothing was read
-      ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
-      return false;
+  std::unique_ptr<Container> message_;
+};
+
+/// ... or a container of the caller's, reused: offered what it can hold
+/// already (see mailslot::server::read(Container&)), grown for a message
+/// that does not fit (it stays queued meanwhile), left holding exactly the
+/// message, or empty on failure. The caller keeps it where it is until the
+/// operation completes.
+template <class Container>
+class reused_sink {
+ public:
+  using result_type = std::size_t;
+  static constexpr bool grows = true;
+
+  explicit reused_sink(Container& message) noexcept : message_(&message) {}
+
+  bool offer(port_binding& binding, void*& data, std::size_t& size, std::error_code& ec) noexcept {
+    if (!offered_) {
+      offered_ = true;
+      const std::size_t wanted =
+          (std::max)(message_->size(), (std::min)(message_->capacity(), max_offer));
+      if (!resize(*message_, mailslot::detail::first_offer(wanted, wanted, binding.max_size()),
+                  ec)) {
+        return false;
+      }
     }
-#else
-    message.resize(size);
-    (void)ec;
-#endif
+    data = message_->data();
+    size = message_->size();
     return true;
   }
 
-  static void trim(Container& message) noexcept {
-#if MAILSLOT_HAS_EXCEPTIONS
-    try {
-      message.shrink_to_fit();
-    } catch (...) {  // NOLINT(bugprone-empty-catch): the message is whole either way
+  bool grow(std::size_t next, std::error_code& ec) noexcept {
+    if (next <= message_->size()) {
+      return true;  // (another reader took it; read what comes next)
     }
-#else
-    message.shrink_to_fit();
-#endif
+    message_->clear();  // nothing to keep: growing copies nothing
+    return resize(*message_, next, ec);
   }
 
-  std::unique_ptr<Container> message_;
+  result_type take(port_binding& binding, std::size_t received) noexcept {
+    binding.learn_size(received);
+    message_->resize(received);  // shrinking: no allocation, cannot throw
+    return received;
+  }
+  void failed() noexcept { message_->clear(); }
+  static result_type empty() noexcept { return 0; }
+
+ private:
+  static constexpr std::size_t max_offer = std::size_t{64} << 10U;
+
+  Container* message_;
+  bool offered_ = false;
 };
 
 /// One read operation: a ReadFile with its own OVERLAPPED (Asio's
@@ -503,6 +561,7 @@ class read_op {
       ec = from_std(make_error_code(errc::not_open));
     }
     ticket_.finish();
+    sink_.failed();
     self.complete(ec, Sink::empty());
   }
 

@@ -22,7 +22,7 @@ using error_code = MAILSLOT_DETAIL_ASIO_ERROR_CODE;
 /// C++20 coroutines (`use_awaitable`) all read it.
 ///
 ///   mailslot::asio::server slot(io, mailslot::server::create(name));
-///   std::string message = co_await slot.async_read_string(asio::use_awaitable);
+///   std::string message = co_await slot.async_read(asio::use_awaitable);
 ///
 /// The server adopts a mailslot::server whose handle is asynchronous (the
 /// one Windows' CreateMailslotW makes, or server_options::creation =
@@ -214,28 +214,42 @@ class basic_server {
                                                  std::forward<CompletionToken>(token));
   }
 
-  /// Reads the next message into a new std::string of exactly its size.
-  /// Completes with `(error_code, std::string)`; nothing is lost when the
-  /// string has to grow (the message stays queued meanwhile), or when an
-  /// allocation fails (ERROR_NOT_ENOUGH_MEMORY).
-  /// \param token  the completion token
+  /// Reads the next message into `message`, a container the caller reuses
+  /// (std::string, std::vector<std::byte>, ...), which ends up holding
+  /// exactly the message; see mailslot::server::read(Container&). Completes
+  /// with `(error_code, std::size_t bytes)`. In steady state a message costs
+  /// one ReadFile and no allocation; a message larger than the container
+  /// stays queued while it grows. On failure `message` is empty. It must
+  /// stay valid, and untouched, until the operation completes.
+  /// \tparam Container  as for mailslot::server::read(Container&)
+  /// \param message  the container that receives the message
+  /// \param token    the completion token
   /// \return what the token makes of the operation
-  template <class CompletionToken = detail::net::default_completion_token_t<executor_type>>
-  auto async_read_string(
-      CompletionToken&& token = detail::net::default_completion_token_t<executor_type>()) {
-    return start<void(error_code, std::string)>(detail::container_sink<std::string>(),
+  template <class Container,
+            class CompletionToken = detail::net::default_completion_token_t<executor_type>,
+            mailslot::detail::if_byte_container<Container> = 0>
+  auto async_read(Container& message,
+                  CompletionToken&& token = detail::net::default_completion_token_t<executor_type>()) {
+    return start<void(error_code, std::size_t)>(detail::reused_sink<Container>(message),
                                                 std::forward<CompletionToken>(token));
   }
 
-  /// Reads the next message into a new std::vector<std::byte> of exactly its
-  /// size; as async_read_string().
+  /// Reads the next message into a new `Message` of exactly its size:
+  /// `std::string message = co_await slot.async_read(asio::use_awaitable);`,
+  /// or `slot.async_read<std::vector<std::byte>>(token)`. Completes with
+  /// `(error_code, Message)`; nothing is lost when the container has to grow
+  /// (the message stays queued meanwhile), or when an allocation fails
+  /// (ERROR_NOT_ENOUGH_MEMORY).
+  /// \tparam Message  std::string (the default), std::vector<std::byte>, or
+  ///                  any container mailslot::server::read(Container&) takes
   /// \param token  the completion token
   /// \return what the token makes of the operation
-  template <class CompletionToken = detail::net::default_completion_token_t<executor_type>>
-  auto async_read_bytes(
-      CompletionToken&& token = detail::net::default_completion_token_t<executor_type>()) {
-    return start<void(error_code, std::vector<std::byte>)>(
-        detail::container_sink<std::vector<std::byte>>(), std::forward<CompletionToken>(token));
+  template <class Message = std::string,
+            class CompletionToken = detail::net::default_completion_token_t<executor_type>,
+            mailslot::detail::if_byte_container<Message> = 0>
+  auto async_read(CompletionToken&& token = detail::net::default_completion_token_t<executor_type>()) {
+    return start<void(error_code, Message)>(detail::container_sink<Message>(),
+                                            std::forward<CompletionToken>(token));
   }
 
   /// Cancels every outstanding read of this server (CancelIoEx on each

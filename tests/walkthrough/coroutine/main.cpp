@@ -12,7 +12,7 @@
 
 asio::awaitable<void> listen(mailslot::asio::server& slot, int count) {
   for (int i = 0; i < count; ++i) {
-    const std::string message = co_await slot.async_read_string(asio::use_awaitable);
+    const std::string message = co_await slot.async_read(asio::use_awaitable);
     std::printf("coroutine read: %s\n", message.c_str());
   }
 }
