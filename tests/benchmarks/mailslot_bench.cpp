@@ -48,7 +48,14 @@
 // comparison, a thread looping on read<std::string>, which waits the slot's
 // timeout by definition.
 //
-//   mailslot_bench [--quick | --listening | --idle]
+// Then the library's own cost per read, with the kernel taken out: ReadFile,
+// GetMailslotInfo, GetOverlappedResult and WaitForMultipleObjects replaced,
+// through the import table, by stubs that hand over a canned message at once
+// (under Wine a ReadFile costs about 100 us, which hides the library's
+// nanoseconds). A raw loop calls the same stubs. One line per form, size and
+// handle kind: `overhead SIZE FORM: library X ns raw Y ns extra Z ns allocs N`.
+//
+//   mailslot_bench [--quick | --listening | --idle | --overhead]
 //     --quick: a few small rounds, for the tests; --listening, --idle: that
 //     part only
 
@@ -917,6 +924,200 @@ bool idle_costs(bool quick, const std::string& pid) {
   return ok;
 }
 
+// --- overhead: the library's own cost per read, the kernel stubbed out ----------------------
+
+// The message the stubs hand over.
+std::string canned_message;
+
+BOOL WINAPI stub_read_file(HANDLE, LPVOID buffer, DWORD size, LPDWORD read,
+                           LPOVERLAPPED overlapped) {
+  const auto length = static_cast<DWORD>(canned_message.size());
+  if (size < length) {
+    ::SetLastError(ERROR_INSUFFICIENT_BUFFER);
+    return FALSE;
+  }
+  std::memcpy(buffer, canned_message.data(), length);
+  if (read != nullptr) {
+    *read = length;
+  }
+  if (overlapped != nullptr) {
+    overlapped->Internal = 0;
+    overlapped->InternalHigh = length;
+  }
+  return TRUE;
+}
+BOOL WINAPI stub_get_info(HANDLE, LPDWORD max, LPDWORD next, LPDWORD count, LPDWORD timeout) {
+  if (max != nullptr) {
+    *max = 0;
+  }
+  if (next != nullptr) {
+    *next = static_cast<DWORD>(canned_message.size());
+  }
+  if (count != nullptr) {
+    *count = 1;
+  }
+  if (timeout != nullptr) {
+    *timeout = MAILSLOT_WAIT_FOREVER;
+  }
+  return TRUE;
+}
+BOOL WINAPI stub_overlapped_result(HANDLE, LPOVERLAPPED overlapped, LPDWORD n, BOOL) {
+  *n = static_cast<DWORD>(overlapped->InternalHigh);
+  return TRUE;
+}
+DWORD WINAPI stub_wait(DWORD, const HANDLE*, BOOL, DWORD) { return WAIT_OBJECT_0; }
+
+// The stubs in place of the imports while it lives.
+class kernel_stubbed {
+ public:
+  kernel_stubbed() {
+    read_ = mailslot_test::patch_import("ReadFile", reinterpret_cast<void*>(&stub_read_file));
+    info_ = mailslot_test::patch_import("GetMailslotInfo", reinterpret_cast<void*>(&stub_get_info));
+    result_ = mailslot_test::patch_import("GetOverlappedResult",
+                                          reinterpret_cast<void*>(&stub_overlapped_result));
+    wait_ =
+        mailslot_test::patch_import("WaitForMultipleObjects", reinterpret_cast<void*>(&stub_wait));
+  }
+  kernel_stubbed(const kernel_stubbed&) = delete;
+  kernel_stubbed& operator=(const kernel_stubbed&) = delete;
+  ~kernel_stubbed() {
+    (void)mailslot_test::patch_import("ReadFile", read_);
+    (void)mailslot_test::patch_import("GetMailslotInfo", info_);
+    (void)mailslot_test::patch_import("GetOverlappedResult", result_);
+    (void)mailslot_test::patch_import("WaitForMultipleObjects", wait_);
+  }
+
+ private:
+  void* read_ = nullptr;
+  void* info_ = nullptr;
+  void* result_ = nullptr;
+  void* wait_ = nullptr;
+};
+
+enum class overhead_form { buffer, container, owned, try_buffer };
+constexpr overhead_form all_overhead_forms[] = {overhead_form::buffer, overhead_form::container,
+                                                overhead_form::owned, overhead_form::try_buffer};
+const char* overhead_form_name(overhead_form f) {
+  switch (f) {
+    case overhead_form::buffer:
+      return "buffer";
+    case overhead_form::container:
+      return "container";
+    case overhead_form::owned:
+      return "owned";
+    case overhead_form::try_buffer:
+      return "try_buffer";
+  }
+  return "?";
+}
+
+struct overhead_sample {
+  double library_ns = 0;
+  double raw_ns = 0;
+  double allocations = 0;
+};
+
+// `count` reads of `form` from `server` against the same number of raw
+// ReadFiles, both through the stubs; nanoseconds per read, and the library's
+// allocations per read.
+overhead_sample overhead_once(mailslot::server& server, overhead_form form, int count,
+                              std::vector<char>& buffer, std::string& kept) {
+  const HANDLE handle = server.native_handle();
+  const bool asynchronous = mailslot_test::is_asynchronous(handle);
+  overhead_sample s;
+  const auto per_read_ns = [&](auto&& body) {
+    const long long start = now_ticks();
+    for (int i = 0; i < count; ++i) {
+      body();
+    }
+    return ticks_to_us(now_ticks() - start) * 1000.0 / count;
+  };
+  std::error_code ec;
+  std::size_t sink = 0;
+  s.raw_ns = per_read_ns([&] {
+    OVERLAPPED overlapped{};
+    DWORD received = 0;
+    ::ReadFile(handle, buffer.data(), static_cast<DWORD>(buffer.size()), &received,
+               asynchronous ? &overlapped : nullptr);
+    sink += received;
+  });
+  const long long before = mailslot_test::allocations::count();
+  s.library_ns = per_read_ns([&] {
+    switch (form) {
+      case overhead_form::buffer:
+        sink += server.read(mailslot::buffer(buffer), ec);
+        break;
+      case overhead_form::container:
+        sink += server.read(kept, ec);
+        break;
+      case overhead_form::owned:
+        sink += server.read(ec).size();
+        break;
+      case overhead_form::try_buffer:
+        sink += server.try_read(mailslot::buffer(buffer), std::chrono::seconds(1), ec).value_or(0);
+        break;
+    }
+  });
+  s.allocations = static_cast<double>(mailslot_test::allocations::count() - before) / count;
+  if (ec || sink == 0) {
+    s.library_ns = -1;  // (a read failed: the row is not a measurement)
+  }
+  return s;
+}
+
+void overhead_costs(bool quick, const std::string& pid) {
+  const int count = quick ? 2000 : 200000;
+  const int rounds = quick ? 1 : 7;
+  std::printf(
+      "\noverhead: the library's own cost per read, the kernel stubbed out (ReadFile and the\n"
+      "calls a form makes hand over a canned message at once); %d reads per form, median of %d\n"
+      "rounds, the forms interleaved; the container's capacity 64 KiB\n\n",
+      count, rounds);
+  for (const bool windows_kind : {true, false}) {
+    mailslot::server_options options;
+    options.creation = windows_kind ? mailslot::creation::nt_create_mailslot_file
+                                    : mailslot::creation::create_mailslot;
+    auto server =
+        mailslot::server::create(mailslot::name::local("mailslot-bench\\" + pid + "\\overhead-" +
+                                                       (windows_kind ? "a" : "s")),
+                                 options);
+    const bool asynchronous = mailslot_test::is_asynchronous(server.native_handle());
+    for (const std::size_t size :
+         {std::size_t{16}, std::size_t{424}, std::size_t{4096}, std::size_t{65536}}) {
+      canned_message.assign(size, 'o');
+      std::vector<char> buffer(65536);
+      std::string kept;
+      kept.reserve(65536);
+      std::vector<std::vector<overhead_sample>> samples(std::size(all_overhead_forms));
+      {
+        const kernel_stubbed stubs;
+        for (int round = 0; round < rounds; ++round) {
+          for (std::size_t k = 0; k < std::size(all_overhead_forms); ++k) {
+            const std::size_t index =
+                (k + static_cast<std::size_t>(round)) % std::size(all_overhead_forms);
+            samples[index].push_back(
+                overhead_once(server, all_overhead_forms[index], count, buffer, kept));
+          }
+        }
+      }
+      for (std::size_t index = 0; index < std::size(all_overhead_forms); ++index) {
+        std::vector<double> library;
+        std::vector<double> raw;
+        for (const overhead_sample& one : samples[index]) {
+          library.push_back(one.library_ns);
+          raw.push_back(one.raw_ns);
+        }
+        const double l = median(library);
+        const double r = median(raw);
+        std::printf("overhead %zu %s-%s: library %.0f ns raw %.0f ns extra %.0f ns allocs %.2f\n",
+                    size, overhead_form_name(all_overhead_forms[index]),
+                    asynchronous ? "async" : "sync", l, r, l - r,
+                    samples[index].back().allocations);
+      }
+    }
+  }
+}
+
 struct listening_row {
   std::vector<double> rate;     // messages/s per round
   std::vector<double> latency;  // median us per round
@@ -929,6 +1130,7 @@ int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   const bool listening_only = argc > 1 && std::strcmp(argv[1], "--listening") == 0;
   const bool idle_only = argc > 1 && std::strcmp(argv[1], "--idle") == 0;
+  const bool overhead_only = argc > 1 && std::strcmp(argv[1], "--overhead") == 0;
   if (!install_counters()) {
     std::fprintf(stderr, "mailslot_bench: could not patch the import table\n");
     return 1;
@@ -939,6 +1141,10 @@ int main(int argc, char** argv) {
 
   if (idle_only) {
     return idle_costs(quick, pid) ? 0 : 1;
+  }
+  if (overhead_only) {
+    overhead_costs(false, pid);
+    return 0;
   }
   std::printf(
       "mailslot_bench: %d rounds per size and kind, the ways interleaved; medians per message, "
@@ -1030,6 +1236,7 @@ int main(int argc, char** argv) {
   }
   if (!listening_only) {
     all_ok &= idle_costs(quick, pid);
+    overhead_costs(quick, pid);
   }
   if (!quick) {
     std::printf(

@@ -6,6 +6,7 @@
 #include <mailslot/mailslot.hpp>
 
 #include <support/allocations.hpp>
+#include <support/import_patch.hpp>
 #include <support/read_helpers.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
@@ -99,10 +100,12 @@ TEMPLATE_TEST_CASE("in steady state a reused container costs one ReadFile and no
 
   mailslot_test::read_file_counter read_files;
   REQUIRE(read_files.installed());
-  constexpr int messages = 50;
+  // Steady state: sizes that vary within what recent messages needed.
+  constexpr int messages = 60;
+  constexpr std::size_t sizes[] = {3000, 1500, 16, 424, 2900, 0};
   std::vector<std::string> expected;
   for (int i = 0; i < messages; ++i) {
-    expected.push_back(pattern(static_cast<std::size_t>(i * 60), static_cast<unsigned>(i)));
+    expected.push_back(pattern(sizes[i % 6], static_cast<unsigned>(i)));
     client.write(expected.back());
   }
   read_files.reset();
@@ -116,6 +119,38 @@ TEMPLATE_TEST_CASE("in steady state a reused container costs one ReadFile and no
   CHECK(all_intact);
   CHECK(read_files.count() == messages);
   CHECK(allocations == 0);
+}
+
+namespace {
+// Records how many bytes each ReadFile was offered.
+std::atomic<DWORD> last_offer{0};
+decltype(&::ReadFile) real_read_file_offer = nullptr;
+BOOL WINAPI recording_read_file(HANDLE file, LPVOID buffer, DWORD size, LPDWORD read,
+                                LPOVERLAPPED overlapped) {
+  last_offer = size;
+  return real_read_file_offer(file, buffer, size, read, overlapped);
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("a reused container is offered what recent messages needed, not its capacity",
+                   "[server][container][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  // Every byte offered past the container's size is zero-filled first: after
+  // one large message, small ones must not pay for its whole capacity.
+  auto server = make_server<TestType>("container-offer");
+  auto client = mailslot::client::open(server.name());
+  std::string message;
+  client.write(pattern(std::size_t{64} << 10U, 7));
+  REQUIRE(server.read(message) == std::size_t{64} << 10U);
+  REQUIRE(message.capacity() >= std::size_t{64} << 10U);
+  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &recording_read_file);
+  REQUIRE(hook.installed());
+  real_read_file_offer = hook.original();
+  for (int i = 0; i < 400; ++i) {
+    client.write(pattern(16, static_cast<unsigned>(i)));
+    REQUIRE(server.read(message) == 16);
+  }
+  CHECK(last_offer.load() < 1024);  // (the largest of the last 32 to 64 messages: 16 bytes)
+  CHECK(message.capacity() >= std::size_t{64} << 10U);  // (kept all along)
 }
 
 TEMPLATE_TEST_CASE("a message larger than the container takes one more ReadFile, then none",

@@ -293,7 +293,7 @@ class container_sink {
   }
 
   result_type take(port_binding& binding, std::size_t received) noexcept {
-    binding.learn_size(received);
+    binding.hints().learn(received);
     message_->resize(received);  // shrinking: no allocation, cannot throw
     if (received * 2 < message_->capacity()) {
       trim(*message_);
@@ -313,15 +313,16 @@ class container_sink {
       return false;
     }
     return resize(*message_,
-                  mailslot::detail::first_offer(binding.size_hint(), max_offer, binding.max_size()),
+                  mailslot::detail::first_offer(binding.hints().owned(), max_offer, binding.max_size()),
                   ec);
   }
 
   std::unique_ptr<Container> message_;
 };
 
-/// ... or a container of the caller's, reused: offered what it can hold
-/// already (see mailslot::server::read(Container&)), grown for a message
+/// ... or a container of the caller's, reused: offered what recent messages
+/// needed, within what it can hold already (see
+/// mailslot::server::read(Container&)), grown for a message
 /// that does not fit (it stays queued meanwhile), left holding exactly the
 /// message, or empty on failure. The caller keeps it where it is until the
 /// operation completes.
@@ -336,8 +337,11 @@ class reused_sink {
   bool offer(port_binding& binding, void*& data, std::size_t& size, std::error_code& ec) noexcept {
     if (!offered_) {
       offered_ = true;
-      const std::size_t wanted =
-          (std::max)(message_->size(), (std::min)(message_->capacity(), max_offer));
+      // (Recent messages' size within its capacity, as the server's reads:
+      // every byte offered past its size is zero-filled first.)
+      const std::size_t wanted = (std::max)(
+          message_->size(),
+          (std::min)((std::min)(message_->capacity(), binding.hints().kept()), max_offer));
       if (!resize(*message_, mailslot::detail::first_offer(wanted, wanted, binding.max_size()),
                   ec)) {
         return false;
@@ -357,7 +361,7 @@ class reused_sink {
   }
 
   result_type take(port_binding& binding, std::size_t received) noexcept {
-    binding.learn_size(received);
+    binding.hints().learn(received);
     message_->resize(received);  // shrinking: no allocation, cannot throw
     return received;
   }
@@ -455,6 +459,9 @@ class read_op {
   // reread_interval has passed since it started (at once if it has).
   template <class Self>
   void pause(Self& self) {
+    if (const HANDLE handle = ticket_.handle()) {
+      pace_.ended_early(handle);
+    }
     const DWORD wait = pace_.wait_ms();
     if (wait == 0) {
       start(self);
@@ -492,7 +499,6 @@ class read_op {
       net::post(net::append(std::move(self), to_flavour(ec), std::size_t{0}));
       return;
     }
-    pace_.started();
     // From here the operation lives in the OVERLAPPED's handler: touch only
     // the locals. (Only Win32 codes go through the port, which keeps an
     // error's category and value, not a library error_code as Boost holds it.)

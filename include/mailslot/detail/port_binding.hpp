@@ -247,14 +247,8 @@ class port_binding final : public async_binding {
   /// owned read (see first_offer()).
   [[nodiscard]] DWORD max_size() const noexcept { return max_size_; }
 
-  /// Recent message sizes, for the first offer of an owned read.
-  [[nodiscard]] std::size_t size_hint() const noexcept {
-    return size_hint_.load(std::memory_order_relaxed);
-  }
-  void learn_size(std::size_t received) noexcept {
-    const std::size_t hint = size_hint();
-    size_hint_.store((std::max)(received, hint - hint / 8), std::memory_order_relaxed);
-  }
+  /// Recent message sizes, for the first offer of a container read.
+  [[nodiscard]] size_hints& hints() noexcept { return hints_; }
 
  private:
   friend class port_registry;
@@ -338,7 +332,7 @@ class port_binding final : public async_binding {
   port_binding* next_bound_ = nullptr;
   port_binding* previous_bound_ = nullptr;
 
-  std::atomic<std::size_t> size_hint_{4096};
+  size_hints hints_;
   const DWORD max_size_;  // the slot's maximum message size (0: any)
 };
 

@@ -117,7 +117,14 @@ class deadline {
  public:
   using clock = std::chrono::steady_clock;
 
-  [[nodiscard]] static deadline slot() noexcept { return {kind::slot, {}}; }
+  /// The slot's timeout, counted from now. (A plain read asks for no clock
+  /// but the tick count, which costs nothing: it needs the time only when a
+  /// second ReadFile makes it resolve().)
+  [[nodiscard]] static deadline slot() noexcept {
+    deadline d(kind::slot, {});
+    d.start_ticks_ = ::GetTickCount64();
+    return d;
+  }
 
   [[nodiscard]] static deadline after(std::chrono::milliseconds timeout) noexcept {
     deadline d(timeout == forever ? kind::never : kind::at, timeout);
@@ -135,7 +142,8 @@ class deadline {
   void resolve(DWORD slot_timeout) noexcept {
     if (kind_ == kind::slot) {
       kind_ = slot_timeout == MAILSLOT_WAIT_FOREVER ? kind::never : kind::at;
-      at_ = start_ + std::chrono::milliseconds(slot_timeout);
+      const auto elapsed = std::chrono::milliseconds(::GetTickCount64() - start_ticks_);
+      at_ = clock::now() + std::chrono::milliseconds(slot_timeout) - elapsed;
     }
   }
 
@@ -156,13 +164,11 @@ class deadline {
  private:
   enum class kind : unsigned char { slot, never, at };
   deadline(kind k, std::chrono::milliseconds timeout) noexcept
-      : kind_(k),
-        start_(clock::now()),
-        at_(start_ + (k == kind::at ? timeout : clock::duration{})) {}
+      : kind_(k), at_(k == kind::at ? clock::now() + timeout : clock::time_point{}) {}
 
   kind kind_;
-  clock::time_point start_;
   clock::time_point at_;
+  ULONGLONG start_ticks_ = 0;  // (kind::slot: when the call started, for resolve())
 };
 
 /// How soon a reader that waits longer than the slot's read timeout reads
@@ -177,21 +183,33 @@ inline constexpr std::chrono::milliseconds reread_interval{10};
 
 /// The spacing of one reader's ReadFiles (reread_interval), shared by every
 /// reader kind: the synchronous reads, thread_pool_reader and the Asio reads.
+/// Only a ReadFile that the slot's timeout ended early asks for the time (a
+/// read that finds its message never does): it started about that timeout
+/// ago.
 class reread_pace {
  public:
   using clock = std::chrono::steady_clock;
 
-  /// A ReadFile starts now.
-  void started() noexcept { last_ = clock::now(); }
+  /// The slot's timeout has just ended a ReadFile early; `handle` is the
+  /// slot's, asked for that timeout (GetMailslotInfo; if it cannot be told,
+  /// the whole interval is waited).
+  void ended_early(HANDLE handle) noexcept {
+    DWORD timeout = 0;
+    if (::GetMailslotInfo(handle, nullptr, nullptr, nullptr, &timeout) == FALSE ||
+        timeout == MAILSLOT_WAIT_FOREVER) {
+      timeout = 0;
+    }
+    started_ = clock::now() - std::chrono::milliseconds(timeout);
+  }
 
-  /// When the next ReadFile may start, if the last one ended early.
-  [[nodiscard]] clock::time_point next() const noexcept { return last_ + reread_interval; }
+  /// When the next ReadFile may start.
+  [[nodiscard]] clock::time_point next() const noexcept { return started_ + reread_interval; }
 
   /// Milliseconds until then (0: now).
   [[nodiscard]] DWORD wait_ms() const noexcept { return ms_until(next()); }
 
  private:
-  clock::time_point last_;
+  clock::time_point started_;  // (about) when the ReadFile that ended early started
 };
 
 /// Sets a thread pool timer to fire once, `ms` milliseconds from now (0: at
@@ -317,6 +335,67 @@ inline std::size_t first_offer(std::size_t wanted, std::size_t limit, DWORD max_
   return wanted < most ? wanted : most;
 }
 
+/// What recent messages needed: the first offer of a read that sizes its
+/// own storage. Two measures. A new container (its whole offer is
+/// allocated, then trimmed to the message) follows the sizes closely: the
+/// largest recent size, decaying by 1/8 a message. A kept container (its
+/// offer is only zero-filled, within the capacity it has) is offered the
+/// largest size of the last 32 to 64 messages: sizes that keep varying
+/// within a range cost no second ReadFile, and a message far larger than the
+/// rest is not zero-filled for more than 64 messages after it. Relaxed
+/// atomics: an Asio server's reads may learn at once (a hint: a lost update
+/// costs at most a second ReadFile).
+class size_hints {
+ public:
+  static constexpr std::size_t initial = 4096;
+
+  [[nodiscard]] std::size_t owned() const noexcept {
+    return owned_.load(std::memory_order_relaxed);
+  }
+  [[nodiscard]] std::size_t kept() const noexcept {
+    return (std::max)(block_.load(std::memory_order_relaxed),
+                      previous_block_.load(std::memory_order_relaxed));
+  }
+
+  void learn(std::size_t received) noexcept {
+    const std::size_t owned = this->owned();
+    owned_.store((std::max)(received, owned - owned / 8), std::memory_order_relaxed);
+    if (received > block_.load(std::memory_order_relaxed)) {
+      block_.store(received, std::memory_order_relaxed);
+    }
+    if (count_.fetch_add(1, std::memory_order_relaxed) + 1 == block_length) {
+      previous_block_.store(block_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      block_.store(0, std::memory_order_relaxed);
+      count_.store(0, std::memory_order_relaxed);
+    }
+  }
+  void reset() noexcept {
+    owned_.store(initial, std::memory_order_relaxed);
+    block_.store(0, std::memory_order_relaxed);
+    previous_block_.store(initial, std::memory_order_relaxed);
+    count_.store(0, std::memory_order_relaxed);
+  }
+  void swap(size_hints& other) noexcept {
+    const auto exchange = [](auto& a, auto& b) {
+      const auto value = a.load(std::memory_order_relaxed);
+      a.store(b.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      b.store(value, std::memory_order_relaxed);
+    };
+    exchange(owned_, other.owned_);
+    exchange(block_, other.block_);
+    exchange(previous_block_, other.previous_block_);
+    exchange(count_, other.count_);
+  }
+
+ private:
+  static constexpr unsigned block_length = 32;
+
+  std::atomic<std::size_t> owned_{initial};
+  std::atomic<std::size_t> block_{0};                 // the largest of this block
+  std::atomic<std::size_t> previous_block_{initial};  // the largest of the block before
+  std::atomic<unsigned> count_{0};                    // messages in this block
+};
+
 /// True (with errc::message_too_large) when the next message, of `next`
 /// bytes, is larger than the slot's maximum `max_size` (0: none): a reader
 /// that grows its buffer never lets a writer choose a larger allocation than
@@ -359,7 +438,7 @@ class read_state {
     read_event_.reset();
     close_cancel_event();
     cancelled_.store(false);
-    size_hint_ = initial_size_hint;
+    hints_.reset();
   }
 
   /// The handle's binding to a completion port, if any (see async_binding).
@@ -383,7 +462,7 @@ class read_state {
     read_event_.swap(other.read_event_);
     cancel_event_.store(other.cancel_event_.exchange(cancel_event_.load()));
     cancelled_.store(other.cancelled_.exchange(cancelled_.load()));
-    std::swap(size_hint_, other.size_hint_);
+    hints_.swap(other.hints_);
     std::swap(max_size_, other.max_size_);
     std::swap(binding_, other.binding_);
   }
@@ -440,13 +519,13 @@ class read_state {
   /// How much of a container read() offers to ReadFile before the message's
   /// size is known.
   enum class offer {
-    capacity,  // a container kept across reads: what it can hold already
+    capacity,  // a container kept across reads: what recent messages needed, within its capacity
     recent,    // a new container: about what recent messages needed
   };
 
   /// Reads one message into `message`, which takes exactly its size. The
-  /// container is offered what `how` says (64 KiB at most: the rest of the
-  /// offer is zero-filled); a message that does not fit stays queued while
+  /// container is offered what `how` says (64 KiB at most; what it is
+  /// resized to past its size is zero-filled first); a message that does not fit stays queued while
   /// the container grows to its size (GetMailslotInfo), so an allocation that
   /// throws loses nothing. It never grows past the slot's maximum message
   /// size: a larger message (which Windows' writers cannot send, Wine's can)
@@ -461,14 +540,19 @@ class read_state {
       message.clear();
       return 0;
     }
-    const std::size_t wanted = how == offer::capacity ? message.capacity() : size_hint_;
+    // What recent messages needed, and, for a kept container, no more than
+    // it holds already: every byte offered past its size is value-initialised
+    // first (resize), so offering its whole capacity would cost a memset of
+    // up to 64 KiB per message, whatever the message's size.
+    const std::size_t wanted =
+        how == offer::capacity ? (std::min)(message.capacity(), hints_.kept()) : hints_.owned();
     const std::size_t offered = (std::max)(message.size(), (std::min)(wanted, max_offer));
     message.resize(first_offer(offered, offered, max_size_));
     for (;;) {
       const std::size_t received = read_once(scope, message.data(), message.size(), until, ec);
       if (!ec) {
         message.resize(received);
-        size_hint_ = (std::max)(received, size_hint_ - size_hint_ / 8);
+        hints_.learn(received);
         break;
       }
       if (again(scope, ec, until)) {
@@ -507,7 +591,6 @@ class read_state {
   // A fresh container is offered at most this much before its message's size
   // is known; larger messages take a GetMailslotInfo and a second ReadFile.
   static constexpr std::size_t max_offer = std::size_t{64} << 10U;
-  static constexpr std::size_t initial_size_hint = 4096;
 
   // One read call: announces itself (misuse checks) and prepares the events
   // (and, on a synchronous handle, the timer); holds the call's OVERLAPPED
@@ -585,6 +668,7 @@ class read_state {
     if (!is_timeout(ec) || until.is_slot() || until.passed()) {
       return false;
     }
+    scope.pace().ended_early(scope.handle());
     const DWORD pause = until.remaining_ms_before(scope.pace().next());
     if (pause != 0) {
       (void)::WaitForSingleObject(cancel_event_.load(), pause);
@@ -614,7 +698,6 @@ class read_state {
       ec = errc::cancelled;
       return 0;
     }
-    scope.pace().started();
     DWORD received = 0;
     BOOL done = ::ReadFile(handle, buffer, capacity, &received, &overlapped);
     ended why = ended::no;
@@ -772,7 +855,7 @@ class read_state {
   std::atomic<HANDLE> cancel_event_{nullptr};  // set by cancel(): ends a wait or a pause
   std::atomic<bool> cancelled_{false};         // between cancel() and resume()
   std::atomic<bool> reading_{false};           // a read call is in progress
-  std::size_t size_hint_ = initial_size_hint;  // recent message sizes, decaying
+  size_hints hints_;                           // recent message sizes, decaying
   DWORD max_size_ = 0;                         // the slot's maximum message size (0: any)
   async_binding* binding_ = nullptr;           // the handle's completion port binding
   // A synchronous handle's ReadFile in flight, and what ends it:

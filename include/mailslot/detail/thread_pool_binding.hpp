@@ -259,7 +259,6 @@ class pool_binding final : public async_binding {
           return reading::handed_on;
         }
       }
-      pace_.started();
       ::StartThreadpoolIo(io_);
       overlapped_ = OVERLAPPED{};
       DWORD received = 0;
@@ -300,6 +299,7 @@ class pool_binding final : public async_binding {
         buffer_.relax();
         return true;
       case ERROR_SEM_TIMEOUT:  // the slot's timeout: read again, in a while if it was short
+        pace_.ended_early(handle_);
         paced_ = true;
         return true;
       case ERROR_INSUFFICIENT_BUFFER:
