@@ -12,27 +12,36 @@ cmake --no-warn-unused-cli -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Relea
   -DMAILSLOT_REQUIRE_ASIO=ON \
   >/dev/null
 cmake --build build/bench -j "$jobs" --target mailslot_bench >/dev/null
-cmake/wine-exec.sh build/bench/bin/mailslot_bench.exe "$@"
-
+if [ "${1:-}" != --compile ]; then  # (--compile: the compile cost alone)
+  cmake/wine-exec.sh build/bench/bin/mailslot_bench.exe "$@"
+fi
+# Compile cost: each header over <windows.h> alone, in C++17 and C++20, the
+# runs of each standard interleaved (so that the machine's load falls on all
+# alike). <string> alone is the floor: the library's API holds strings.
+[ "${1:-}" = --listening ] || [ "${1:-}" = --idle ] || [ "${1:-}" = --overhead ] && exit 0
 echo
-echo "compile cost (MinGW g++ -std=c++17 -fsyntax-only, median of 7 runs):"
+echo "compile cost (MinGW g++ -fsyntax-only, median of 9 runs), over <windows.h> alone:"
 cxx=$(command -v x86_64-w64-mingw32-g++-posix || command -v x86_64-w64-mingw32-g++)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '#include <windows.h>\n' >"$tmp/windows.cpp"
+printf '#include <windows.h>\n#include <string>\n' >"$tmp/string.cpp"
 printf '#include <mailslot/mailslot.hpp>\n' >"$tmp/mailslot.cpp"
-median_seconds() {
-  local times=()
-  for _ in 1 2 3 4 5 6 7; do
-    local start end
-    start=$(date +%s%N)
-    "$cxx" -std=c++17 -fsyntax-only -Iinclude "$1"
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000000 )))
+printf '#include <mailslot/client.hpp>\n' >"$tmp/client.cpp"
+units=(windows string mailslot client)
+for std in c++17 c++20; do
+  declare -A times=()
+  for _ in 1 2 3 4 5 6 7 8 9; do
+    for unit in "${units[@]}"; do
+      start=$(date +%s%N)
+      "$cxx" -std=$std -fsyntax-only -Iinclude "$tmp/$unit.cpp"
+      end=$(date +%s%N)
+      times[$unit]+="$(( (end - start) / 1000000 )) "
+    done
   done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n 4p
-}
-w=$(median_seconds "$tmp/windows.cpp")
-m=$(median_seconds "$tmp/mailslot.cpp")
-printf '  <windows.h> alone          %5d ms\n' "$w"
-printf '  <mailslot/mailslot.hpp>    %5d ms  (%d ms more)\n' "$m" $((m - w))
+  median() { printf '%s\n' ${times[$1]} | sort -n | sed -n 5p; }
+  w=$(median windows)
+  printf '  %s: <windows.h> alone %d ms; <string> %+d ms; <mailslot/mailslot.hpp> %+d ms; <mailslot/client.hpp> %+d ms\n' \
+    "$std" "$w" $(( $(median string) - w )) $(( $(median mailslot) - w )) $(( $(median client) - w ))
+  unset times
+done

@@ -75,10 +75,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
-#include <string>
+#include <string>  // (it declares std::hash too, which name specialises)
 #include <string_view>
 #include <system_error>
 #include <utility>

@@ -16,7 +16,6 @@
 #include <mailslot/detail/windows.hpp>
 #include <mailslot/error.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <new>

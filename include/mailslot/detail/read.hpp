@@ -28,7 +28,6 @@
 #include <mailslot/detail/windows.hpp>
 #include <mailslot/error.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -97,6 +96,17 @@ inline handle_kind query_handle_kind(HANDLE handle) noexcept {
 
 // --- deadlines ------------------------------------------------------------------------------
 
+// std::min and std::max, by value, without <algorithm> (a large header for
+// the two the reads need).
+template <class T>
+constexpr T smaller(T a, T b) noexcept {
+  return b < a ? b : a;
+}
+template <class T>
+constexpr T larger(T a, T b) noexcept {
+  return a < b ? b : a;
+}
+
 /// Milliseconds from now until `at`, rounded up: 0 once it has passed, and
 /// never MAILSLOT_WAIT_FOREVER (INFINITE) or more.
 inline DWORD ms_until(std::chrono::steady_clock::time_point at) noexcept {
@@ -105,7 +115,7 @@ inline DWORD ms_until(std::chrono::steady_clock::time_point at) noexcept {
     return 0;
   }
   const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-  return static_cast<DWORD>((std::min)(ms, static_cast<std::int64_t>(MAILSLOT_WAIT_FOREVER) - 1));
+  return static_cast<DWORD>(smaller(ms, static_cast<std::int64_t>(MAILSLOT_WAIT_FOREVER) - 1));
 }
 
 /// When one read call stops waiting. Either the slot's own read timeout,
@@ -155,7 +165,7 @@ class deadline {
 
   /// Milliseconds until `until` or the end, whichever comes first.
   [[nodiscard]] DWORD remaining_ms_before(clock::time_point until) const noexcept {
-    return ms_until(kind_ == kind::at ? (std::min)(until, at_) : until);
+    return ms_until(kind_ == kind::at ? smaller(until, at_) : until);
   }
 
   /// True once a point-in-time deadline has passed.
@@ -218,7 +228,7 @@ inline void set_timer(PTP_TIMER timer, DWORD ms) noexcept {
   // Relative due times are negative, in 100 ns units; -1 is "now".
   ULARGE_INTEGER due{};
   due.QuadPart =
-      static_cast<ULONGLONG>(-(std::max)(std::int64_t{1}, static_cast<std::int64_t>(ms) * 10000));
+      static_cast<ULONGLONG>(-larger(std::int64_t{1}, static_cast<std::int64_t>(ms) * 10000));
   FILETIME when{};
   when.dwLowDateTime = due.LowPart;
   when.dwHighDateTime = due.HighPart;
@@ -353,13 +363,13 @@ class size_hints {
     return owned_.load(std::memory_order_relaxed);
   }
   [[nodiscard]] std::size_t kept() const noexcept {
-    return (std::max)(block_.load(std::memory_order_relaxed),
-                      previous_block_.load(std::memory_order_relaxed));
+    return larger(block_.load(std::memory_order_relaxed),
+                  previous_block_.load(std::memory_order_relaxed));
   }
 
   void learn(std::size_t received) noexcept {
     const std::size_t owned = this->owned();
-    owned_.store((std::max)(received, owned - owned / 8), std::memory_order_relaxed);
+    owned_.store(larger(received, owned - owned / 8), std::memory_order_relaxed);
     if (received > block_.load(std::memory_order_relaxed)) {
       block_.store(received, std::memory_order_relaxed);
     }
@@ -545,8 +555,8 @@ class read_state {
     // first (resize), so offering its whole capacity would cost a memset of
     // up to 64 KiB per message, whatever the message's size.
     const std::size_t wanted =
-        how == offer::capacity ? (std::min)(message.capacity(), hints_.kept()) : hints_.owned();
-    const std::size_t offered = (std::max)(message.size(), (std::min)(wanted, max_offer));
+        how == offer::capacity ? smaller(message.capacity(), hints_.kept()) : hints_.owned();
+    const std::size_t offered = larger(message.size(), smaller(wanted, max_offer));
     message.resize(first_offer(offered, offered, max_size_));
     for (;;) {
       const std::size_t received = read_once(scope, message.data(), message.size(), until, ec);
