@@ -132,7 +132,7 @@ BOOL WINAPI on_console_signal(DWORD signal) {
   interrupt_requested = true;
   const std::lock_guard<std::mutex> lock(listening_lock);
   if (listening != nullptr) {
-    listening->cancel();  // the waiting read returns errc::cancelled
+    listening->stop_reading();  // the waiting read returns errc::cancelled
   }
   return TRUE;
 }
@@ -287,7 +287,7 @@ int listen(const std::vector<std::string>& args) {
   }
   set_listening(&server);
   if (interrupt_requested) {
-    server.cancel();  // Ctrl+C came before the handler could see the server
+    server.stop_reading();  // Ctrl+C came before the handler could see the server
   }
   const bool quiet = line.has("--quiet");
   if (!quiet) {

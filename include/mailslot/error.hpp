@@ -39,7 +39,7 @@ enum class errc {
   invalid_timeout,
   /// Windows accepted fewer bytes than the message holds.
   short_write,
-  /// The read was stopped by server::cancel().
+  /// The read was stopped by server::stop_reading().
   cancelled,
   /// The security descriptor is not valid SDDL.
   invalid_security_descriptor,
@@ -135,7 +135,7 @@ class error_category_impl final : public std::error_category {
       case errc::short_write:
         return "the message was not written whole";
       case errc::cancelled:
-        return "the read was cancelled";
+        return "the read was stopped (server::stop_reading())";
       case errc::invalid_security_descriptor:
         return "invalid security descriptor (not valid SDDL)";
       case errc::synchronous_handle:

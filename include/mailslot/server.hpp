@@ -136,9 +136,9 @@ struct server_info {
 /// costs on each kind of handle: see try_read().
 ///
 /// Thread safety: distinct objects are independent. One object is not for
-/// concurrent use, except that while a thread reads, others may call cancel()
-/// and the const members (info(), name(), native_handle(), is_open()). Stop a
-/// reading thread (cancel(), then join it) before closing, releasing, moving,
+/// concurrent use, except that while a thread reads, others may call stop_reading(),
+/// resume_reading() and the const members (info(), name(), native_handle(), is_open()). Stop a
+/// reading thread (stop_reading(), then join it) before closing, releasing, moving,
 /// swapping or destroying its server: doing so during a read is undefined,
 /// and debug builds stop with MAILSLOT_ASSERT.
 class server {
@@ -464,12 +464,12 @@ class server {
   /// waits in one ReadFile with no re-reading: choose that
   /// (server_options::read_timeout) for a slot read with try_read().
   ///
-  /// On a synchronous handle the deadline (and cancel()) rely on a thread
+  /// On a synchronous handle the deadline (and stop_reading()) rely on a thread
   /// pool timer: do not wait with one under the loader lock (DllMain), where
   /// the pool may not run it. And Windows serialises every I/O on a
   /// synchronous handle's file object, which duplicated and inherited
   /// handles share: a read, info() or set_read_timeout() through one of them
-  /// waits while another reads, and a deadline or cancel() cannot reach a
+  /// waits while another reads, and a deadline or stop_reading() cannot reach a
   /// read still waiting for its turn (Windows' documented behaviour; not run
   /// here: Wine does not serialise). Windows' own CreateMailslotW handle is
   /// asynchronous and has neither limit.
@@ -529,38 +529,39 @@ class server {
     return message;
   }
 
-  /// Cancels reading: the read in progress (if any) and every later read
-  /// return errc::cancelled, until resume().
+  /// Stops reading, until resume_reading(): the read in progress (if any)
+  /// and every later read end with errc::cancelled (condition::cancelled).
   ///
-  /// A cancelled read leaves its
-  /// message queued; a message that completed while it was being cancelled
-  /// is returned. Safe to call from any thread while another reads; this is
-  /// how a listening thread is stopped: the listener loops on
-  /// read(ec) until `ec == condition::cancelled`; the owner calls
-  /// cancel(), then joins it. Because the state persists, there is no race
-  /// with a reader that is between two reads.
+  /// The stop lasts (unlike Asio's cancel(), which ends what is outstanding
+  /// now): this is how a listening thread is stopped without a race with a
+  /// reader that is between two reads. The listener loops on read(ec) until
+  /// `ec == condition::cancelled`; the owner calls stop_reading(), then
+  /// joins it. A stopped read leaves its message queued; a message that
+  /// completed while it was being stopped is returned.
   ///
-  /// Only this server's read is cancelled, never reads through other handles
-  /// to the slot, and cancel() never waits for the reader. It sets an event
-  /// that a read waiting on an asynchronous handle (or pausing between two
-  /// ReadFiles, see try_read()) waits on. On a synchronous handle it cancels
-  /// the blocked ReadFile (CancelIoEx with that read's OVERLAPPED); a reader
-  /// that has not entered its ReadFile yet is reached by a thread pool timer
-  /// that tries again every millisecond until it has. Does nothing on a
-  /// server that owns no slot. Do not call resume() while a cancel() is
-  /// still running.
-  void cancel() noexcept {
+  /// Safe from any thread while another reads, and with resume_reading()
+  /// from yet another (the two are ordered: each sees the other's state
+  /// whole). Only this server's read is stopped, never reads through other
+  /// handles to the slot, and stop_reading() never waits for the reader. It
+  /// sets an event that a read waiting on an asynchronous handle (or pausing
+  /// between two ReadFiles, see try_read()) waits on. On a synchronous
+  /// handle it cancels the blocked ReadFile (CancelIoEx with that read's
+  /// OVERLAPPED); a reader that has not entered its ReadFile yet is reached
+  /// by a thread pool timer that tries again every millisecond until it has.
+  /// Does nothing on a server that owns no slot.
+  void stop_reading() noexcept {
     if (handle_) {
       reader_.cancel();
     }
   }
 
-  /// Ends the cancelled state: reads wait for messages again.
-  void resume() noexcept { reader_.resume(); }
+  /// Ends stop_reading(): reads wait for messages again. A read that
+  /// stop_reading() had already reached still ends with errc::cancelled.
+  void resume_reading() noexcept { reader_.resume(); }
 
-  /// Whether reads are cancelled.
-  /// @return true between cancel() and resume()
-  [[nodiscard]] bool is_cancelled() const noexcept { return reader_.cancelled(); }
+  /// Whether reading is stopped.
+  /// @return true between stop_reading() and resume_reading()
+  [[nodiscard]] bool reading_stopped() const noexcept { return reader_.cancelled(); }
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// read() into `buffer`; throws std::system_error (a timeout included)

@@ -568,7 +568,7 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
         }
       });
       result = measure_listening(server.name(), size, count, into);
-      server.cancel();
+      server.stop_reading();
       reader.join();
       break;
     }
@@ -771,7 +771,7 @@ class reading_thread {
   reading_thread(const reading_thread&) = delete;
   reading_thread& operator=(const reading_thread&) = delete;
   ~reading_thread() {
-    server_.cancel();
+    server_.stop_reading();
     thread_.join();
   }
 

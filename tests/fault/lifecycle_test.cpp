@@ -105,14 +105,14 @@ class cancel_scenario : public slot_scenario<Kind> {
     if (!this->create(r) || !this->open(r) || !this->write(r, "first")) {
       return;
     }
-    server.cancel();
+    server.stop_reading();
     std::error_code ec;
     (void)server.read(ec);
     if (ec != errc::cancelled && !r.ok("read<std::string> after cancel()", ec)) {
       return;
     }
     r.expect(ec == errc::cancelled, "a read after cancel() did not end cancelled");
-    server.resume();
+    server.resume_reading();
     if (!this->read(r, server)) {
       return;
     }
@@ -130,12 +130,12 @@ class cancel_scenario : public slot_scenario<Kind> {
       });
       std::this_thread::sleep_for(50ms);
     }
-    server.cancel();
+    server.stop_reading();
     {
       const outside guard;
       reader.join();
     }
-    server.resume();
+    server.resume_reading();
     if (waiting != errc::cancelled && !r.ok("a waiting read<std::string>, cancelled", waiting)) {
       return;
     }

@@ -107,14 +107,14 @@ class sync_world final : public world {
         break;
       case op::cancel:
         if (open(i)) {
-          servers_[i]->cancel();
+          servers_[i]->stop_reading();
           cancelled_[i] = true;
         }
         break;
       case op::resume:
         if (open(i) && cancelled_[i]) {
           readers_[i].wait_idle();  // (cancelled: its reads end at once)
-          servers_[i]->resume();
+          servers_[i]->resume_reading();
           cancelled_[i] = false;
         }
         break;
@@ -179,9 +179,9 @@ class sync_world final : public world {
   // once the thread has nothing left to do.
   void stop_thread(int i) {
     if (open(i)) {
-      servers_[i]->cancel();
+      servers_[i]->stop_reading();
       readers_[i].wait_idle();
-      servers_[i]->resume();
+      servers_[i]->resume_reading();
       cancelled_[i] = false;
     } else {
       readers_[i].wait_idle();
@@ -261,7 +261,7 @@ class sync_world final : public world {
     // Cancelled only when cancel() came (it stays until resume(), which
     // waits for this thread); timed out only when the slot's timeout was
     // ever other than forever.
-    const bool allowed = (ec == mailslot::condition::cancelled && server.is_cancelled()) ||
+    const bool allowed = (ec == mailslot::condition::cancelled && server.reading_stopped()) ||
                          (!bounded && short_timeouts_ && ec == mailslot::condition::timed_out) ||
                          (form == 1 && ec == mailslot::condition::buffer_too_small);
     if (!allowed) {

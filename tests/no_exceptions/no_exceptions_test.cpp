@@ -94,10 +94,10 @@ int main() {
   check(!server.try_read(std::chrono::milliseconds(0), ec).has_value() && !ec, "try_read_string");
   (void)server.read(ec);
   check(ec == mailslot::condition::timed_out, "a timeout is an error code");
-  server.cancel();
+  server.stop_reading();
   (void)server.read(ec);
   check(ec == mailslot::errc::cancelled, "cancel");
-  server.resume();
+  server.resume_reading();
   server.close(ec);
   check(!ec && !server.is_open(), "close");
 #endif

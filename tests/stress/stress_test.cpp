@@ -345,11 +345,11 @@ TEMPLATE_TEST_CASE(
     std::thread reader([&] { (void)server.read(ec); });
     std::this_thread::sleep_for(std::chrono::microseconds(round % 7 * 100));
     const auto start = clock_type::now();
-    server.cancel();
+    server.stop_reading();
     reader.join();
     latencies.push_back(seconds_since(start) * 1000.0);
     cancelled += ec == mailslot::errc::cancelled ? 1 : 0;
-    server.resume();
+    server.resume_reading();
     if (round % 100 == 99) {
       client.write("round " + std::to_string(round));
       usable += server.read() == "round " + std::to_string(round) ? 1 : 0;

@@ -188,12 +188,12 @@ TEMPLATE_TEST_CASE("a failed read leaves the container empty and the message que
   // Cancelled: the message waits for resume().
   mailslot::client::open(server.name()).write("kept");
   message = "stale content";
-  server.cancel();
+  server.stop_reading();
   CHECK(server.read(message, ec) == 0);
   CHECK(ec == errc::cancelled);
   CHECK(message.empty());
   CHECK_THROWS_AS(server.read(message), std::system_error);
-  server.resume();
+  server.resume_reading();
   CHECK(server.read(message) == 4);
   CHECK(message == "kept");
 

@@ -158,7 +158,7 @@ TEMPLATE_TEST_CASE("cancel stops only its own server's read, not one through ano
   std::thread a_thread([&] { (void)a.read(a_error); });
   std::thread b_thread([&] { b_message = b.read(b_error); });
   std::this_thread::sleep_for(200ms);  // both are blocked
-  a.cancel();
+  a.stop_reading();
   a_thread.join();
   CHECK(a_error == errc::cancelled);
   std::this_thread::sleep_for(100ms);
@@ -183,7 +183,7 @@ TEMPLATE_TEST_CASE("cancel does not wait for a reader thread that is suspended",
   REQUIRE(::SuspendThread(thread) != static_cast<DWORD>(-1));
   std::atomic<bool> returned{false};
   std::thread canceller([&] {
-    server.cancel();
+    server.stop_reading();
     returned = true;
   });
   const auto start = clock_type::now();
@@ -395,7 +395,7 @@ TEMPLATE_TEST_CASE("a read through one server never shows another server's deadl
     std::this_thread::sleep_for(2ms);
   }
   done = true;
-  a.cancel();
+  a.stop_reading();
   waiter.join();
   CHECK(other_values == 0);
   CHECK(longest < 1s);  // (the slot's 0, with scheduling noise; never a's 2 s)
@@ -429,13 +429,13 @@ TEMPLATE_TEST_CASE("cancel ends a try_read that is pausing between two ReadFiles
   const HANDLE pause = paused_on.load();
   REQUIRE(pause != nullptr);
   CHECK(real_wait_one(pause, 0) == WAIT_TIMEOUT);
-  server.cancel();
+  server.stop_reading();
   // The pause waits on what cancel() signals: it ends at once.
   CHECK(real_wait_one(pause, 0) == WAIT_OBJECT_0);
   reader.join();
   CHECK(ec == errc::cancelled);
   CHECK_FALSE(message.has_value());
-  server.resume();
+  server.resume_reading();
   mailslot::client::open(server.name()).write("kept");
   CHECK(server.try_read(mailslot::wait_forever) == std::optional<std::string>("kept"));
 }
@@ -471,7 +471,7 @@ TEMPLATE_TEST_CASE("cancel returns at once while the reader is about to enter it
   while (!in_slow_read && !slow_read_entered) {
     std::this_thread::sleep_for(1ms);
   }
-  server.cancel();
+  server.stop_reading();
   const bool returned_before_the_read = !slow_read_entered;
   reader.join();
   CHECK(returned_before_the_read);
@@ -493,8 +493,8 @@ TEMPLATE_TEST_CASE(
   while (!in_slow_read && !slow_read_entered) {
     std::this_thread::sleep_for(1ms);
   }
-  server.cancel();  // (the reader has not entered its ReadFile yet)
-  server.resume();
+  server.stop_reading();  // (the reader has not entered its ReadFile yet)
+  server.resume_reading();
   while (!slow_read_entered) {
     std::this_thread::sleep_for(1ms);
   }
@@ -505,6 +505,59 @@ TEMPLATE_TEST_CASE(
   // slot that waits forever.
   CHECK((ec == errc::cancelled || (!ec && message == "after all")));
   CHECK(ec != condition::timed_out);
+}
+
+namespace {
+// SetEvent that, once armed, lets resume_reading() run first if it can: it
+// says it has begun, and waits up to 200 ms for the resume to have happened.
+std::atomic<bool> stop_in_set_event_armed{false};
+std::atomic<bool> stop_in_set_event{false};
+std::atomic<bool> resumed_meanwhile{false};
+decltype(&::SetEvent) real_set_event = nullptr;
+BOOL WINAPI yielding_set_event(HANDLE event) {
+  if (stop_in_set_event_armed.exchange(false)) {
+    stop_in_set_event = true;
+    for (int i = 0; i < 200 && !resumed_meanwhile; ++i) {
+      std::this_thread::sleep_for(1ms);
+    }
+  }
+  return real_set_event(event);
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("stop_reading and resume_reading from two threads leave one state, whole",
+                   "[server][cancel][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  // resume_reading() comes while stop_reading() is between its flag and its
+  // event. Either waits for the other (then the resume is the last word), or
+  // the resume would leave the event set with reading resumed, and the next
+  // read would end as cancelled.
+  auto server = make_server<TestType>("stop-resume-race", mailslot::wait_forever);
+  auto client = mailslot::client::open(server.name());
+  std::error_code ec;
+  (void)server.try_read(0ms, ec);  // (the read's events exist)
+  mailslot_test::import_hook<decltype(&::SetEvent)> hook("SetEvent", &yielding_set_event);
+  REQUIRE(hook.installed());
+  real_set_event = hook.original();
+  stop_in_set_event = false;
+  resumed_meanwhile = false;
+  stop_in_set_event_armed = true;
+  std::thread stopper([&] { server.stop_reading(); });
+  std::thread resumer([&] {
+    while (!stop_in_set_event) {
+      std::this_thread::sleep_for(1ms);
+    }
+    server.resume_reading();
+    resumed_meanwhile = true;
+  });
+  stopper.join();
+  resumer.join();
+  CHECK_FALSE(server.reading_stopped());
+  const auto none = server.try_read(20ms, ec);
+  CHECK_FALSE(ec);  // (not errc::cancelled)
+  CHECK_FALSE(none.has_value());
+  client.write("m");
+  CHECK(server.try_read(mailslot::wait_forever, ec) == std::optional<std::string>("m"));
+  CHECK_FALSE(ec);
 }
 
 TEMPLATE_TEST_CASE("overlapping try_reads on a slot of timeout 0 leave its timeout as it was",

@@ -91,7 +91,7 @@ TEST_CASE("the README's code works as shown", "[readme][wine10]") {
     while (server.info().message_count != 0) {
       std::this_thread::yield();
     }
-    server.cancel();
+    server.stop_reading();
     listener.join();
     REQUIRE(handled.size() == 1);
     CHECK(handled[0] == "for the listener");

@@ -255,13 +255,13 @@ TEMPLATE_TEST_CASE("cancel stops a reader blocked in another thread, and the slo
   });
   std::this_thread::sleep_for(100ms);  // let it block (if it has not yet, cancel still catches it)
   CHECK_FALSE(finished);
-  server.cancel();
+  server.stop_reading();
   reader.join();
   CHECK(read_error == errc::cancelled);
   CHECK(read_error == condition::cancelled);
 
   mailslot::client::open(server.name()).write("after");
-  server.resume();
+  server.resume_reading();
   CHECK(server.read() == "after");
 }
 
@@ -269,8 +269,8 @@ TEMPLATE_TEST_CASE("after cancel every read fails at once until resume, and mess
                    "[server][cancel][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   auto server = make_server<TestType>("cancel-sticky", mailslot::wait_forever);
   mailslot::client::open(server.name()).write("kept");
-  server.cancel();  // nobody reads: returns at once
-  CHECK(server.is_cancelled());
+  server.stop_reading();  // nobody reads: returns at once
+  CHECK(server.reading_stopped());
   std::error_code ec;
   CHECK(server.read(ec).empty());
   CHECK(ec == errc::cancelled);
@@ -278,13 +278,13 @@ TEMPLATE_TEST_CASE("after cancel every read fails at once until resume, and mess
   CHECK_FALSE(server.try_read(mailslot::buffer(buffer.data(), buffer.size()), 0ms, ec));
   CHECK(ec == errc::cancelled);
   CHECK(server.info().message_count == 1);
-  server.resume();
-  CHECK_FALSE(server.is_cancelled());
+  server.resume_reading();
+  CHECK_FALSE(server.reading_stopped());
   CHECK(server.read() == "kept");
 
   mailslot::server closed;
-  closed.cancel();  // nothing to do
-  CHECK_FALSE(closed.is_cancelled());
+  closed.stop_reading();  // nothing to do
+  CHECK_FALSE(closed.reading_stopped());
 }
 
 TEMPLATE_TEST_CASE("one cancel stops a reader however the two are timed",
@@ -299,10 +299,10 @@ TEMPLATE_TEST_CASE("one cancel stops a reader however the two are timed",
     } else if (round % 3 == 2) {
       std::this_thread::sleep_for(1ms);
     }
-    server.cancel();
+    server.stop_reading();
     reader.join();
     stopped += ec == errc::cancelled ? 1 : 0;
-    server.resume();
+    server.resume_reading();
   }
   CHECK(stopped == 200);
 }

@@ -489,6 +489,7 @@ class read_state {
   /// on; if the reader has announced its ReadFile but not yet entered it, the
   /// read's timer tries again a millisecond later (see expire()).
   void cancel() noexcept {
+    ::AcquireSRWLockExclusive(&control_lock_);  // (ordered with resume())
     cancelled_.store(true);
     if (HANDLE event = cancel_event_.load()) {
       ::SetEvent(event);
@@ -498,13 +499,16 @@ class read_state {
       end_in_flight_locked(ended::cancel);
       ::ReleaseSRWLockExclusive(&lock_);
     }
+    ::ReleaseSRWLockExclusive(&control_lock_);
   }
 
   void resume() noexcept {
+    ::AcquireSRWLockExclusive(&control_lock_);
     if (HANDLE event = cancel_event_.load()) {
       ::ResetEvent(event);
     }
     cancelled_.store(false);
+    ::ReleaseSRWLockExclusive(&control_lock_);
   }
 
   [[nodiscard]] bool cancelled() const noexcept { return cancelled_.load(); }
@@ -864,6 +868,7 @@ class read_state {
   unique_handle read_event_;                   // the reader's OVERLAPPED event
   std::atomic<HANDLE> cancel_event_{nullptr};  // set by cancel(): ends a wait or a pause
   std::atomic<bool> cancelled_{false};         // between cancel() and resume()
+  SRWLOCK control_lock_ = SRWLOCK_INIT;        // orders cancel() and resume()
   std::atomic<bool> reading_{false};           // a read call is in progress
   size_hints hints_;                           // recent message sizes, decaying
   DWORD max_size_ = 0;                         // the slot's maximum message size (0: any)
