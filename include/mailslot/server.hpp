@@ -140,7 +140,8 @@ struct server_info {
 /// resume_reading() and the const members (info(), name(), native_handle(), is_open()). Stop a
 /// reading thread (stop_reading(), then join it) before closing, releasing, moving,
 /// swapping or destroying its server: doing so during a read is undefined,
-/// and debug builds stop with MAILSLOT_ASSERT.
+/// and debug builds stop with MAILSLOT_ASSERT. (A thread_pool_reader is
+/// stopped by each of these, first: see thread_pool_reader.)
 class server {
  public:
   /// A server that owns no mailslot.
@@ -706,6 +707,7 @@ class server {
   /// on cannot fail, and adopting it again is the usual next step.)
   /// @return the handle; NULL if the server owned none
   [[nodiscard]] HANDLE release() noexcept {
+    reader_.leave();               // (a thread_pool_reader of this server stops first)
     (void)reader_.take_binding();  // kept: the handle may still complete through it
     reader_.reset(nullptr);
     name_ = mailslot::name();
@@ -735,6 +737,8 @@ class server {
   /// Exchanges the slots (and all state) of two servers.
   /// @param other  the server to exchange with
   void swap(server& other) noexcept {
+    reader_.leave();  // (a thread_pool_reader of either stops first)
+    other.reader_.leave();
     reader_.swap(other.reader_);
     handle_.swap(other.handle_);
     std::swap(name_, other.name_);
@@ -778,6 +782,7 @@ class server {
   // documentation asks for.
   template <class Close>
   void close_handle(Close close) noexcept {
+    reader_.leave();  // (a thread_pool_reader of this server stops first)
     detail::async_binding* binding = reader_.take_binding();
     reader_.reset(nullptr);
     close();

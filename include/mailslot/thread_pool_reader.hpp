@@ -74,10 +74,13 @@ namespace mailslot {
 /// time (a second reader while one runs fails with errc::already_bound, as
 /// does a handle bound to a completion port elsewhere, or to another pool).
 ///
-/// While the reader runs, its server is being read: reading, closing,
-/// moving or destroying the server meanwhile is undefined, and debug builds
-/// stop with MAILSLOT_ASSERT. Stop the reader first. One thread uses a
-/// reader object at a time, except that stop() may also come from inside
+/// While the reader runs, its server is being read. Closing, moving,
+/// swapping, releasing or destroying the server stops the reader first, as
+/// stop() does (so a std::vector of servers that reallocates stops their
+/// readers; start them again on the servers where they are now). Reading
+/// the server meanwhile through its own read forms is undefined, and debug
+/// builds stop with MAILSLOT_ASSERT. One thread uses a reader object at a
+/// time, except that stop() may also come from inside
 /// the callback. stop() waits for a callback, so it must not run under a
 /// lock that the callback takes, nor under the loader lock (DllMain, or the
 /// destructor of a static reader in a DLL). Move-only.
@@ -135,8 +138,8 @@ class thread_pool_reader {
   /// for each message.
   ///
   /// A running reader is stopped first.
-  /// @param slot        the server whose messages to read; it must outlive
-  ///                    the reading (stop the reader first)
+  /// @param slot        the server whose messages to read (closing, moving
+  ///                    or destroying it stops the reader first)
   /// @param on_message  called with each message, or with the error that
   ///                    ends the reading
   /// @param ec  cleared on success; otherwise errc::not_open,

@@ -17,7 +17,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -405,6 +407,106 @@ TEST_CASE("the reader never takes a message over the slot's maximum message size
     CHECK(box.taken() == std::vector<std::string>{"small"});
     CHECK(server.info().message_count == 1);  // still queued
   }
+}
+
+TEST_CASE("closing, moving, releasing or destroying a server stops its thread pool reader first",
+          "[pool][lifetime][wine10]") {
+  for (const std::string what : {"close", "move", "move-assign", "release", "destroy"}) {
+    INFO(what);
+    std::optional<mailslot::server> server(
+        make_server<nt_create_mailslot>("pool-leave", mailslot::wait_forever));
+    const mailslot::name name = server->name();
+    auto client = mailslot::client::open(name);
+    inbox box;
+    mailslot::thread_pool_reader reader;
+    reader.start(*server, box.handler());
+    client.write("before");
+    REQUIRE(box.wait_for(1));
+    REQUIRE(reader.running());
+    std::optional<mailslot::server> moved;
+    HANDLE released = nullptr;
+    if (what == "close") {
+      server->close();
+    } else if (what == "move") {
+      moved.emplace(std::move(*server));
+    } else if (what == "move-assign") {
+      moved.emplace();
+      *moved = std::move(*server);
+    } else if (what == "release") {
+      released = server->release();
+    } else {
+      server.reset();
+    }
+    // Stopped, as stop() stops it: no callback runs from here on.
+    CHECK_FALSE(reader.running());
+    const int calls = box.calls.load();
+    std::error_code ignored;
+    client.write("after", ignored);
+    std::this_thread::sleep_for(100ms);
+    CHECK(box.calls.load() == calls);
+    CHECK(box.errors.empty());
+    // The handle goes on where it went, its messages queued.
+    if (moved) {
+      CHECK(moved->read() == "after");
+      reader.start(*moved, box.handler());  // (the reader starts again on it)
+      client.write("again");
+      CHECK(box.wait_for(2));
+      reader.stop();
+    }
+    if (released != nullptr) {
+      auto adopted = mailslot::server::adopt(released, name);
+      CHECK(adopted.read() == "after");
+    }
+  }
+}
+
+TEST_CASE("servers in a vector that reallocates stop their readers, and nothing breaks",
+          "[pool][lifetime][wine10]") {
+  // (The case that was undefined: a reader kept reading the old address.)
+  std::vector<mailslot::server> servers;
+  servers.reserve(2);
+  std::vector<std::unique_ptr<inbox>> boxes;
+  std::vector<mailslot::thread_pool_reader> readers(2);
+  for (int i = 0; i < 2; ++i) {
+    servers.push_back(make_server<nt_create_mailslot>("pool-vector", mailslot::wait_forever));
+    boxes.push_back(std::make_unique<inbox>());
+    readers[static_cast<std::size_t>(i)].start(servers.back(), boxes.back()->handler());
+  }
+  servers.push_back(make_server<nt_create_mailslot>("pool-vector", mailslot::wait_forever));
+  for (const auto& reader : readers) {
+    CHECK_FALSE(reader.running());
+  }
+  for (std::size_t i = 0; i < readers.size(); ++i) {
+    readers[i].start(servers[i], boxes[i]->handler());  // on the servers where they are now
+    mailslot::client::open(servers[i].name()).write("to " + std::to_string(i));
+    REQUIRE(boxes[i]->wait_for(1));
+    CHECK(boxes[i]->taken().back() == "to " + std::to_string(i));
+  }
+}
+
+TEST_CASE("a server destroyed inside its reader's callback stops the reader there",
+          "[pool][lifetime][wine10]") {
+  std::optional<mailslot::server> server(
+      make_server<nt_create_mailslot>("pool-destroy-inside", mailslot::wait_forever));
+  auto client = mailslot::client::open(server->name());
+  std::atomic<int> calls{0};
+  std::atomic<bool> destroyed{false};
+  mailslot::thread_pool_reader reader;
+  reader.start(*server, [&](const std::error_code&, std::string_view) {
+    if (++calls == 1) {
+      server.reset();
+      destroyed = true;
+    }
+  });
+  client.write("first");
+  client.write("second");
+  for (int i = 0; i < 500 && !destroyed; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  std::this_thread::sleep_for(100ms);
+  CHECK(destroyed);
+  CHECK(calls == 1);
+  CHECK_FALSE(reader.running());
 }
 
 namespace {

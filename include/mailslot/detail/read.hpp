@@ -274,6 +274,12 @@ class async_binding {
   /// The handle is closed (or given away): release the binding. May free it.
   virtual void unbind() noexcept = 0;
 
+  /// The server that claimed its reads for this binding's reader (see
+  /// read_state::claim()) is closing, moving, releasing its handle or going:
+  /// the reader stops first, as its stop() does. Nothing to do for a
+  /// binding whose readers do not claim the server.
+  virtual void server_leaving() noexcept {}
+
   /// True if this is the kind of binding whose tag is `type` (no RTTI needed).
   [[nodiscard]] bool is(const void* type) const noexcept { return type_ == type; }
 
@@ -462,6 +468,15 @@ class read_state {
   /// trips MAILSLOT_ASSERT as during a read. False if it already was.
   bool claim() noexcept { return !reading_.exchange(true); }
   void unclaim() noexcept { reading_.store(false); }
+
+  /// The server is about to close, move, release its handle or go: an
+  /// asynchronous reader that claimed it stops first (see
+  /// async_binding::server_leaving()).
+  void leave() noexcept {
+    if (binding_ != nullptr && reading_.load()) {
+      binding_->server_leaving();
+    }
+  }
 
   /// Exchanges what belongs to the handles. The timer stays: it serves this
   /// object's reads, whatever handle they read.

@@ -115,6 +115,19 @@ class pool_binding final : public async_binding {
     return result;
   }
 
+  /// The server this binding's listening reads is closing, moving,
+  /// releasing its handle or going: the listening stops, as stop() stops it
+  /// (waiting for its last callback, unless this is that callback).
+  void server_leaving() noexcept override {
+    ::AcquireSRWLockExclusive(&lock_);
+    const unsigned long generation = generation_;
+    const bool listening = claimed_ != nullptr;
+    ::ReleaseSRWLockExclusive(&lock_);
+    if (listening) {
+      stop(generation);
+    }
+  }
+
   /// The server's handle is closed (or the server gave it away): no read
   /// starts any more, and the server's reference goes.
   void unbind() noexcept override {
