@@ -97,42 +97,44 @@ class client {
   /// @return the client, or an empty one on failure
   [[nodiscard]] static client open(const mailslot::name& slot, const client_options& options,
                                    std::error_code& ec) {
-    ec.clear();
-    client result;
-    if (slot.empty()) {
-      ec = errc::invalid_name;
-      return result;
-    }
-    const bool check_owner = options.required_owner.has_value();
-    detail::sid_bytes owner;
-    if (check_owner) {
-      if (!slot.is_local()) {
-        ec = errc::owner_check_not_local;
+    return detail::reporting_out_of_memory(ec, [&]() -> client {
+      ec.clear();
+      client result;
+      if (slot.empty()) {
+        ec = errc::invalid_name;
         return result;
       }
-      owner = detail::resolve_sid(*options.required_owner, ec);
-      if (ec) {
+      const bool check_owner = options.required_owner.has_value();
+      detail::sid_bytes owner;
+      if (check_owner) {
+        if (!slot.is_local()) {
+          ec = errc::owner_check_not_local;
+          return result;
+        }
+        owner = detail::resolve_sid(*options.required_owner, ec);
+        if (ec) {
+          return result;
+        }
+      }
+      // FILE_SHARE_READ is what the documentation requires; FILE_SHARE_WRITE
+      // lets several clients hold the slot open at once on every version.
+      result.handle_.reset(::CreateFileW(slot.c_str(),
+                                         GENERIC_WRITE | (check_owner ? READ_CONTROL : 0),
+                                         FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING,
+                                         FILE_ATTRIBUTE_NORMAL, nullptr));
+      if (!result.handle_) {
+        ec = detail::last_error();
         return result;
       }
-    }
-    // FILE_SHARE_READ is what the documentation requires; FILE_SHARE_WRITE
-    // lets several clients hold the slot open at once on every version.
-    result.handle_.reset(::CreateFileW(slot.c_str(),
-                                       GENERIC_WRITE | (check_owner ? READ_CONTROL : 0),
-                                       FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING,
-                                       FILE_ATTRIBUTE_NORMAL, nullptr));
-    if (!result.handle_) {
-      ec = detail::last_error();
-      return result;
-    }
-    if (check_owner) {
-      detail::check_owner(result.handle_.get(), owner, ec);
-      if (ec) {
-        return {};  // (closes the handle)
+      if (check_owner) {
+        detail::check_owner(result.handle_.get(), owner, ec);
+        if (ec) {
+          return {};  // (closes the handle)
+        }
       }
-    }
-    result.name_ = slot;
-    return result;
+      result.name_ = slot;
+      return result;
+    });
   }
 
   /// Parses `slot` (UTF-8) as a mailslot::name and opens it; see above.

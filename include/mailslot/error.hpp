@@ -13,6 +13,7 @@
 
 #include <mailslot/detail/config.hpp>
 
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -88,6 +89,10 @@ enum class condition {
   access_denied,
   /// The operation was cancelled (errc::cancelled, ERROR_OPERATION_ABORTED).
   cancelled,
+  /// Memory ran out (ERROR_NOT_ENOUGH_MEMORY, ERROR_OUTOFMEMORY,
+  /// std::errc::not_enough_memory): what every error_code form reports for
+  /// an allocation that failed, rather than throw std::bad_alloc.
+  not_enough_memory,
 };
 
 namespace detail {
@@ -96,6 +101,8 @@ namespace detail {
 // does not include <windows.h>).
 namespace win32 {
 inline constexpr int file_not_found = 2;                  // ERROR_FILE_NOT_FOUND
+inline constexpr int not_enough_memory = 8;               // ERROR_NOT_ENOUGH_MEMORY
+inline constexpr int outofmemory = 14;                    // ERROR_OUTOFMEMORY
 inline constexpr int path_not_found = 3;                  // ERROR_PATH_NOT_FOUND
 inline constexpr int access_denied = 5;                   // ERROR_ACCESS_DENIED
 inline constexpr int bad_netpath = 53;                    // ERROR_BAD_NETPATH
@@ -206,6 +213,38 @@ class error_category_impl final : public std::error_category {
 
 namespace detail {
 
+/// What an error_code form reports for an allocation that failed:
+/// ERROR_NOT_ENOUGH_MEMORY on Windows (as Windows' own calls report it),
+/// std::errc::not_enough_memory elsewhere. condition::not_enough_memory
+/// matches both.
+[[nodiscard]] inline std::error_code out_of_memory() noexcept {
+#if defined(_WIN32)
+  return {8, std::system_category()};  // ERROR_NOT_ENOUGH_MEMORY
+#else
+  return std::make_error_code(std::errc::not_enough_memory);
+#endif
+}
+
+/// Runs the body of an error_code form: a std::bad_alloc from it (or a
+/// container's std::length_error) is reported in `ec` as out_of_memory(),
+/// and the form returns what a value-initialised result is. The library's
+/// rule: no error_code form throws for want of memory.
+template <class Body>
+auto reporting_out_of_memory(std::error_code& ec, Body&& body) -> decltype(body()) {
+#if MAILSLOT_HAS_EXCEPTIONS
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+  } catch (const std::length_error&) {
+  }
+  ec = out_of_memory();
+  return decltype(body())();
+#else
+  (void)ec;
+  return body();
+#endif
+}
+
 class condition_category_impl final : public std::error_category {
  public:
   [[nodiscard]] const char* name() const noexcept override { return "mailslot.condition"; }
@@ -230,6 +269,8 @@ class condition_category_impl final : public std::error_category {
         return "access denied";
       case condition::cancelled:
         return "the operation was cancelled";
+      case condition::not_enough_memory:
+        return "not enough memory";
     }
     return "unknown mailslot condition " + std::to_string(value);
   }
@@ -248,6 +289,10 @@ class condition_category_impl final : public std::error_category {
       return matches_win32(static_cast<condition>(value), code.value());
     }
 #endif
+    if (code.category() == std::generic_category()) {
+      return static_cast<condition>(value) == condition::not_enough_memory &&
+             code == std::errc::not_enough_memory;
+    }
     // By name as well as by identity: on Windows each DLL that includes this
     // header has its own category object.
     if (code.category() == mailslot::error_category() ||
@@ -277,6 +322,8 @@ class condition_category_impl final : public std::error_category {
         return code == win32::access_denied;
       case condition::cancelled:
         return code == win32::operation_aborted;
+      case condition::not_enough_memory:
+        return code == win32::not_enough_memory || code == win32::outofmemory;
       case condition::message_too_large:
         return false;
     }

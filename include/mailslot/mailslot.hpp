@@ -44,6 +44,14 @@
 /// reports the error in `ec` (cleared on success), and `op(args...)` throws
 /// `std::system_error` naming the operation and the slot. Without exceptions
 /// (#MAILSLOT_HAS_EXCEPTIONS is 0) only the first form exists.
+///
+/// Running out of memory is a failure like the others: an error_code form
+/// reports it (ERROR_NOT_ENOUGH_MEMORY on Windows, std::errc::not_enough_memory
+/// elsewhere; mailslot::condition::not_enough_memory matches both) and never
+/// throws std::bad_alloc, and the throwing form throws std::system_error for
+/// it (std::bad_alloc only if even that error's message cannot be made). A
+/// read that runs out of memory leaves its message queued; the thread pool
+/// reader and the Asio servers report it the same way.
 
 #include <mailslot/account.hpp>
 #include <mailslot/buffer.hpp>

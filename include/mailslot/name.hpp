@@ -575,21 +575,21 @@ class name {
   ///            errc::name_too_long (explain() says what is wrong and where)
   /// @return the name, or the empty name on error
   [[nodiscard]] static name parse(std::string_view text, std::error_code& ec) {
-    return parse_any(text, ec);
+    return detail::reporting_out_of_memory(ec, [&] { return parse_any(text, ec); });
   }
   /// Parses a name given in UTF-16.
   /// @param text  the name in UTF-16
   /// @param ec    as for the UTF-8 form
   /// @return the name, or the empty name on error
   [[nodiscard]] static name parse(std::u16string_view text, std::error_code& ec) {
-    return parse_any(text, ec);
+    return detail::reporting_out_of_memory(ec, [&] { return parse_any(text, ec); });
   }
   /// Parses a name given as wchar_t: UTF-16 on Windows, UTF-32 where wchar_t has 32 bits.
   /// @param text  the name as wchar_t
   /// @param ec    as for the UTF-8 form
   /// @return the name, or the empty name on error
   [[nodiscard]] static name parse(std::wstring_view text, std::error_code& ec) {
-    return parse_any(text, ec);
+    return detail::reporting_out_of_memory(ec, [&] { return parse_any(text, ec); });
   }
 
   /// Why `text` is not a valid name, as a sentence that quotes it and gives the
@@ -611,7 +611,8 @@ class name {
   /// @param ec    as for parse(); indices refer to the composed name
   /// @return the name, or the empty name on error
   [[nodiscard]] static name local(std::string_view path, std::error_code& ec) {
-    return parse(R"(\\.\mailslot\)" + std::string(path), ec);
+    return detail::reporting_out_of_memory(
+        ec, [&] { return parse(R"(\\.\mailslot\)" + std::string(path), ec); });
   }
   /// The name `\\<host>\mailslot\<path>` on the computer or domain `host`.
   ///
@@ -629,14 +630,15 @@ class name {
       ec = errc::invalid_name;
       return {};
     }
-    return parse(remote_text(host, path), ec);
+    return detail::reporting_out_of_memory(ec, [&] { return parse(remote_text(host, path), ec); });
   }
   /// The name `\\*\mailslot\<path>`: every computer of the primary domain.
   /// @param path  the slot path after `\mailslot\` (UTF-8)
   /// @param ec    as for parse(); indices refer to the composed name
   /// @return the name, or the empty name on error
   [[nodiscard]] static name primary_domain(std::string_view path, std::error_code& ec) {
-    return parse(R"(\\*\mailslot\)" + std::string(path), ec);
+    return detail::reporting_out_of_memory(
+        ec, [&] { return parse(R"(\\*\mailslot\)" + std::string(path), ec); });
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS

@@ -99,9 +99,11 @@ struct server_options {
 ///              ERROR_NO_UNICODE_TRANSLATION for text that is not UTF-8)
 inline void check_security_descriptor(std::string_view sddl, std::error_code& ec) {
   ec.clear();
-  std::error_code summary;
-  detail::security_descriptor descriptor;
-  descriptor.assign(sddl, summary, ec);
+  detail::reporting_out_of_memory(ec, [&] {
+    std::error_code summary;
+    detail::security_descriptor descriptor;
+    descriptor.assign(sddl, summary, ec);
+  });
 }
 
 /// What GetMailslotInfo reports about a slot.
@@ -185,49 +187,51 @@ class server {
   /// @return the server owning the new slot, or an empty one on failure
   [[nodiscard]] static server create(const mailslot::name& slot, const server_options& options,
                                      std::error_code& ec) {
-    ec.clear();
-    server result;
-    DWORD timeout = 0;
-    if (slot.empty()) {
-      ec = errc::invalid_name;
-    } else if (!slot.is_local()) {
-      ec = errc::server_name_not_local;
-    } else if (!detail::to_win32_timeout(options.read_timeout, timeout)) {
-      ec = errc::invalid_timeout;
-    }
-    if (ec) {
-      return result;
-    }
-    detail::security_descriptor descriptor;
-    if (!options.security_descriptor.empty()) {
-      std::error_code cause;  // (check_security_descriptor() reports it)
-      descriptor.assign(options.security_descriptor, ec, cause);
+    return detail::reporting_out_of_memory(ec, [&]() -> server {
+      ec.clear();
+      server result;
+      DWORD timeout = 0;
+      if (slot.empty()) {
+        ec = errc::invalid_name;
+      } else if (!slot.is_local()) {
+        ec = errc::server_name_not_local;
+      } else if (!detail::to_win32_timeout(options.read_timeout, timeout)) {
+        ec = errc::invalid_timeout;
+      }
       if (ec) {
         return result;
       }
-    }
-    SECURITY_ATTRIBUTES attributes{};
-    attributes.nLength = sizeof(attributes);
-    attributes.lpSecurityDescriptor = descriptor.get();
-    attributes.bInheritHandle = options.inheritable ? TRUE : FALSE;
-    result.handle_.reset(
-        options.creation == creation::nt_create_mailslot_file
-            ? detail::nt::create_mailslot(slot.c_str(), options.max_message_size, timeout,
-                                          &attributes)
-            : ::CreateMailslotW(slot.c_str(), options.max_message_size, timeout, &attributes));
-    if (!result.handle_) {
-      ec = detail::last_error();
-      return result;
-    }
-    if (options.inheritable) {
-      result.handle_.set_inheritable(true, ec);
-      if (ec) {
-        return {};
+      detail::security_descriptor descriptor;
+      if (!options.security_descriptor.empty()) {
+        std::error_code cause;  // (check_security_descriptor() reports it)
+        descriptor.assign(options.security_descriptor, ec, cause);
+        if (ec) {
+          return result;
+        }
       }
-    }
-    result.name_ = slot;
-    result.reader_.reset(result.handle_.get());
-    return result;
+      SECURITY_ATTRIBUTES attributes{};
+      attributes.nLength = sizeof(attributes);
+      attributes.lpSecurityDescriptor = descriptor.get();
+      attributes.bInheritHandle = options.inheritable ? TRUE : FALSE;
+      result.handle_.reset(
+          options.creation == creation::nt_create_mailslot_file
+              ? detail::nt::create_mailslot(slot.c_str(), options.max_message_size, timeout,
+                                            &attributes)
+              : ::CreateMailslotW(slot.c_str(), options.max_message_size, timeout, &attributes));
+      if (!result.handle_) {
+        ec = detail::last_error();
+        return result;
+      }
+      if (options.inheritable) {
+        result.handle_.set_inheritable(true, ec);
+        if (ec) {
+          return {};
+        }
+      }
+      result.name_ = slot;
+      result.reader_.reset(result.handle_.get());
+      return result;
+    });
   }
 
   /// Parses `slot` (UTF-8) as a mailslot::name and creates it; see above.
@@ -424,8 +428,14 @@ class server {
       message.clear();
       return 0;
     }
-    return reader_.read(handle_.get(), message, detail::read_state::offer::capacity,
-                        detail::deadline::slot(), ec);
+    const std::size_t size = detail::reporting_out_of_memory(ec, [&] {
+      return reader_.read(handle_.get(), message, detail::read_state::offer::capacity,
+                          detail::deadline::slot(), ec);
+    });
+    if (ec) {
+      message.clear();  // (also after a growth that ran out of memory)
+    }
+    return size;
   }
 
   /// Reads the next message into a new `Message` of exactly its size
@@ -439,7 +449,8 @@ class server {
   /// @return the message; empty on error
   template <class Message = std::string, detail::if_byte_container<Message> = 0>
   [[nodiscard]] Message read(std::error_code& ec) {
-    return read_owned<Message>(detail::deadline::slot(), ec);
+    return detail::reporting_out_of_memory(
+        ec, [&] { return read_owned<Message>(detail::deadline::slot(), ec); });
   }
 
   /// Reads the next message into `buffer` if one arrives within `timeout`
@@ -503,9 +514,12 @@ class server {
                                                     std::error_code& ec) {
     std::optional<std::size_t> received;
     if (deadline_for(timeout, ec)) {
-      received = reader_.read(handle_.get(), message, detail::read_state::offer::capacity,
-                              detail::deadline::after(timeout), ec);
-    } else {
+      received = detail::reporting_out_of_memory(ec, [&] {
+        return reader_.read(handle_.get(), message, detail::read_state::offer::capacity,
+                            detail::deadline::after(timeout), ec);
+      });
+    }
+    if (ec) {
       message.clear();
     }
     return no_message(ec) ? std::nullopt : received;
@@ -523,11 +537,13 @@ class server {
     if (!deadline_for(timeout, ec)) {
       return std::nullopt;
     }
-    auto message = read_owned<Message>(detail::deadline::after(timeout), ec);
-    if (no_message(ec)) {
-      return std::nullopt;
-    }
-    return message;
+    return detail::reporting_out_of_memory(ec, [&]() -> std::optional<Message> {
+      auto message = read_owned<Message>(detail::deadline::after(timeout), ec);
+      if (no_message(ec)) {
+        return std::nullopt;
+      }
+      return message;
+    });
   }
 
   /// Stops reading, until resume_reading(): the read in progress (if any)

@@ -85,6 +85,12 @@ class run {
     }
   }
 
+  /// The scenario uses error_code forms only: an exception out of it (a
+  /// std::bad_alloc above all) breaks the library's rule that they report
+  /// every failure, running out of memory included, and throw nothing.
+  void forbid_exceptions() noexcept { exceptions_forbidden_ = true; }
+  [[nodiscard]] bool exceptions_forbidden() const noexcept { return exceptions_forbidden_; }
+
   [[nodiscard]] bool reported() const noexcept { return reported_; }
   /// The first error reported, and what it said.
   [[nodiscard]] const std::error_code& code() const noexcept { return code_; }
@@ -96,6 +102,7 @@ class run {
 
  private:
   bool reported_ = false;
+  bool exceptions_forbidden_ = false;
   std::error_code code_;
   std::string error_;
   std::optional<injected> fault_;
@@ -216,9 +223,15 @@ report explore(const std::string& scenario, Make make) {
           s.act(r);
         } catch (const std::system_error& e) {  // (reported: what the throwing API promises)
           (void)r.ok("an exception out of the scenario", e.code());
+          if (r.exceptions_forbidden()) {
+            r.violation("std::system_error out of an error_code form");
+          }
         } catch (const std::bad_alloc&) {
           (void)r.ok("an exception out of the scenario",
                      std::make_error_code(std::errc::not_enough_memory));
+          if (r.exceptions_forbidden()) {
+            r.violation("std::bad_alloc out of an error_code form (they report it)");
+          }
         }
         armed = disarm();
         r.set_fault(armed.hit);

@@ -3,7 +3,9 @@
 #include <catch2/catch_test_macros.hpp>
 
 #include <algorithm>
+#include <new>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -98,12 +100,13 @@ const std::vector<condition_case> all_conditions = {
       mailslot::errc::server_name_not_local}},
     {condition::access_denied, {5}, {}},
     {condition::cancelled, {995}, {mailslot::errc::cancelled}},
+    {condition::not_enough_memory, {8, 14}, {}},
 };
 
 // Win32 codes the library reports or that a caller may meet, to check that
 // each condition matches exactly its own.
-const std::vector<int> known_win32 = {0,   2,   3,   5,   6,   53,  80,   87,   121, 122,
-                                      123, 183, 206, 234, 258, 995, 1460, 3025, 1};
+const std::vector<int> known_win32 = {0,   2,   3,   5,   6,   8,   14,  53,   80,   87, 121,
+                                      122, 123, 183, 206, 234, 258, 995, 1460, 3025, 1};
 
 }  // namespace
 
@@ -166,4 +169,29 @@ TEST_CASE("every condition has its own message and the list of values is complet
   CHECK(mailslot::condition_category().message(next) ==
         "unknown mailslot condition " + std::to_string(next));
   CHECK(std::string(mailslot::condition_category().name()) == "mailslot.condition");
+}
+
+TEST_CASE("condition::not_enough_memory matches every way memory running out is reported",
+          "[error]") {
+  using mailslot::condition;
+  CHECK(std::make_error_code(std::errc::not_enough_memory) == condition::not_enough_memory);
+  CHECK(mailslot::detail::out_of_memory() == condition::not_enough_memory);
+  CHECK_FALSE(std::make_error_code(std::errc::timed_out) == condition::not_enough_memory);
+#if defined(_WIN32)
+  CHECK(std::error_code(8, std::system_category()) ==
+        condition::not_enough_memory);  // ERROR_NOT_ENOUGH_MEMORY
+  CHECK(std::error_code(14, std::system_category()) ==
+        condition::not_enough_memory);  // ERROR_OUTOFMEMORY
+  CHECK_FALSE(std::error_code(5, std::system_category()) == condition::not_enough_memory);
+#endif
+  // The rule: an error_code form reports a failed allocation, and throws nothing.
+  std::error_code ec;
+  const auto nothing =
+      mailslot::detail::reporting_out_of_memory(ec, []() -> int { throw std::bad_alloc(); });
+  CHECK(nothing == 0);
+  CHECK(ec == condition::not_enough_memory);
+  ec.clear();
+  mailslot::detail::reporting_out_of_memory(ec, [] { throw std::length_error("too long"); });
+  CHECK(ec == condition::not_enough_memory);
+  CHECK_THROWS_AS(mailslot::detail::reporting_out_of_memory(ec, []() -> int { throw 42; }), int);
 }
