@@ -235,9 +235,10 @@ auto reporting_out_of_memory(std::error_code& ec, Body&& body) -> decltype(body(
   try {
     return body();
   } catch (const std::bad_alloc&) {
+    ec = out_of_memory();
   } catch (const std::length_error&) {
+    ec = out_of_memory();
   }
-  ec = out_of_memory();
   return decltype(body())();
 #else
   (void)ec;
