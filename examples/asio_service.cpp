@@ -1,7 +1,8 @@
 // asio_service: two mailslots and a timer served by one Asio io_context on
 // one thread, with C++20 coroutines (mailslot/asio.hpp). Each message is
-// printed as it arrives; the timer reports how many have arrived. Ctrl+C
-// stops it.
+// printed as it arrives; a slot that has gone quiet for REPORT_MS after a
+// message says so (a read with a deadline: async_try_read); the timer reports
+// how many have arrived. Ctrl+C stops it.
 //
 //   asio_service NAME1 NAME2 [REPORT_MS]     (REPORT_MS: the timer's period, default 1000)
 //
@@ -52,19 +53,32 @@ void print(const mailslot::name& slot, std::string_view message) {
   std::fflush(stdout);
 }
 
-// Reads one slot for as long as the io_context runs.
-asio::awaitable<void> serve(mailslot::asio::server& slot) {
+// Reads one slot for as long as the io_context runs, and says when it has
+// gone quiet: no message within `quiet` of the last one. (A read with its
+// own deadline completes with the message or with none, never loses one; a
+// read raced against a timer, as with the awaitable operators' ||, drops a
+// message that completes after the timer has won.)
+asio::awaitable<void> serve(mailslot::asio::server& slot, std::chrono::milliseconds quiet) {
+  const mailslot::name& name = slot.next_layer().name();
+  bool said_quiet = true;  // (nothing to say before the first message)
   for (;;) {
-    auto [ec, message] = co_await slot.async_read(asio::as_tuple(asio::use_awaitable));
+    auto [ec, message] = co_await slot.async_try_read(quiet, asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted) {
       co_return;
     }
     if (ec) {
-      std::fprintf(stderr, "asio_service: %s: %s\n", slot.next_layer().name().string().c_str(),
-                   ec.message().c_str());
+      std::fprintf(stderr, "asio_service: %s: %s\n", name.string().c_str(), ec.message().c_str());
       co_return;
     }
-    print(slot.next_layer().name(), message);
+    if (message) {
+      print(name, *message);
+      said_quiet = false;
+    } else if (!said_quiet) {
+      std::printf("asio_service: %s: quiet for %lld ms\n", name.string().c_str(),
+                  static_cast<long long>(quiet.count()));
+      std::fflush(stdout);
+      said_quiet = true;
+    }
   }
 }
 
@@ -112,7 +126,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "asio_service: %s: %s\n", argv[i + 1], ec.message().c_str());
       return 1;
     }
-    asio::co_spawn(io, serve(slots[i]), asio::detached);
+    asio::co_spawn(io, serve(slots[i], std::chrono::milliseconds(period)), asio::detached);
   }
   asio::co_spawn(io, report(std::chrono::milliseconds(period)), asio::detached);
 

@@ -43,6 +43,7 @@
 #include <mailslot/server.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <new>
@@ -60,10 +61,12 @@
 
 #define MAILSLOT_DETAIL_ASIO ::asio
 #define MAILSLOT_DETAIL_ASIO_NAMESPACE asio
+#define MAILSLOT_DETAIL_ASIO_SYSTEM_ERROR std::system_error
 #define MAILSLOT_DETAIL_ASIO_ERROR_CODE std::error_code
 #include <mailslot/detail/asio_server.ipp>
 #undef MAILSLOT_DETAIL_ASIO
 #undef MAILSLOT_DETAIL_ASIO_NAMESPACE
 #undef MAILSLOT_DETAIL_ASIO_ERROR_CODE
+#undef MAILSLOT_DETAIL_ASIO_SYSTEM_ERROR
 
 #endif

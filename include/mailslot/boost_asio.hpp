@@ -30,6 +30,7 @@
 #include <boost/asio/windows/basic_stream_handle.hpp>
 #include <boost/asio/windows/overlapped_ptr.hpp>
 #include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <mailslot/detail/config.hpp>
 #include <mailslot/detail/port_binding.hpp>
@@ -39,6 +40,7 @@
 #include <mailslot/server.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <new>
@@ -57,10 +59,12 @@
 
 #define MAILSLOT_DETAIL_ASIO ::boost::asio
 #define MAILSLOT_DETAIL_ASIO_NAMESPACE boost_asio
+#define MAILSLOT_DETAIL_ASIO_SYSTEM_ERROR ::boost::system::system_error
 #define MAILSLOT_DETAIL_ASIO_ERROR_CODE ::boost::system::error_code
 #include <mailslot/detail/asio_server.ipp>
 #undef MAILSLOT_DETAIL_ASIO
 #undef MAILSLOT_DETAIL_ASIO_NAMESPACE
 #undef MAILSLOT_DETAIL_ASIO_ERROR_CODE
+#undef MAILSLOT_DETAIL_ASIO_SYSTEM_ERROR
 
 #endif

@@ -356,6 +356,48 @@ TEMPLATE_TEST_CASE("on every execution context, asio reads complete on the serve
   CHECK(result.on_executor);
 }
 
+// A timed read's handler, as recorder: "(none)" when no message came in time.
+template <class Executor, class ErrorCode>
+struct try_recorder {
+  outcomes<ErrorCode>* into;
+  std::size_t read;
+  Executor executor;
+  void operator()(const ErrorCode& ec, std::optional<std::string> message) const {
+    into->add(read, ec, message ? std::move(*message) : std::string("(none)"), inside(executor));
+  }
+};
+
+TEMPLATE_TEST_CASE(
+    "on every execution context, async_try_read completes on the server's executor, with the "
+    "message or with none",
+    "[asio][context][deadline]", MAILSLOT_TEST_CONTEXTS) {
+  using S = TestType;
+  using F = typename S::flavour;
+  using handler = try_recorder<typename S::executor, typename F::error_code>;
+  typename S::context context;
+  const std::string name = unique_slot_name("asio-context-try");
+  typename S::server slot(S::make_executor(context), windows_kind_slot(name));
+  mailslot::client writer = mailslot::client::open(name);
+  outcomes<typename F::error_code> seen;
+
+  slot.async_try_read(20ms, handler{&seen, 0, slot.get_executor()});
+  REQUIRE(seen.wait_for(1));
+  writer.write("waiting");
+  slot.async_try_read(0ms, handler{&seen, 1, slot.get_executor()});
+  REQUIRE(seen.wait_for(2));
+  slot.async_try_read(10s, handler{&seen, 2, slot.get_executor()});
+  std::this_thread::sleep_for(20ms);
+  writer.write("in time");
+  REQUIRE(seen.wait_for(3));
+  const auto results = seen.take();
+  const std::vector<std::string> expected = {"(none)", "waiting", "in time"};
+  for (const auto& result : results) {
+    CHECK_FALSE(result.ec);
+    CHECK(result.message == expected.at(result.read));
+    CHECK(result.on_executor);
+  }
+}
+
 TEMPLATE_TEST_CASE(
     "on every execution context, cancel() ends the pending reads and later ones go on",
     "[asio][context]", MAILSLOT_TEST_CONTEXTS) {

@@ -11,10 +11,12 @@
 
 #include <array>
 #include <chrono>
+#include <cstddef>
 #include <exception>
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 using namespace asio_tests;  // NOLINT(google-build-using-namespace): the tests' own helpers
@@ -41,6 +43,20 @@ asio::awaitable<void> serve(mailslot::asio::server& slot) {
     handle(message);
   }
 }
+
+// The README's read with a time limit, as shown (500ms: std::chrono_literals).
+int idled = 0;
+void idle() { ++idled; }
+
+asio::awaitable<void> serve_with_deadline(mailslot::asio::server& slot) {
+  for (;;) {
+    if (auto message = co_await slot.async_try_read(500ms, asio::use_awaitable)) {
+      handle(*message);
+    } else {
+      idle();  // nothing for 500 ms
+    }
+  }
+}
 }  // namespace readme
 
 TEST_CASE("the README's Asio example serves a slot from a coroutine", "[asio][coroutine][readme]") {
@@ -54,6 +70,20 @@ TEST_CASE("the README's Asio example serves a slot from a coroutine", "[asio][co
   run_until(io, [] { return readme::handled.size() == 2; });
   CHECK(readme::handled == std::vector<std::string>{"first", "second"});
   slot.cancel();  // the coroutine ends with the exception operation_aborted makes
+  io.run_for(1s);
+}
+
+TEST_CASE("the README's Asio read with a time limit handles messages and idles",
+          "[asio][coroutine][readme][deadline]") {
+  const std::string name = unique_slot_name("asio-readme-deadline");
+  asio::io_context io;
+  mailslot::asio::server slot(io, windows_kind_slot(name));
+  readme::handled.clear();
+  asio::co_spawn(io, readme::serve_with_deadline(slot), asio::detached);
+  mailslot::client::open(name).write("within the limit");
+  run_until(io, [] { return readme::handled.size() == 1 && readme::idled >= 1; });
+  CHECK(readme::handled == std::vector<std::string>{"within the limit"});
+  slot.cancel();
   io.run_for(1s);
 }
 
@@ -119,4 +149,63 @@ TEMPLATE_TEST_CASE(
   }
   CHECK(bad == 0);
   CHECK(next == std::array<int, writers>{per_writer, per_writer, per_writer, per_writer});
+}
+
+namespace {
+// Reads with a deadline until `count` messages came, counting the reads that
+// found none in time.
+template <class F>
+typename F::template awaitable<void> read_with_deadlines(typename F::server& slot,
+                                                         std::size_t count,
+                                                         std::vector<std::string>& received,
+                                                         int& none) {
+  int round = 0;
+  while (received.size() < count) {
+    const auto deadline = std::chrono::milliseconds(1 + round++ % 3);
+    if (auto message = co_await slot.async_try_read(deadline, F::use_awaitable)) {
+      received.push_back(std::move(*message));
+    } else {
+      ++none;
+    }
+  }
+}
+}  // namespace
+
+// The pattern the README shows for a read with a time limit, against a
+// writer whose messages come 1-3 ms apart: none is lost.
+TEMPLATE_TEST_CASE("a coroutine reading with co_await async_try_read(deadline) loses no message",
+                   "[asio][coroutine][deadline]", standalone, boost_flavour) {
+  using F = TestType;
+  constexpr std::size_t count = 500;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-coroutine-deadline");
+  typename F::server slot(io, windows_kind_slot(name));
+
+  std::vector<std::string> received;
+  int none = 0;
+  bool finished = false;
+  F::co_spawn(io, read_with_deadlines<F>(slot, count, received, none),
+              [&](const std::exception_ptr& failure) {
+                CHECK_FALSE(failure);
+                finished = true;
+              });
+  std::thread writing([&name] {
+    mailslot::client writer = mailslot::client::open(name);
+    for (std::size_t i = 0; i < count; ++i) {
+      writer.write(std::to_string(i));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1 + i % 3));
+    }
+  });
+  const auto give_up = std::chrono::steady_clock::now() + 60s;
+  while (!finished && std::chrono::steady_clock::now() < give_up) {
+    io.run_for(100ms);
+  }
+  writing.join();
+  REQUIRE(finished);
+  std::vector<std::string> expected;
+  for (std::size_t i = 0; i < count; ++i) {
+    expected.push_back(std::to_string(i));
+  }
+  CHECK(received == expected);
+  CHECK(none > 0);
 }

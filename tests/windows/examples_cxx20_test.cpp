@@ -15,8 +15,10 @@ using Catch::Matchers::ContainsSubstring;
 using mailslot_test::serve_two_slots;
 using mailslot_test::unique_slot_name;
 
-TEST_CASE("asio_service prints both slots' messages and its timer's reports, and stops on Ctrl+C",
-          "[examples][process][asio]") {
+TEST_CASE(
+    "asio_service prints both slots' messages, when each goes quiet, its timer's reports, and "
+    "stops on Ctrl+C",
+    "[examples][process][asio]") {
   const std::string a = unique_slot_name("asio-service-a");
   const std::string b = unique_slot_name("asio-service-b");
   const std::string out =
@@ -25,6 +27,11 @@ TEST_CASE("asio_service prints both slots' messages and its timer's reports, and
   CHECK_THAT(out, ContainsSubstring("through the io_context"));
   CHECK_THAT(out, ContainsSubstring(a + ": for the first slot"));
   CHECK_THAT(out, ContainsSubstring(b + ": for the second slot"));
+  // Each slot, quiet after its message (a read with a deadline), says so once.
+  CHECK_THAT(out, ContainsSubstring(a + ": quiet for 100 ms"));
+  CHECK_THAT(out, ContainsSubstring(b + ": quiet for 100 ms"));
+  CHECK(out.find(a + ": quiet") == out.rfind(a + ": quiet"));
+  CHECK(out.find(a + ": quiet") > out.find(a + ": for the first slot"));
   CHECK_THAT(out, ContainsSubstring("asio_service: 2 message(s) so far"));
   CHECK_THAT(out, ContainsSubstring("asio_service: stopped after 2 message(s)"));
 }

@@ -160,6 +160,14 @@ class read_ticket {
     return slot_ != nullptr;
   }
 
+  /// Cancels the read as cancel() does (the operation's own cancellation,
+  /// when no cancel_handler was there to do it).
+  void cancel() const noexcept {
+    if (slot_ != nullptr) {
+      binding_->cancel(*slot_, slot_->serial);
+    }
+  }
+
   /// The operation is over (before its handler is called).
   void finish() noexcept {
     if (slot_ != nullptr) {
@@ -175,30 +183,35 @@ class read_ticket {
   port_binding::read_slot* slot_ = nullptr;
 };
 
-/// What a read's cancellation slot holds: a reference to the binding (a
-/// signal emitted after the operation is gone reaches nothing) and which
-/// read of which slot to cancel.
-class cancel_handler {
+/// One read of one slot, as something that ends it from outside sees it: a
+/// reference to the binding (what comes after the operation is gone
+/// reaches nothing) and which read the slot held (slots are reused).
+class read_target {
  public:
-  cancel_handler(port_binding* binding, port_binding::read_slot* slot) noexcept
+  read_target(port_binding* binding, port_binding::read_slot* slot) noexcept
       : binding_(binding), slot_(slot), serial_(slot->serial) {
     binding_->acquire();
   }
-  cancel_handler(cancel_handler&& other) noexcept
+  read_target(read_target&& other) noexcept
       : binding_(std::exchange(other.binding_, nullptr)), slot_(other.slot_),
         serial_(other.serial_) {}
-  cancel_handler(const cancel_handler&) = delete;
-  cancel_handler& operator=(const cancel_handler&) = delete;
-  cancel_handler& operator=(cancel_handler&&) = delete;
-  ~cancel_handler() {
+  read_target(const read_target&) = delete;
+  read_target& operator=(const read_target&) = delete;
+  read_target& operator=(read_target&&) = delete;
+  ~read_target() {
     if (binding_ != nullptr) {
       binding_->release();
     }
   }
 
-  void operator()(net::cancellation_type type) const noexcept {
-    if (type != net::cancellation_type::none && binding_ != nullptr) {
+  void cancel() const noexcept {
+    if (binding_ != nullptr) {
       binding_->cancel(*slot_, serial_);
+    }
+  }
+  void expire() const noexcept {
+    if (binding_ != nullptr) {
+      binding_->expire(*slot_, serial_);
     }
   }
 
@@ -206,6 +219,37 @@ class cancel_handler {
   port_binding* binding_;
   port_binding::read_slot* slot_;
   unsigned long serial_;
+};
+
+/// What a read's cancellation slot holds.
+class cancel_handler {
+ public:
+  cancel_handler(port_binding* binding, port_binding::read_slot* slot) noexcept
+      : target_(binding, slot) {}
+  void operator()(net::cancellation_type type) const noexcept {
+    if (type != net::cancellation_type::none) {
+      target_.cancel();
+    }
+  }
+
+ private:
+  read_target target_;
+};
+
+/// What a timed read's deadline timer calls: a wait that was cancelled (the
+/// operation completed first) ends nothing.
+class deadline_handler {
+ public:
+  deadline_handler(port_binding* binding, port_binding::read_slot* slot) noexcept
+      : target_(binding, slot) {}
+  void operator()(const error_code& ec) const noexcept {
+    if (!ec) {
+      target_.expire();
+    }
+  }
+
+ private:
+  read_target target_;
 };
 
 /// Resizes a container a read will fill; an allocation that fails is
@@ -390,11 +434,27 @@ class reused_sink {
 /// server's cancel() and close() reach it when it ends, within
 /// reread_interval (they touch no Asio object of an operation they do not
 /// run on).
-template <class Sink>
+///
+/// A timed operation (Timed, async_try_read) also has a deadline: a second
+/// timer on the operation's executor, whose handler ends the ReadFile in
+/// progress as a cancellation does (port_binding::expire()), marked as the
+/// deadline's. A ReadFile that the deadline ended completes the operation
+/// with no message and no error; one that took its message first completes
+/// it with the message. After the deadline, a ReadFile is still started
+/// (after a pause, or for a message that needed a larger container), and
+/// cancelled at once if it would wait: a message already waiting is taken,
+/// and none is lost.
+template <class Sink, bool Timed = false>
 class read_op {
  public:
-  read_op(port_binding* binding, Sink sink) noexcept
-      : ticket_(binding), sink_(std::move(sink)) {}
+  /// What the operation completes with, after its error_code: a timed
+  /// operation's is empty when no message came in time.
+  using result_type = std::conditional_t<Timed, std::optional<typename Sink::result_type>,
+                                         typename Sink::result_type>;
+
+  read_op(port_binding* binding, Sink sink,
+          std::chrono::milliseconds timeout = mailslot::detail::forever) noexcept
+      : ticket_(binding), sink_(std::move(sink)), timeout_(timeout) {}
 
   /// Starts the operation (async_compose calls it first).
   template <class Self>
@@ -403,6 +463,16 @@ class read_op {
     // (terminal, partial, total) is honoured, not only async_compose's
     // default terminal one.
     self.reset_cancellation_state(net::enable_total_cancellation());
+    if constexpr (Timed) {
+      DWORD ignored = 0;
+      if (!mailslot::detail::to_win32_timeout(timeout_, ignored)) {
+        net::post(net::append(std::move(self), to_flavour(errc::invalid_timeout), std::size_t{0}));
+        return;
+      }
+      if (timeout_ != mailslot::detail::forever) {
+        deadline_ = std::chrono::steady_clock::now() + timeout_;
+      }
+    }
     start(self);
   }
 
@@ -412,23 +482,27 @@ class read_op {
   void operator()(Self& self, error_code ec, std::size_t received) {
     self.get_cancellation_state().slot().clear();
     port_binding* binding = ticket_.binding();
-    if (binding != nullptr && ticket_.slot() != nullptr) {
-      binding->ended(*ticket_.slot());
+    port_binding::read_slot* slot = ticket_.slot();
+    if (binding != nullptr && slot != nullptr) {
+      binding->ended(*slot);
     }
     if (!ec) {
-      auto message = sink_.take(*binding, received);
-      ticket_.finish();
+      result_type message(sink_.take(*binding, received));
+      finish();
       self.complete(ec, std::move(message));
       return;
     }
-    if (is_win32(ec, ERROR_SEM_TIMEOUT) && binding != nullptr && ticket_.slot() != nullptr &&
-        !binding->cancelled(*ticket_.slot())) {  // the slot's timeout: read again
-      pause(self);
-      return;
+    if (is_win32(ec, ERROR_SEM_TIMEOUT) && slot != nullptr && !binding->cancelled(*slot)) {
+      // The slot's timeout: read again, unless the deadline ended this read.
+      if (!(Timed && binding->expired(*slot))) {
+        pause(self);
+        return;
+      }
+      ec = win32_error(ERROR_OPERATION_ABORTED);
     }
-    if (Sink::grows && binding != nullptr && ticket_.slot() != nullptr &&
+    if (Sink::grows && slot != nullptr &&
         (is_win32(ec, ERROR_INSUFFICIENT_BUFFER) || is_win32(ec, ERROR_MORE_DATA))) {
-      if (binding->cancelled(*ticket_.slot())) {
+      if (binding->cancelled(*slot)) {
         ec = win32_error(ERROR_OPERATION_ABORTED);  // the message stays queued
       } else {
         std::error_code grown;
@@ -448,6 +522,7 @@ class read_op {
   template <class Self>
   void operator()(Self& self, error_code ec) {
     if (ec || self.get_cancellation_state().cancelled() != net::cancellation_type::none) {
+      ticket_.cancel();  // (the caller's cancellation, before any deadline)
       fail(self, win32_error(ERROR_OPERATION_ABORTED));
       return;
     }
@@ -455,21 +530,33 @@ class read_op {
   }
 
  private:
+  static constexpr auto no_deadline = (std::chrono::steady_clock::time_point::max)();
+
   // The slot's timeout ended the last ReadFile: read again once
-  // reread_interval has passed since it started (at once if it has).
+  // reread_interval has passed since it started (at once if it has), or
+  // at the deadline if that comes first.
   template <class Self>
   void pause(Self& self) {
     if (const HANDLE handle = ticket_.handle()) {
       pace_.ended_early(handle);
     }
-    const DWORD wait = pace_.wait_ms();
+    DWORD wait = pace_.wait_ms();
+    if (Timed && wait != 0 && deadline_ != no_deadline) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+          deadline_ - std::chrono::steady_clock::now());
+      wait = left.count() <= 0 ? 0 : (std::min)(wait, static_cast<DWORD>(left.count()));
+    }
     if (wait == 0) {
       start(self);
       return;
     }
-    if (!timer_ && !make_timer(self.get_io_executor())) {
-      fail(self, win32_error(ERROR_NOT_ENOUGH_MEMORY));  // (nothing was taken)
-      return;
+    if (!timer_) {
+      std::error_code made;
+      timer_ = new_timer(self.get_io_executor(), made);
+      if (!timer_) {
+        fail(self, to_flavour(made));  // (nothing was taken)
+        return;
+      }
     }
     timer_->expires_after(std::chrono::milliseconds(wait));
     net::steady_timer& timer = *timer_;  // (on the heap: it stays put while the operation moves)
@@ -484,8 +571,8 @@ class read_op {
     std::size_t size = 0;
     if (handle == nullptr) {
       ec = errc::not_open;
-    } else if (ticket_.take_slot(ec)) {
-      (void)sink_.offer(*ticket_.binding(), data, size, ec);
+    } else if (ticket_.take_slot(ec) && sink_.offer(*ticket_.binding(), data, size, ec)) {
+      (void)arm_deadline(self.get_io_executor(), ec);
     }
     port_binding* binding = ticket_.binding();
     port_binding::read_slot* slot = ticket_.slot();
@@ -515,20 +602,59 @@ class read_op {
     read.release();  // the packet comes, also for an immediate success
   }
 
-  // The pause's timer, made once; false if it could not be (its memory, or
-  // the timer service's).
+  // A timed operation's deadline timer, set once, before its first ReadFile
+  // (which it ends when it comes, or the first ReadFile after it).
   template <class IoExecutor>
-  bool make_timer(const IoExecutor& executor) noexcept {
+  bool arm_deadline(const IoExecutor& executor, std::error_code& ec) noexcept {
+    if constexpr (Timed) {
+      if (deadline_ == no_deadline || deadline_timer_) {
+        return true;
+      }
+      deadline_timer_ = new_timer(executor, ec);
+      return deadline_timer_ && attempt(ec, [&] {
+               deadline_timer_->expires_at(deadline_);
+               deadline_timer_->async_wait(deadline_handler(ticket_.binding(), ticket_.slot()));
+             });
+    } else {
+      (void)executor;
+      (void)ec;
+      return true;
+    }
+  }
+
+  // A timer on the operation's executor, or nullptr and `ec` if it could not
+  // be made (its memory, or the timer service's, and the thread Asio starts
+  // for a context's first timer).
+  template <class IoExecutor>
+  static std::unique_ptr<net::steady_timer> new_timer(const IoExecutor& executor,
+                                                      std::error_code& ec) noexcept {
+    std::unique_ptr<net::steady_timer> timer;
+    if (attempt(ec, [&] { timer.reset(new (std::nothrow) net::steady_timer(executor)); }) &&
+        !timer) {
+      ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
+    }
+    return timer;
+  }
+
+  // Runs `body`, which may throw what Asio throws (its error, or
+  // std::bad_alloc: ERROR_NOT_ENOUGH_MEMORY); false and `ec` if it did.
+  template <class Body>
+  static bool attempt(std::error_code& ec, Body&& body) noexcept {
 #if MAILSLOT_HAS_EXCEPTIONS
     try {
-      timer_.reset(new (std::nothrow) net::steady_timer(executor));
-    } catch (...) {  // std::bad_alloc from making the timer service
+      body();
+    } catch (const MAILSLOT_DETAIL_ASIO_SYSTEM_ERROR& failure) {
+      ec = std::error_code(failure.code());
+      return false;
+    } catch (...) {  // std::bad_alloc
+      ec = std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category());
       return false;
     }
 #else
-    timer_.reset(new (std::nothrow) net::steady_timer(executor));
+    body();
+    (void)ec;
 #endif
-    return timer_ != nullptr;
+    return true;
   }
 
   // The next message did not fit: grow to its size, never past the slot's
@@ -553,7 +679,8 @@ class read_op {
 
   // A read that cancel() reached ends as cancelled, whatever else went wrong
   // meanwhile: close() cancels before it closes, and a read that was growing
-  // (or starting again) then finds the handle gone. One whose handle went
+  // (or starting again) then finds the handle gone. One that its deadline
+  // ended completes with no message and no error. One whose handle went
   // otherwise (the adopted server closed under it: its ReadFile ended with
   // ERROR_HANDLES_CLOSED or ERROR_OPERATION_ABORTED, or a ReadFile or
   // GetMailslotInfo found no handle) ends as errc::not_open, as a read
@@ -561,20 +688,43 @@ class read_op {
   template <class Self>
   void fail(Self& self, error_code ec) {
     port_binding* binding = ticket_.binding();
-    if (binding != nullptr && ticket_.slot() != nullptr && binding->cancelled(*ticket_.slot())) {
+    port_binding::read_slot* slot = ticket_.slot();
+    if (slot != nullptr && binding->cancelled(*slot)) {
       ec = win32_error(ERROR_OPERATION_ABORTED);
+    } else if (Timed && slot != nullptr && binding->expired(*slot) &&
+               is_win32(ec, ERROR_OPERATION_ABORTED)) {
+      ec = error_code();  // no message in time
     } else if (binding != nullptr && binding->handle() == nullptr) {
       ec = from_std(make_error_code(errc::not_open));
     }
-    ticket_.finish();
+    finish();
     sink_.failed();
-    self.complete(ec, Sink::empty());
+    self.complete(ec, empty());
+  }
+
+  // The operation is over (before its handler is called).
+  void finish() noexcept {
+    ticket_.finish();
+    if constexpr (Timed) {
+      deadline_timer_.reset();  // (its wait, if still pending, ends with operation_aborted)
+    }
+  }
+
+  static result_type empty() noexcept {
+    if constexpr (Timed) {
+      return result_type();
+    } else {
+      return Sink::empty();
+    }
   }
 
   read_ticket ticket_;
   Sink sink_;
   mailslot::detail::reread_pace pace_;
-  std::unique_ptr<net::steady_timer> timer_;  // made by the first pause
+  std::unique_ptr<net::steady_timer> timer_;  // the pause's, made by the first pause
+  std::chrono::milliseconds timeout_;
+  std::chrono::steady_clock::time_point deadline_ = no_deadline;
+  std::unique_ptr<net::steady_timer> deadline_timer_;  // a timed operation's
 };
 
 }  // namespace detail

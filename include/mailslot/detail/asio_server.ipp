@@ -4,6 +4,7 @@
 //   MAILSLOT_DETAIL_ASIO             the Asio namespace (::asio or ::boost::asio)
 //   MAILSLOT_DETAIL_ASIO_NAMESPACE   the namespace it defines in mailslot (asio or boost_asio)
 //   MAILSLOT_DETAIL_ASIO_ERROR_CODE  that Asio's error_code
+//   MAILSLOT_DETAIL_ASIO_SYSTEM_ERROR  the exception it throws with one
 // and undefine them afterwards.
 
 namespace mailslot::MAILSLOT_DETAIL_ASIO_NAMESPACE {
@@ -52,9 +53,9 @@ using error_code = MAILSLOT_DETAIL_ASIO_ERROR_CODE;
 /// 100 ReadFiles a second, and a message may wait up to 10 ms more before it
 /// is read (under Wine; Windows rounds timer waits up to its tick, 15.6 ms by
 /// default). A slot timeout of 10 ms or more (`wait_forever` is best) waits in
-/// the kernel, with no re-reading. For a read with a time limit, cancel it
-/// through its cancellation slot (a timer's completion emitting
-/// `cancellation_type::total`, say).
+/// the kernel, with no re-reading. For a read with a time limit, use
+/// async_try_read(), which completes with the message or with none, never
+/// loses one.
 ///
 /// Cancellation: per operation through its cancellation slot (terminal,
 /// partial and total alike: a cancelled read has taken nothing), or all at
@@ -252,6 +253,74 @@ class basic_server {
                                             std::forward<CompletionToken>(token));
   }
 
+  /// Reads the next message into `buffer` if one comes within `timeout`,
+  /// as mailslot::server::try_read() does for a synchronous read. Completes
+  /// with `(error_code, std::optional<std::size_t> bytes)`: the message's
+  /// size, or, with no error, an empty optional when none came in time;
+  /// never both, and a message that came is never dropped. A timeout of 0
+  /// takes a message already waiting; `mailslot::wait_forever` has no
+  /// deadline. Otherwise as async_read(buffer, token); cancellation
+  /// (through the operation's slot or cancel()) completes it with
+  /// `asio::error::operation_aborted`.
+  ///
+  /// The deadline is a timer on the operation's executor, which ends the
+  /// read's ReadFile when it expires: a message the ReadFile took first is
+  /// delivered, and a message already waiting at the deadline is still
+  /// taken (a ReadFile started after it returns at once with one). This is
+  /// the read to use for a time limit: racing async_read against a timer
+  /// (the awaitable operators' `||`, or `wait_for_one` while discarding the
+  /// read's result) drops a message whenever the read completes with one
+  /// after the timer has won.
+  /// \param buffer   where the message goes; valid until the operation completes
+  /// \param timeout  how long to wait: 0, up to 2^32 - 2 ms, or
+  ///                 `mailslot::wait_forever`; another is
+  ///                 errc::invalid_timeout
+  /// \param token    the completion token
+  /// \return what the token makes of the operation
+  template <class CompletionToken = detail::net::default_completion_token_t<executor_type>>
+  auto async_try_read(detail::net::mutable_buffer buffer, std::chrono::milliseconds timeout,
+                      CompletionToken&& token =
+                          detail::net::default_completion_token_t<executor_type>()) {
+    return start<void(error_code, std::optional<std::size_t>), true>(
+        detail::buffer_sink(buffer), std::forward<CompletionToken>(token), timeout);
+  }
+
+  /// async_try_read() into a container the caller reuses (see
+  /// async_read(Container&, token)). Completes with
+  /// `(error_code, std::optional<std::size_t> bytes)`; `message` is empty
+  /// when no message came.
+  /// \tparam Container  as for mailslot::server::read(Container&)
+  /// \param message  the container that receives the message
+  /// \param timeout  as for async_try_read(buffer, timeout, token)
+  /// \param token    the completion token
+  /// \return what the token makes of the operation
+  template <class Container,
+            class CompletionToken = detail::net::default_completion_token_t<executor_type>,
+            mailslot::detail::if_byte_container<Container> = 0>
+  auto async_try_read(Container& message, std::chrono::milliseconds timeout,
+                      CompletionToken&& token =
+                          detail::net::default_completion_token_t<executor_type>()) {
+    return start<void(error_code, std::optional<std::size_t>), true>(
+        detail::reused_sink<Container>(message), std::forward<CompletionToken>(token), timeout);
+  }
+
+  /// async_try_read() into a new `Message` of exactly the message's size:
+  /// `if (auto message = co_await slot.async_try_read(100ms, asio::use_awaitable))`.
+  /// Completes with `(error_code, std::optional<Message>)`.
+  /// \tparam Message  std::string (the default), std::vector<std::byte>, ...
+  /// \param timeout  as for async_try_read(buffer, timeout, token)
+  /// \param token    the completion token
+  /// \return what the token makes of the operation
+  template <class Message = std::string,
+            class CompletionToken = detail::net::default_completion_token_t<executor_type>,
+            mailslot::detail::if_byte_container<Message> = 0>
+  auto async_try_read(std::chrono::milliseconds timeout,
+                      CompletionToken&& token =
+                          detail::net::default_completion_token_t<executor_type>()) {
+    return start<void(error_code, std::optional<Message>), true>(
+        detail::container_sink<Message>(), std::forward<CompletionToken>(token), timeout);
+  }
+
   /// Cancels every outstanding read of this server (CancelIoEx on each
   /// read's own OVERLAPPED); they complete with
   /// `asio::error::operation_aborted`, or with the message that arrived
@@ -311,10 +380,11 @@ class basic_server {
   }
 
  private:
-  template <class Signature, class Sink, class CompletionToken>
-  auto start(Sink sink, CompletionToken&& token) {
+  template <class Signature, bool Timed = false, class Sink, class CompletionToken>
+  auto start(Sink sink, CompletionToken&& token,
+             std::chrono::milliseconds timeout = mailslot::detail::forever) {
     return detail::net::async_compose<CompletionToken, Signature>(
-        detail::read_op<Sink>(binding_, std::move(sink)), token, executor_);
+        detail::read_op<Sink, Timed>(binding_, std::move(sink), timeout), token, executor_);
   }
 
   void drop_binding() noexcept {

@@ -61,6 +61,7 @@ class port_binding final : public async_binding {
   struct read_slot {
     OVERLAPPED* overlapped = nullptr;  // while the ReadFile is outstanding
     bool cancelled = false;            // cancel() came for this read
+    bool expired = false;              // its operation's deadline passed (expire())
     unsigned long serial = 0;          // which read it is (slots are reused)
     read_slot* next = nullptr;         // in the active or the free list
     read_slot* previous = nullptr;     // in the active list
@@ -161,7 +162,9 @@ class port_binding final : public async_binding {
   /// lock that cancel() and detach() take, so that neither can fall between
   /// the checks and the call: a read cancelled before it could start (between
   /// two ReadFiles of one operation) does not start (ERROR_OPERATION_ABORTED),
-  /// nor one whose handle is going (ERROR_INVALID_HANDLE). Returns whether a
+  /// nor one whose handle is going (ERROR_INVALID_HANDLE); one whose deadline
+  /// has passed (expire()) starts, and is cancelled at once if it would wait,
+  /// so that it takes a message already waiting and no other. Returns whether a
   /// completion will come through the port (classify_read(): the handle does
   /// not skip the port on success), with the error of a read that failed at
   /// once. (ReadFile on an asynchronous handle does not block.)
@@ -181,6 +184,8 @@ class port_binding final : public async_binding {
       outcome = classify_read(done, error, false);
       if (outcome != read_start::pending) {
         slot.overlapped = nullptr;
+      } else if (slot.expired) {
+        cancel_io_locked(slot);  // past its deadline: only a message already waiting
       }
     }
     ::ReleaseSRWLockExclusive(&lock_);
@@ -211,6 +216,14 @@ class port_binding final : public async_binding {
     return result;
   }
 
+  /// True if the read's operation reached its deadline (expire()).
+  [[nodiscard]] bool expired(const read_slot& slot) const noexcept {
+    ::AcquireSRWLockShared(&lock_);
+    const bool result = slot.expired;
+    ::ReleaseSRWLockShared(&lock_);
+    return result;
+  }
+
   /// The operation is over: its slot goes back to the free list.
   void end_read(read_slot* slot) noexcept {
     ::AcquireSRWLockExclusive(&lock_);
@@ -229,6 +242,20 @@ class port_binding final : public async_binding {
     ::AcquireSRWLockExclusive(&lock_);
     if (slot.serial == serial) {
       cancel_locked(slot);
+    }
+    ::ReleaseSRWLockExclusive(&lock_);
+  }
+
+  /// The deadline of one read's operation has passed (`serial` as for
+  /// cancel()): its ReadFile in progress is cancelled as cancel() does, and
+  /// one it starts afterwards takes only a message already waiting (see
+  /// start_read()); the operation then completes with no message, unless a
+  /// ReadFile took one first.
+  void expire(read_slot& slot, unsigned long serial) noexcept {
+    ::AcquireSRWLockExclusive(&lock_);
+    if (slot.serial == serial) {
+      slot.expired = true;
+      cancel_io_locked(slot);
     }
     ::ReleaseSRWLockExclusive(&lock_);
   }
@@ -276,6 +303,10 @@ class port_binding final : public async_binding {
 
   void cancel_locked(read_slot& slot) noexcept {
     slot.cancelled = true;
+    cancel_io_locked(slot);
+  }
+
+  void cancel_io_locked(const read_slot& slot) noexcept {
     if (slot.overlapped != nullptr && handle_ != nullptr) {
       ::CancelIoEx(handle_, slot.overlapped);  // may have completed meanwhile: then it is delivered
     }
