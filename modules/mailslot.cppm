@@ -67,7 +67,6 @@ using mailslot::client;
 using mailslot::client_options;
 
 // <mailslot/thread_pool_reader.hpp>
-using mailslot::swap;
 using mailslot::thread_pool_reader;
 #endif
 

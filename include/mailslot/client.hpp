@@ -143,8 +143,7 @@ class client {
   ///              of opening
   /// @return the open client, or an empty one on failure
   [[nodiscard]] static client open(std::string_view slot, std::error_code& ec) {
-    const auto parsed = mailslot::name::parse(slot, ec);
-    return ec ? client() : open(parsed, ec);
+    return open(slot, client_options{}, ec);
   }
 
   /// Parses `slot` (UTF-16) as a mailslot::name and opens it; see above.
@@ -153,45 +152,43 @@ class client {
   ///              of opening
   /// @return the open client, or an empty one on failure
   [[nodiscard]] static client open(std::wstring_view slot, std::error_code& ec) {
+    return open(slot, client_options{}, ec);
+  }
+
+  /// Parses `slot` (UTF-8) as a mailslot::name and opens it, checking its
+  /// owner if `options` asks for it; see above.
+  /// @param slot     the name in UTF-8
+  /// @param options  the owner the slot must have, if any
+  /// @param ec       cleared on success; otherwise the error of name::parse()
+  ///                 or of opening
+  /// @return the client, or an empty one on failure
+  [[nodiscard]] static client open(std::string_view slot, const client_options& options,
+                                   std::error_code& ec) {
     const auto parsed = mailslot::name::parse(slot, ec);
-    return ec ? client() : open(parsed, ec);
+    return ec ? client() : open(parsed, options, ec);
+  }
+
+  /// Parses `slot` (UTF-16) as a mailslot::name and opens it, checking its
+  /// owner if `options` asks for it; see above.
+  /// @param slot     the name in UTF-16
+  /// @param options  the owner the slot must have, if any
+  /// @param ec       cleared on success; otherwise the error of name::parse()
+  ///                 or of opening
+  /// @return the client, or an empty one on failure
+  [[nodiscard]] static client open(std::wstring_view slot, const client_options& options,
+                                   std::error_code& ec) {
+    const auto parsed = mailslot::name::parse(slot, ec);
+    return ec ? client() : open(parsed, options, ec);
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS
-  /// Opens the mailslot `slot`; throws std::system_error naming the slot.
-  /// @param slot  a local, remote, domain or primary-domain name
-  /// @return the open client
-  /// @throws std::system_error  with the error the std::error_code form reports
-  [[nodiscard]] static client open(const mailslot::name& slot) {
-    std::error_code ec;
-    client result = open(slot, ec);
-    detail::throw_if(ec, "open mailslot", slot.string());
-    return result;
-  }
-
-  /// Parses and opens the mailslot `slot`; throws std::system_error (for an
-  /// invalid name, saying what is wrong with it and where).
-  /// @param slot  the name in UTF-8
-  /// @return the open client
-  /// @throws std::system_error  with the error the std::error_code form reports
-  [[nodiscard]] static client open(std::string_view slot) {
-    return open(mailslot::name::parse(slot));
-  }
-
-  /// Parses and opens the mailslot `slot`; throws std::system_error.
-  /// @param slot  the name in UTF-16
-  /// @return the open client
-  /// @throws std::system_error  with the error the std::error_code form reports
-  [[nodiscard]] static client open(std::wstring_view slot) {
-    return open(mailslot::name::parse(slot));
-  }
-
   /// Opens the mailslot `slot`, checking its owner if `options` asks for it;
-  /// throws std::system_error naming the slot and the owner required.
+  /// throws std::system_error naming the slot (and the owner required).
   /// @param slot     a local, remote, domain or primary-domain name
   /// @param options  the owner the slot must have, if any
-  /// @return the client
-  [[nodiscard]] static client open(const mailslot::name& slot, const client_options& options) {
+  /// @return the open client
+  /// @throws std::system_error  with the error the std::error_code form reports
+  [[nodiscard]] static client open(const mailslot::name& slot, const client_options& options = {}) {
     std::error_code ec;
     client result = open(slot, options, ec);
     if (ec && options.required_owner) {
@@ -204,6 +201,27 @@ class client {
     }
     detail::throw_if(ec, "open mailslot", slot.string());
     return result;
+  }
+
+  /// Parses and opens the mailslot `slot`, checking its owner if `options`
+  /// asks for it; throws std::system_error (for an invalid name, saying what
+  /// is wrong with it and where).
+  /// @param slot     the name in UTF-8
+  /// @param options  the owner the slot must have, if any
+  /// @return the open client
+  /// @throws std::system_error  with the error the std::error_code form reports
+  [[nodiscard]] static client open(std::string_view slot, const client_options& options = {}) {
+    return open(mailslot::name::parse(slot), options);
+  }
+
+  /// Parses and opens the mailslot `slot`, checking its owner if `options`
+  /// asks for it; throws std::system_error.
+  /// @param slot     the name in UTF-16
+  /// @param options  the owner the slot must have, if any
+  /// @return the open client
+  /// @throws std::system_error  with the error the std::error_code form reports
+  [[nodiscard]] static client open(std::wstring_view slot, const client_options& options = {}) {
+    return open(mailslot::name::parse(slot), options);
   }
 #endif
 

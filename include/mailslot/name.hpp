@@ -82,6 +82,9 @@
 #include <system_error>
 #include <utility>
 #include <vector>
+#if MAILSLOT_HAS_THREE_WAY_COMPARISON
+#  include <compare>
+#endif
 
 namespace mailslot {
 
@@ -531,22 +534,14 @@ class name {
   /// The empty name.
   name() = default;
 
-  /// Copies are equal to the original.
+  /// Copies are equal to the original, and share its text (immutable):
+  /// copying allocates nothing and cannot fail.
   /// @param other  the name to copy
-  name(const name& other)
-      : text_(other.text_ ? std::make_unique<string_type>(*other.text_) : nullptr),
-        host_size_(other.host_size_),
-        scope_(other.scope_) {}
-  /// Copies are equal to the original.
+  name(const name& other) noexcept = default;
+  /// Copies are equal to the original, and share its text.
   /// @param other  the name to copy
   /// @return `*this`
-  name& operator=(const name& other) {
-    if (this != &other) {
-      name copy(other);
-      *this = std::move(copy);
-    }
-    return *this;
-  }
+  name& operator=(const name& other) noexcept = default;
   /// Moving leaves `other` empty. (Neither moving nor the empty name
   /// constructs a standard container: the MS STL's debug builds allocate in
   /// every std::basic_string constructor, noexcept ones included.)
@@ -749,8 +744,22 @@ class name {
   friend bool operator==(const name& a, const name& b) noexcept { return compare(a, b) == 0; }
   /// Different when Windows would take them for different slots.
   friend bool operator!=(const name& a, const name& b) noexcept { return compare(a, b) != 0; }
-  /// An order consistent with ==: code units compared after upper-casing.
+  /// An order consistent with ==: code units compared after upper-casing,
+  /// then the shorter first. The empty name comes before every other.
   friend bool operator<(const name& a, const name& b) noexcept { return compare(a, b) < 0; }
+  /// The order of operator<.
+  friend bool operator<=(const name& a, const name& b) noexcept { return compare(a, b) <= 0; }
+  /// The order of operator<.
+  friend bool operator>(const name& a, const name& b) noexcept { return compare(a, b) > 0; }
+  /// The order of operator<.
+  friend bool operator>=(const name& a, const name& b) noexcept { return compare(a, b) >= 0; }
+#if MAILSLOT_HAS_THREE_WAY_COMPARISON
+  /// The order of operator<, as a std::weak_ordering: names that differ
+  /// only in letter case are equivalent, not equal in every respect.
+  friend std::weak_ordering operator<=>(const name& a, const name& b) noexcept {
+    return compare(a, b) <=> 0;
+  }
+#endif
 
   /// A hash consistent with ==.
   /// @return the same value for names that compare equal
@@ -774,7 +783,7 @@ class name {
       return {};
     }
     name result;
-    result.text_ = std::make_unique<string_type>(std::move(parsed.text));
+    result.text_ = std::make_shared<const string_type>(std::move(parsed.text));
     result.host_size_ = parsed.host_size;
     result.scope_ = parsed.where;
     return result;
@@ -850,8 +859,9 @@ class name {
     return x_text.size() < y_text.size() ? -1 : 1;
   }
 
-  // Out of line, so that the empty name and moves construct no string.
-  std::unique_ptr<string_type> text_;
+  // Out of line, so that the empty name and moves construct no string, and
+  // shared, so that copies allocate nothing (a name never changes its text).
+  std::shared_ptr<const string_type> text_;
   std::size_t host_size_ = 0;
   mailslot::scope scope_ = mailslot::scope::local;
 };

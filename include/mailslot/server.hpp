@@ -61,6 +61,14 @@ struct server_options {
   /// (however small), which stays queued. (Windows' writers cannot send one;
   /// Wine's can.) With 0, any process that may write to the slot can make
   /// such a read allocate up to 4 GiB - 1 bytes: set a maximum.
+  ///
+  /// The reads have no bound of their own besides this one, by design. A
+  /// mailslot resides in memory ("About Mailslots"), so a read allocates
+  /// what the slot already holds, no more. And a read that refused a message the
+  /// slot had accepted would leave it at the head of the queue (no message is
+  /// dropped), to fail every later read too; the slot's maximum refuses it
+  /// at the writer instead. For a bound per read, read into a buffer of that
+  /// size.
   std::uint32_t max_message_size = 0;
   /// How long read() waits for a message: `wait_forever`, or a duration from
   /// 0 (do not wait) to 2^32 - 2 ms. It is the slot's, shared by every
@@ -105,6 +113,19 @@ inline void check_security_descriptor(std::string_view sddl, std::error_code& ec
     descriptor.assign(sddl, summary, ec);
   });
 }
+
+#if MAILSLOT_HAS_EXCEPTIONS
+/// check_security_descriptor(); throws mailslot::error with Windows' reason
+/// for refusing `sddl`, naming it: `check security descriptor "D:(A;;XX)":
+/// The parameter is incorrect.` (the text after the colon is Windows').
+/// @param sddl  a security descriptor in SDDL (UTF-8)
+/// @throws std::system_error  with the error the std::error_code form reports
+inline void check_security_descriptor(std::string_view sddl) {
+  std::error_code ec;
+  check_security_descriptor(sddl, ec);
+  detail::throw_if(ec, "check security descriptor", sddl);
+}
+#endif
 
 /// What GetMailslotInfo reports about a slot.
 struct server_info {
@@ -256,6 +277,31 @@ class server {
                                      std::error_code& ec) {
     const auto parsed = mailslot::name::parse(slot, ec);
     return ec ? server() : create(parsed, options, ec);
+  }
+
+  /// Creates the mailslot `slot` with the default options (any message
+  /// size, read() waits for ever, the default security); see above.
+  /// @param slot  a local name (`\\.\mailslot\[path\]name`)
+  /// @param ec    as for create(slot, options, ec)
+  /// @return the server owning the new slot, or an empty one on failure
+  [[nodiscard]] static server create(const mailslot::name& slot, std::error_code& ec) {
+    return create(slot, server_options{}, ec);
+  }
+
+  /// Parses `slot` (UTF-8) and creates it with the default options.
+  /// @param slot  the local name in UTF-8
+  /// @param ec    as for create(slot, options, ec)
+  /// @return the server owning the new slot, or an empty one on failure
+  [[nodiscard]] static server create(std::string_view slot, std::error_code& ec) {
+    return create(slot, server_options{}, ec);
+  }
+
+  /// Parses `slot` (UTF-16) and creates it with the default options.
+  /// @param slot  the local name in UTF-16
+  /// @param ec    as for create(slot, options, ec)
+  /// @return the server owning the new slot, or an empty one on failure
+  [[nodiscard]] static server create(std::wstring_view slot, std::error_code& ec) {
+    return create(slot, server_options{}, ec);
   }
 
 #if MAILSLOT_HAS_EXCEPTIONS
@@ -578,7 +624,7 @@ class server {
 
   /// Whether reading is stopped.
   /// @return true between stop_reading() and resume_reading()
-  [[nodiscard]] bool reading_stopped() const noexcept { return reader_.cancelled(); }
+  [[nodiscard]] bool is_reading_stopped() const noexcept { return reader_.cancelled(); }
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// read() into `buffer`; throws std::system_error (a timeout included)

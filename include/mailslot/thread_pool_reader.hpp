@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 namespace mailslot {
@@ -86,9 +87,6 @@ namespace mailslot {
 /// destructor of a static reader in a DLL). Move-only.
 class thread_pool_reader {
  public:
-  /// What the reader calls with each message or error.
-  using handler = detail::pool_binding::handler;
-
   /// A reader that reads nothing, on the process's default thread pool.
   thread_pool_reader() noexcept = default;
   /// A reader that reads nothing, whose callbacks run in `environment`
@@ -131,33 +129,95 @@ class thread_pool_reader {
     std::swap(generation_, other.generation_);
     std::swap(environment_, other.environment_);
   }
+  /// Exchanges two readers (found by argument-dependent lookup).
+  /// @param a  one reader
+  /// @param b  the other
+  friend void swap(thread_pool_reader& a, thread_pool_reader& b) noexcept { a.swap(b); }
 
   /// Starts reading `slot`'s messages into `on_message`: binds the handle to
   /// the thread pool the first time (CreateThreadpoolIo; the server keeps the
   /// binding until its handle closes), then StartThreadpoolIo and ReadFile
   /// for each message.
   ///
-  /// A running reader is stopped first.
+  /// A running reader is stopped first. The reader keeps its own copy of
+  /// `on_message` (moved from an rvalue; move-only callables are welcome)
+  /// until the next start() or its destruction: one allocation.
+  /// @tparam Handler    a callable as `void(const std::error_code& ec,
+  ///                    std::string_view message)`
   /// @param slot        the server whose messages to read (closing, moving
   ///                    or destroying it stops the reader first)
   /// @param on_message  called with each message, or with the error that
   ///                    ends the reading
   /// @param ec  cleared on success; otherwise errc::not_open,
   ///            errc::synchronous_handle, errc::already_bound,
-  ///            std::errc::invalid_argument (an
-  ///            empty handler, or start() from inside the callback), or the
-  ///            Win32 error of the first read; the callback is not called then
-  void start(server& slot, handler on_message, std::error_code& ec) noexcept {
+  ///            std::errc::invalid_argument (a handler that tests false,
+  ///            such as a null function pointer or an empty std::function,
+  ///            or start() from inside the callback), ERROR_NOT_ENOUGH_MEMORY
+  ///            (no memory for the handler's copy), or the Win32 error of
+  ///            the first read; the callback is not called then
+  template <class Handler>
+  void start(server& slot, Handler&& on_message, std::error_code& ec) noexcept(
+      std::is_nothrow_constructible_v<std::decay_t<Handler>, Handler&&>) {
+    static_assert(
+        std::is_invocable_v<std::decay_t<Handler>&, const std::error_code&, std::string_view>,
+        "a thread_pool_reader's handler is called as "
+        "handler(const std::error_code& ec, std::string_view message)");
     ec.clear();
     if (binding_ != nullptr && binding_->inside_callback()) {
       ec = std::make_error_code(std::errc::invalid_argument);
       return;
     }
     stop();
-    if (!on_message) {
+    if (detail::is_empty_callable<std::decay_t<Handler>>(on_message)) {
       ec = std::make_error_code(std::errc::invalid_argument);
       return;
     }
+    detail::message_handler held;
+    if (!held.assign(std::forward<Handler>(on_message))) {
+      ec = detail::out_of_memory();
+      return;
+    }
+    start_held(slot, std::move(held), ec);
+  }
+
+#if MAILSLOT_HAS_EXCEPTIONS
+  /// start(); throws std::system_error naming the slot.
+  /// @tparam Handler    as for start(slot, on_message, ec)
+  /// @param slot        the server whose messages to read
+  /// @param on_message  called with each message, or with the error that
+  ///                    ends the reading
+  /// @throws std::system_error  with the error the std::error_code form reports
+  template <class Handler>
+  void start(server& slot, Handler&& on_message) {
+    std::error_code ec;
+    start(slot, std::forward<Handler>(on_message), ec);
+    detail::throw_if(ec, "read asynchronously from mailslot", slot.name().string());
+  }
+#endif
+
+  /// Stops reading: the outstanding read is cancelled (CancelIoEx with its
+  /// OVERLAPPED) and its callback awaited (WaitForThreadpoolIoCallbacks);
+  /// after stop() returns no callback runs.
+  ///
+  /// A message whose read completed
+  /// meanwhile is delivered before stop() returns; every other message stays
+  /// queued for a later read. From inside the callback, stop() does not wait:
+  /// that callback is the last.
+  void stop() noexcept {
+    if (binding_ != nullptr && generation_ != 0) {
+      binding_->stop(generation_);
+    }
+  }
+
+  /// Whether messages are being delivered.
+  /// @return true from start() until stop(), or until an error was delivered
+  [[nodiscard]] bool is_running() const noexcept {
+    return binding_ != nullptr && generation_ != 0 && binding_->listening(generation_);
+  }
+
+ private:
+  // start() once the handler is held.
+  void start_held(server& slot, detail::message_handler on_message, std::error_code& ec) noexcept {
     if (!slot.is_open()) {
       ec = errc::not_open;
       return;
@@ -195,49 +255,10 @@ class thread_pool_reader {
     }
   }
 
-#if MAILSLOT_HAS_EXCEPTIONS
-  /// start(); throws std::system_error naming the slot.
-  /// @param slot        the server whose messages to read
-  /// @param on_message  called with each message, or with the error that
-  ///                    ends the reading
-  /// @throws std::system_error  with the error the std::error_code form reports
-  void start(server& slot, handler on_message) {
-    std::error_code ec;
-    start(slot, std::move(on_message), ec);
-    detail::throw_if(ec, "read asynchronously from mailslot", slot.name().string());
-  }
-#endif
-
-  /// Stops reading: the outstanding read is cancelled (CancelIoEx with its
-  /// OVERLAPPED) and its callback awaited (WaitForThreadpoolIoCallbacks);
-  /// after stop() returns no callback runs.
-  ///
-  /// A message whose read completed
-  /// meanwhile is delivered before stop() returns; every other message stays
-  /// queued for a later read. From inside the callback, stop() does not wait:
-  /// that callback is the last.
-  void stop() noexcept {
-    if (binding_ != nullptr && generation_ != 0) {
-      binding_->stop(generation_);
-    }
-  }
-
-  /// Whether messages are being delivered.
-  /// @return true from start() until stop(), or until an error was delivered
-  [[nodiscard]] bool running() const noexcept {
-    return binding_ != nullptr && generation_ != 0 && binding_->listening(generation_);
-  }
-
- private:
   detail::pool_binding* binding_ = nullptr;  // a reference, kept across start/stop
   unsigned long generation_ = 0;  // the binding's listening this object started (0: none)
   const TP_CALLBACK_ENVIRON* environment_ = nullptr;
 };
-
-/// Exchanges two readers.
-/// @param a  one reader
-/// @param b  the other
-inline void swap(thread_pool_reader& a, thread_pool_reader& b) noexcept { a.swap(b); }
 
 }  // namespace mailslot
 

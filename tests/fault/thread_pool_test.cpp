@@ -30,8 +30,7 @@ struct inbox {
 
   inbox() { messages.reserve(8); }
 
-  mailslot::thread_pool_reader::handler handler() {
-    const outside making;
+  auto handler() {
     return [this](const std::error_code& ec, std::string_view message) {
       const outside guard;
       {
@@ -83,12 +82,12 @@ class thread_pool_scenario : public slot_scenario<nt_create_mailslot> {
       const outside guard;
       const std::lock_guard<std::mutex> hold(inbox_.mutex);
       if (!r.ok("the callback", inbox_.error)) {
-        r.expect(!reader_.running(), "the reader runs on after it reported an error");
+        r.expect(!reader_.is_running(), "the reader runs on after it reported an error");
         return;
       }
     }
     reader_.stop();
-    r.expect(!reader_.running(), "the reader runs on after stop()");
+    r.expect(!reader_.is_running(), "the reader runs on after stop()");
   }
 
   void check(run& r) {

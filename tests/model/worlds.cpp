@@ -261,7 +261,7 @@ class sync_world final : public world {
     // Cancelled only when cancel() came (it stays until resume(), which
     // waits for this thread); timed out only when the slot's timeout was
     // ever other than forever.
-    const bool allowed = (ec == mailslot::condition::cancelled && server.reading_stopped()) ||
+    const bool allowed = (ec == mailslot::condition::cancelled && server.is_reading_stopped()) ||
                          (!bounded && short_timeouts_ && ec == mailslot::condition::timed_out) ||
                          (form == 1 && ec == mailslot::condition::buffer_too_small);
     if (!allowed) {

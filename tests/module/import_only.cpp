@@ -61,6 +61,37 @@ int errors() {
   return 0;
 }
 
+// Every class's swap is a hidden friend, found by argument-dependent lookup
+// (the module exports no namespace-scope swap); names order as Windows
+// compares them, with <=> too.
+int swaps_and_order() {
+  auto server = mailslot::server::create(mailslot::name::local("module-test\\swap"));
+  mailslot::server other;
+  swap(server, other);
+  if (server.is_open() || !other.is_open()) {
+    return 20;
+  }
+  auto client = mailslot::client::open(other.name());
+  mailslot::client none;
+  swap(client, none);
+  if (client.is_open() || !none.is_open()) {
+    return 21;
+  }
+  mailslot::thread_pool_reader a;
+  mailslot::thread_pool_reader b;
+  swap(a, b);
+  if (a.is_running() || b.is_running()) {
+    return 22;
+  }
+  const auto lower = mailslot::name::local("module-test\\a");
+  const auto upper = mailslot::name::local("MODULE-TEST\\A");
+  const auto later = mailslot::name::local("module-test\\b");
+  if ((lower <=> upper) != 0 || !(lower < later) || !(later >= upper) || lower != upper) {
+    return 23;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main() {
@@ -70,5 +101,8 @@ int main() {
   if (const int failed = round_trip(); failed != 0) {
     return failed;
   }
-  return errors();
+  if (const int failed = errors(); failed != 0) {
+    return failed;
+  }
+  return swaps_and_order();
 }

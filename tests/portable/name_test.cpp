@@ -7,8 +7,13 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <unordered_set>
 #include <utility>
+#include <vector>
+#if MAILSLOT_HAS_THREE_WAY_COMPARISON
+#  include <compare>
+#endif
 
 using mailslot::name;
 using mailslot::scope;
@@ -491,6 +496,66 @@ TEST_CASE("hash and order are consistent with equality", "[name]") {
   std::unordered_set<name> set{a, c};
   CHECK(set.size() == 2);
   CHECK(set.count(b) == 1);
+}
+
+TEST_CASE("every comparison operator follows one case-insensitive order", "[name]") {
+  // Sorted by that order: the empty name first, a prefix before a longer
+  // name, code units compared after upper-casing ('_' is 0x5F, above 'Z').
+  const std::vector<name> ordered{
+      name(),
+      parse_ok(R"(\\.\mailslot\a)"),
+      parse_ok(R"(\\.\mailslot\AB)"),
+      parse_ok(R"(\\.\mailslot\b)"),
+      parse_ok(R"(\\.\mailslot\B_)"),
+      parse_ok(R"(\\srv\mailslot\a)"),
+  };
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    for (std::size_t j = 0; j < ordered.size(); ++j) {
+      INFO(i << " against " << j);
+      const name& x = ordered[i];
+      const name& y = ordered[j];
+      CHECK((x == y) == (i == j));
+      CHECK((x != y) == (i != j));
+      CHECK((x < y) == (i < j));
+      CHECK((x <= y) == (i <= j));
+      CHECK((x > y) == (i > j));
+      CHECK((x >= y) == (i >= j));
+#if MAILSLOT_HAS_THREE_WAY_COMPARISON
+      const std::weak_ordering order = x <=> y;
+      CHECK((order < 0) == (i < j));
+      CHECK((order == 0) == (i == j));
+      CHECK((order > 0) == (i > j));
+#endif
+    }
+  }
+  // Names that differ only in case are equivalent under every operator.
+  const name lower = parse_ok(R"(\\.\mailslot\ab)");
+  const name upper = parse_ok(R"(\\.\MAILSLOT\AB)");
+  CHECK((lower <= upper && lower >= upper && !(lower < upper) && !(lower > upper)));
+#if MAILSLOT_HAS_THREE_WAY_COMPARISON
+  CHECK((lower <=> upper) == 0);
+  static_assert(std::is_same_v<decltype(lower <=> upper), std::weak_ordering>);
+#endif
+}
+
+TEST_CASE("a copy shares the text it was copied from, allocating nothing", "[name]") {
+  static_assert(std::is_nothrow_copy_constructible_v<name>);
+  static_assert(std::is_nothrow_copy_assignable_v<name>);
+  const name original = parse_ok(R"(\\.\mailslot\shared\text)");
+  const name copy =
+      original;  // NOLINT(performance-unnecessary-copy-initialization): the copy is the test
+  CHECK(copy == original);
+  CHECK(copy.c_str() == original.c_str());  // the same text, not a second one
+  name assigned;
+  assigned = copy;
+  CHECK(assigned.c_str() == original.c_str());
+  // A copy outlives its original, and a moved-from original leaves it whole.
+  name source = parse_ok(R"(\\.\mailslot\moved)");
+  const name kept = source;
+  const name taken = std::move(source);
+  CHECK(source.empty());  // NOLINT(bugprone-use-after-move): the documented state
+  CHECK(kept.string() == R"(\\.\mailslot\moved)");
+  CHECK(kept == taken);
 }
 
 // --- value semantics and the size limit -----------------------------------------------------

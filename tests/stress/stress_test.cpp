@@ -394,7 +394,7 @@ struct pool_inbox {
   stream_checker checker;
   std::vector<std::error_code> errors;
 
-  mailslot::thread_pool_reader::handler handler() {
+  auto handler() {
     return [this](const std::error_code& ec, std::string_view message) {
       std::lock_guard<std::mutex> hold(mutex);
       if (ec) {

@@ -551,7 +551,7 @@ TEMPLATE_TEST_CASE("stop_reading and resume_reading from two threads leave one s
   });
   stopper.join();
   resumer.join();
-  CHECK_FALSE(server.reading_stopped());
+  CHECK_FALSE(server.is_reading_stopped());
   const auto none = server.try_read(20ms, ec);
   CHECK_FALSE(ec);  // (not errc::cancelled)
   CHECK_FALSE(none.has_value());

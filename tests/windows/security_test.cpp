@@ -56,6 +56,33 @@ TEMPLATE_TEST_CASE("a client requiring another owner is refused before it can wr
                     Catch::Matchers::ContainsSubstring("owner required: S-1-5-18"));
 }
 
+TEST_CASE("client::open checks the owner whichever way the name is given",
+          "[client][security][wine10]") {
+  // The UTF-8 and UTF-16 forms pass the options on, as the mailslot::name
+  // form does: a required owner the slot does not have refuses the open.
+  auto server = make_server<mailslot_test::server_create>("owner-text");
+  const std::string utf8 = server.name().string();
+  const std::wstring utf16 = server.name().wstring();
+  const client_options other = requiring(account::local_system());
+  std::error_code ec;
+  CHECK_FALSE(mailslot::client::open(utf8, other, ec));
+  CHECK(ec == errc::unexpected_owner);
+  CHECK_FALSE(mailslot::client::open(utf16, other, ec));
+  CHECK(ec == errc::unexpected_owner);
+  CHECK_THROWS_WITH(mailslot::client::open(utf8, other),
+                    Catch::Matchers::ContainsSubstring("owner required: S-1-5-18"));
+  CHECK_THROWS_WITH(mailslot::client::open(utf16, other),
+                    Catch::Matchers::ContainsSubstring("owner required: S-1-5-18"));
+  // An invalid name is reported as such before any owner is looked at.
+  CHECK_FALSE(mailslot::client::open("not a name", other, ec));
+  CHECK(ec == errc::invalid_name);
+  // With no owner required, the forms open the slot.
+  CHECK(mailslot::client::open(utf8, client_options{}, ec));
+  CHECK_FALSE(ec);
+  CHECK(mailslot::client::open(utf16, client_options{}));
+  CHECK(server.info().message_count == 0);
+}
+
 TEMPLATE_TEST_CASE(
     "a client requiring the owner Windows gave the slot opens it, and only that owner",
     "[client][security][wine10]", MAILSLOT_TEST_SLOT_KINDS) {

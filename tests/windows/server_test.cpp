@@ -75,6 +75,44 @@ TEMPLATE_TEST_CASE("timeouts Windows cannot represent are refused", "[server]",
   CHECK(ec == errc::invalid_timeout);
 }
 
+TEST_CASE("server::create takes a name, UTF-8 or UTF-16, with or without options, in both forms",
+          "[server][wine10]") {
+  // The same shapes as client::open: the options default to Windows' own
+  // (any size, wait for ever), and an error_code form exists without them.
+  const std::string utf8 = unique_slot_name("forms-8");
+  const std::string utf16_text = unique_slot_name("forms-16");
+  const std::wstring utf16(utf16_text.begin(), utf16_text.end());  // (ASCII)
+  const auto parsed = mailslot::name::parse(unique_slot_name("forms-name"));
+  std::error_code ec;
+  {
+    auto from_name = mailslot::server::create(parsed, ec);
+    REQUIRE_FALSE(ec);
+    auto from_utf8 = mailslot::server::create(utf8, ec);
+    REQUIRE_FALSE(ec);
+    auto from_utf16 = mailslot::server::create(utf16, ec);
+    REQUIRE_FALSE(ec);
+    for (const mailslot::server* made : {&from_name, &from_utf8, &from_utf16}) {
+      const auto info = made->info();
+      CHECK(info.max_message_size == 0);
+      CHECK(info.read_timeout == mailslot::wait_forever);
+    }
+    CHECK(from_utf8.name() == mailslot::name::parse(utf8));
+    CHECK(from_utf16.name() == mailslot::name::parse(utf16));
+    // Taken names and invalid ones are reported by the short forms too.
+    CHECK_FALSE(mailslot::server::create(utf8, ec));
+    CHECK(ec == std::error_code(ERROR_ALREADY_EXISTS, std::system_category()));
+    CHECK_FALSE(mailslot::server::create(std::string_view("not a name"), ec));
+    CHECK(ec == errc::invalid_name);
+    CHECK_FALSE(mailslot::server::create(std::wstring_view(L"not a name"), ec));
+    CHECK(ec == errc::invalid_name);
+  }
+  mailslot::server_options options;
+  options.max_message_size = 100;
+  CHECK(mailslot::server::create(utf8, options).info().max_message_size >= 100);
+  CHECK(mailslot::server::create(utf16, options, ec).info().max_message_size >= 100);
+  CHECK_FALSE(ec);
+}
+
 // --- owned reads ---------------------------------------------------------------------------
 
 TEMPLATE_TEST_CASE(
@@ -270,7 +308,7 @@ TEMPLATE_TEST_CASE("after cancel every read fails at once until resume, and mess
   auto server = make_server<TestType>("cancel-sticky", mailslot::wait_forever);
   mailslot::client::open(server.name()).write("kept");
   server.stop_reading();  // nobody reads: returns at once
-  CHECK(server.reading_stopped());
+  CHECK(server.is_reading_stopped());
   std::error_code ec;
   CHECK(server.read(ec).empty());
   CHECK(ec == errc::cancelled);
@@ -279,12 +317,12 @@ TEMPLATE_TEST_CASE("after cancel every read fails at once until resume, and mess
   CHECK(ec == errc::cancelled);
   CHECK(server.info().message_count == 1);
   server.resume_reading();
-  CHECK_FALSE(server.reading_stopped());
+  CHECK_FALSE(server.is_reading_stopped());
   CHECK(server.read() == "kept");
 
   mailslot::server closed;
   closed.stop_reading();  // nothing to do
-  CHECK_FALSE(closed.reading_stopped());
+  CHECK_FALSE(closed.is_reading_stopped());
 }
 
 TEMPLATE_TEST_CASE("one cancel stops a reader however the two are timed",
@@ -518,6 +556,7 @@ TEST_CASE("Windows' own reason for refusing SDDL is kept", "[server][security][w
   std::error_code ec;
   mailslot::check_security_descriptor("D:(A;;GA;;;WD)", ec);
   CHECK_FALSE(ec);
+  CHECK_NOTHROW(mailslot::check_security_descriptor("D:(A;;GA;;;WD)"));
   mailslot::check_security_descriptor("D:(A;;GA;;;WD)\xFF", ec);
   CHECK(ec == std::error_code(ERROR_NO_UNICODE_TRANSLATION, std::system_category()));
   for (const char* bad : {"this is not SDDL", "O:XXD:", "Q:"}) {
@@ -531,6 +570,14 @@ TEST_CASE("Windows' own reason for refusing SDDL is kept", "[server][security][w
     CHECK(windows != 0);
     mailslot::check_security_descriptor(bad, ec);
     CHECK(ec == std::error_code(windows, std::system_category()));
+    try {  // the throwing twin: the same code, and the descriptor named
+      mailslot::check_security_descriptor(bad);
+      FAIL("no exception");
+    } catch (const mailslot::error& e) {
+      CHECK(e.code() == std::error_code(windows, std::system_category()));
+      CHECK(std::string(e.what()).find(std::string("check security descriptor \"") + bad + "\"") !=
+            std::string::npos);
+    }
     mailslot::server_options options;
     options.security_descriptor = bad;
     try {

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -43,8 +44,9 @@ struct inbox {
   std::atomic<int> calls{0};
   std::atomic<int> concurrent{0};
   std::atomic<int> most_concurrent{0};
+  std::atomic<int> messages_seen{0};  // (for callbacks that bypass handler())
 
-  mailslot::thread_pool_reader::handler handler() {
+  auto handler() {
     return [this](const std::error_code& ec, std::string_view message) {
       const int now = ++concurrent;
       int most = most_concurrent.load();
@@ -91,7 +93,7 @@ TEST_CASE("the thread pool reader delivers whole messages in order, empty ones a
   inbox box;
   mailslot::thread_pool_reader reader;
   reader.start(server, box.handler());
-  CHECK(reader.running());
+  CHECK(reader.is_running());
   auto client = mailslot::client::open(server.name());
   // Larger than the reader's buffer (64 KiB at first) and well beyond it.
   const std::vector<std::size_t> sizes{5, 0, 70000, 3, std::size_t{3} << 20U, 0, 65536, 1};
@@ -100,7 +102,7 @@ TEST_CASE("the thread pool reader delivers whole messages in order, empty ones a
   }
   REQUIRE(box.wait_for(sizes.size()));
   reader.stop();
-  CHECK_FALSE(reader.running());
+  CHECK_FALSE(reader.is_running());
   const auto messages = box.taken();
   REQUIRE(messages.size() == sizes.size());
   for (unsigned i = 0; i < sizes.size(); ++i) {
@@ -109,6 +111,52 @@ TEST_CASE("the thread pool reader delivers whole messages in order, empty ones a
   CHECK(box.errors.empty());
   CHECK(box.most_concurrent == 1);  // never on two threads at once
   CHECK(server.info().message_count == 0);
+}
+
+TEST_CASE("the reader takes any callable, move-only ones too, and destroys its copy when done",
+          "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-callables", mailslot::wait_forever);
+  auto client = mailslot::client::open(server.name());
+  inbox box;
+  auto forward = box.handler();
+  // A move-only callable, and what it owns: gone with the reader's copy.
+  auto owned = std::make_shared<int>(0);
+  const std::weak_ptr<int> watch = owned;
+  auto unique = std::make_unique<std::shared_ptr<int>>(std::move(owned));
+  {
+    mailslot::thread_pool_reader reader;
+    reader.start(server, [forward, keep = std::move(unique)](const std::error_code& ec,
+                                                             std::string_view message) mutable {
+      ++**keep;  // (a mutable callable: the reader calls its own copy)
+      forward(ec, message);
+    });
+    client.write("move-only");
+    REQUIRE(box.wait_for(1));
+    CHECK_FALSE(watch.expired());
+    CHECK(*watch.lock() == 1);
+    // The next start() lets go of the previous callable; a copied lvalue
+    // leaves the original as it was.
+    reader.start(server, forward);
+    CHECK(watch.expired());
+    client.write("copied");
+    REQUIRE(box.wait_for(2));
+    // A plain function pointer.
+    static inbox* target = nullptr;
+    target = &box;
+    reader.start(
+        server, +[](const std::error_code& ec, std::string_view) {
+          if (!ec) {
+            target->messages_seen.fetch_add(1);
+          }
+        });
+    client.write("through a pointer");
+    for (int i = 0; i < 500 && box.messages_seen.load() == 0; ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    CHECK(box.messages_seen.load() == 1);
+  }
+  CHECK(box.taken() == std::vector<std::string>{"move-only", "copied"});
+  CHECK(box.errors.empty());
 }
 
 TEST_CASE("after stop no callback runs, and what was not delivered stays queued",
@@ -145,7 +193,7 @@ TEST_CASE("stopping from inside the callback makes it the last", "[pool][wine10]
   reader.start(server, [&](const std::error_code&, std::string_view) {
     if (++calls == 5) {
       reader.stop();
-      stopped_inside = !reader.running();
+      stopped_inside = !reader.is_running();
     }
   });
   for (int i = 0; i < 500 && calls < 5; ++i) {
@@ -212,7 +260,7 @@ TEST_CASE("the slot's read timeout does not end the listening, whatever it is", 
     std::this_thread::sleep_for(400ms);  // idle: several of the slot's timeouts
     const auto elapsed = std::chrono::steady_clock::now() - start;
     CHECK(box.calls == sent);
-    CHECK(reader.running());
+    CHECK(reader.is_running());
     // At most one ReadFile each 10 ms while idle (one more for the change).
     CHECK(read_files.count() <= mailslot_test::most_rereads(elapsed) + 1);
     mailslot::client::open(server.name()).write("late " + std::to_string(++sent));
@@ -238,7 +286,7 @@ TEST_CASE("a synchronous handle, a closed server and a second reader are refused
   auto synchronous = mailslot::server::adopt(handle, name);
   reader.start(synchronous, never, ec);
   CHECK(ec == errc::synchronous_handle);
-  CHECK_FALSE(reader.running());
+  CHECK_FALSE(reader.is_running());
   CHECK_THROWS_AS(reader.start(synchronous, never), std::system_error);
 
   // server::create: synchronous under Wine, Windows' own kind on Windows.
@@ -265,8 +313,12 @@ TEST_CASE("a synchronous handle, a closed server and a second reader are refused
   first.stop();
 
   // An empty handler and a start from inside the callback are refused too.
-  reader.start(server, nullptr, ec);
+  using plain_function = void (*)(const std::error_code&, std::string_view);
+  reader.start(server, plain_function{}, ec);
   CHECK(ec == std::errc::invalid_argument);
+  reader.start(server, std::function<void(const std::error_code&, std::string_view)>(), ec);
+  CHECK(ec == std::errc::invalid_argument);
+  CHECK_FALSE(reader.is_running());
   std::error_code inside;
   std::atomic<bool> called{false};
   reader.start(server, [&](const std::error_code&, std::string_view) {
@@ -346,7 +398,7 @@ TEST_CASE("a read that fails ends the listening with the error, and loses nothin
   CHECK(box.taken() == std::vector<std::string>{"one"});
   CHECK(box.errors ==
         std::vector<std::error_code>{std::error_code(ERROR_ACCESS_DENIED, std::system_category())});
-  CHECK_FALSE(reader.running());
+  CHECK_FALSE(reader.is_running());
   CHECK(server.read() == "two");  // the server is free again, the message queued
 }
 
@@ -356,9 +408,10 @@ TEST_CASE("a moved reader keeps reading, and the moved-from one owns nothing", "
   mailslot::thread_pool_reader reader;
   reader.start(server, box.handler());
   mailslot::thread_pool_reader moved(std::move(reader));
-  CHECK_FALSE(reader.running());  // NOLINT(bugprone-use-after-move): moved-from state is specified
-  reader.stop();                  // NOLINT(bugprone-use-after-move)
-  CHECK(moved.running());
+  CHECK_FALSE(
+      reader.is_running());  // NOLINT(bugprone-use-after-move): moved-from state is specified
+  reader.stop();             // NOLINT(bugprone-use-after-move)
+  CHECK(moved.is_running());
   mailslot::client::open(server.name()).write("to the moved one");
   REQUIRE(box.wait_for(1));
 }
@@ -422,7 +475,7 @@ TEST_CASE("closing, moving, releasing or destroying a server stops its thread po
     reader.start(*server, box.handler());
     client.write("before");
     REQUIRE(box.wait_for(1));
-    REQUIRE(reader.running());
+    REQUIRE(reader.is_running());
     std::optional<mailslot::server> moved;
     HANDLE released = nullptr;
     if (what == "close") {
@@ -438,7 +491,7 @@ TEST_CASE("closing, moving, releasing or destroying a server stops its thread po
       server.reset();
     }
     // Stopped, as stop() stops it: no callback runs from here on.
-    CHECK_FALSE(reader.running());
+    CHECK_FALSE(reader.is_running());
     const int calls = box.calls.load();
     std::error_code ignored;
     client.write("after", ignored);
@@ -474,7 +527,7 @@ TEST_CASE("servers in a vector that reallocates stop their readers, and nothing 
   }
   servers.push_back(make_server<nt_create_mailslot>("pool-vector", mailslot::wait_forever));
   for (const auto& reader : readers) {
-    CHECK_FALSE(reader.running());
+    CHECK_FALSE(reader.is_running());
   }
   for (std::size_t i = 0; i < readers.size(); ++i) {
     readers[i].start(servers[i], boxes[i]->handler());  // on the servers where they are now
@@ -506,7 +559,7 @@ TEST_CASE("a server destroyed inside its reader's callback stops the reader ther
   std::this_thread::sleep_for(100ms);
   CHECK(destroyed);
   CHECK(calls == 1);
-  CHECK_FALSE(reader.running());
+  CHECK_FALSE(reader.is_running());
 }
 
 namespace {
@@ -549,7 +602,7 @@ TEST_CASE("an error met once stop() was called is not delivered", "[pool][limit]
   reader.stop();  // while the callback asks; then it finds the message too large
   ::CloseHandle(slow_info_entered);
   CHECK(box.calls == 0);
-  CHECK_FALSE(reader.running());
+  CHECK_FALSE(reader.is_running());
   CHECK(server.info().message_count == 1);
 }
 
@@ -644,7 +697,7 @@ TEST_CASE("stop() ends a reader that pauses between reads of a short slot timeou
     reader.start(server, box.handler());
     std::this_thread::sleep_for(std::chrono::milliseconds(50 + round * 7));  // paused, mostly
     reader.stop();
-    CHECK_FALSE(reader.running());
+    CHECK_FALSE(reader.is_running());
     // No pause's timer fires once stop() has returned: it was cancelled.
     const int fired = timer_callbacks.load();
     std::this_thread::sleep_for(30ms);

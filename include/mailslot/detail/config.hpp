@@ -32,6 +32,17 @@
 #  endif
 #endif
 
+/// @def MAILSLOT_HAS_THREE_WAY_COMPARISON
+/// 1 when `<=>` and `<compare>` are available (C++20): mailslot::name then
+/// has operator<=> (a std::weak_ordering) besides its other comparisons.
+#ifndef MAILSLOT_HAS_THREE_WAY_COMPARISON
+#  if defined(__cpp_lib_three_way_comparison) && __cpp_lib_three_way_comparison >= 201907L
+#    define MAILSLOT_HAS_THREE_WAY_COMPARISON 1
+#  else
+#    define MAILSLOT_HAS_THREE_WAY_COMPARISON 0
+#  endif
+#endif
+
 /// @def MAILSLOT_ASSERT(condition, message)
 /// Checks a precondition the library can detect but not recover from (a
 /// server closed while another thread reads from it). By default it is

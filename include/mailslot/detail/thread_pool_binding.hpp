@@ -26,14 +26,97 @@
 
 #include <atomic>
 #include <cstddef>
-#include <functional>
 #include <new>
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 namespace mailslot::detail {
+
+/// The reader's callback, type-erased: any callable of
+/// `void(const std::error_code&, std::string_view)`, move-only ones included,
+/// kept on the heap (one allocation per thread_pool_reader::start()).
+/// Move-only.
+class message_handler {
+ public:
+  message_handler() noexcept = default;
+  message_handler(const message_handler&) = delete;
+  message_handler& operator=(const message_handler&) = delete;
+  message_handler(message_handler&& other) noexcept
+      : target_(std::exchange(other.target_, nullptr)),
+        call_(other.call_),
+        destroy_(other.destroy_) {}
+  message_handler& operator=(message_handler&& other) noexcept {
+    if (this != &other) {
+      reset();
+      target_ = std::exchange(other.target_, nullptr);
+      call_ = other.call_;
+      destroy_ = other.destroy_;
+    }
+    return *this;
+  }
+  ~message_handler() { reset(); }
+
+  /// Holds a copy of `f` (moved from an rvalue). Returns false, holding
+  /// nothing, if memory ran out; an exception from F's constructor propagates.
+  template <class F>
+  [[nodiscard]] bool assign(F&& f) noexcept(std::is_nothrow_constructible_v<std::decay_t<F>, F&&>) {
+    using target = std::decay_t<F>;
+    auto* held = new (std::nothrow) target(std::forward<F>(f));
+    if (held == nullptr) {
+      return false;
+    }
+    reset();
+    target_ = held;
+    call_ = [](void* t, const std::error_code& ec, std::string_view message) {
+      (*static_cast<target*>(t))(ec, message);
+    };
+    destroy_ = [](void* t) noexcept { delete static_cast<target*>(t); };
+    return true;
+  }
+
+  /// Whether a callable is held.
+  explicit operator bool() const noexcept { return target_ != nullptr; }
+
+  /// Calls the callable held (there must be one).
+  void operator()(const std::error_code& ec, std::string_view message) const {
+    call_(target_, ec, message);
+  }
+
+  /// Destroys the callable held, if any.
+  void reset() noexcept {
+    if (target_ != nullptr) {
+      destroy_(std::exchange(target_, nullptr));
+    }
+  }
+
+ private:
+  void* target_ = nullptr;
+  void (*call_)(void*, const std::error_code&, std::string_view) = nullptr;
+  void (*destroy_)(void*) noexcept = nullptr;
+};
+
+template <class T, class = void>
+struct has_operator_bool : std::false_type {};
+template <class T>
+struct has_operator_bool<T, std::void_t<decltype(&T::operator bool)>> : std::true_type {};
+
+/// Whether `f` holds no callable: a null function pointer, or an object whose
+/// own operator bool says so (an empty std::function). A lambda converts to
+/// bool only through its function pointer, never null: it is not asked.
+template <class F>
+[[nodiscard]] bool is_empty_callable(const F& f) noexcept {
+  if constexpr (std::is_pointer_v<F>) {
+    return f == nullptr;
+  } else if constexpr (has_operator_bool<F>::value) {
+    return !static_cast<bool>(f);
+  } else {
+    (void)f;
+    return false;
+  }
+}
 
 /// The binding of one handle to the thread pool, and the reading through it.
 /// Kept alive by the server (until its handle closes), by the reader object
@@ -41,7 +124,7 @@ namespace mailslot::detail {
 /// the last of them, so it is never used after CloseThreadpoolIo.
 class pool_binding final : public async_binding {
  public:
-  using handler = std::function<void(const std::error_code& ec, std::string_view message)>;
+  using handler = message_handler;
 
   /// Messages one callback delivers in a row (the one it was called for
   /// included) before it hands the next to a work item. Each hand-over costs
@@ -238,7 +321,7 @@ class pool_binding final : public async_binding {
   // Lets go of the handler (and what it captured) and the buffer, once no
   // callback uses them; the binding itself stays with the server.
   void forget() noexcept {
-    on_message_ = nullptr;
+    on_message_.reset();
     buffer_.free();
     held_.reset();
   }
@@ -333,7 +416,7 @@ class pool_binding final : public async_binding {
   // The end of a callback (callback_thread_ set) that delivered `delivered`
   // messages: reads on, unless the listening stopped (this was the last
   // callback) or `ec` ends it; an error ends the listening, and then the
-  // callback is told: by then running() is false and the server free (a new
+  // callback is told: by then is_running() is false and the server free (a new
   // start() waits for this callback to return before it touches the state).
   // An error that comes once the listening is stopping (stop(), or the
   // server's handle closing) is not told: the cancellation of the read, and
