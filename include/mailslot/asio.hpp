@@ -21,6 +21,7 @@
 
 #include <asio/any_io_executor.hpp>
 #include <asio/append.hpp>
+#include <asio/associated_allocator.hpp>
 #include <asio/async_result.hpp>
 #include <asio/buffer.hpp>
 #include <asio/cancellation_state.hpp>

@@ -115,11 +115,11 @@ inline void check_security_descriptor(std::string_view sddl, std::error_code& ec
 }
 
 #if MAILSLOT_HAS_EXCEPTIONS
-/// check_security_descriptor(); throws mailslot::error with Windows' reason
-/// for refusing `sddl`, naming it: `check security descriptor "D:(A;;XX)":
-/// The parameter is incorrect.` (the text after the colon is Windows').
+/// check_security_descriptor(); throws mailslot::error (a std::system_error)
+/// with Windows' reason for refusing `sddl`, the descriptor quoted in its
+/// what(): `check security descriptor "D:(A;;XX)": ` and Windows' message.
 /// @param sddl  a security descriptor in SDDL (UTF-8)
-/// @throws std::system_error  with the error the std::error_code form reports
+/// @throws mailslot::error  with the error the std::error_code form reports
 inline void check_security_descriptor(std::string_view sddl) {
   std::error_code ec;
   check_security_descriptor(sddl, ec);

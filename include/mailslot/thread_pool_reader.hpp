@@ -139,9 +139,12 @@ class thread_pool_reader {
   /// binding until its handle closes), then StartThreadpoolIo and ReadFile
   /// for each message.
   ///
-  /// A running reader is stopped first. The reader keeps its own copy of
-  /// `on_message` (moved from an rvalue; move-only callables are welcome)
-  /// until the next start() or its destruction: one allocation.
+  /// A running reader is stopped first (unless `on_message` is empty, or
+  /// its copy cannot be made: then it runs on). The reader makes its own
+  /// copy of `on_message` (moved from an rvalue; move-only callables are
+  /// welcome), one allocation, and destroys it once the reading has ended
+  /// (stop(), an error delivered, the server closed or gone), after its last
+  /// call.
   /// @tparam Handler    a callable as `void(const std::error_code& ec,
   ///                    std::string_view message)`
   /// @param slot        the server whose messages to read (closing, moving
@@ -153,8 +156,10 @@ class thread_pool_reader {
   ///            std::errc::invalid_argument (a handler that tests false,
   ///            such as a null function pointer or an empty std::function,
   ///            or start() from inside the callback), ERROR_NOT_ENOUGH_MEMORY
-  ///            (no memory for the handler's copy), or the Win32 error of
-  ///            the first read; the callback is not called then
+  ///            (no memory for the handler's copy, a std::bad_alloc from
+  ///            Handler's constructor included; any other exception it
+  ///            throws propagates), or the Win32 error of the first read;
+  ///            the callback is not called then
   template <class Handler>
   void start(server& slot, Handler&& on_message, std::error_code& ec) noexcept(
       std::is_nothrow_constructible_v<std::decay_t<Handler>, Handler&&>) {
@@ -163,20 +168,22 @@ class thread_pool_reader {
         "a thread_pool_reader's handler is called as "
         "handler(const std::error_code& ec, std::string_view message)");
     ec.clear();
-    if (binding_ != nullptr && binding_->inside_callback()) {
+    if ((binding_ != nullptr && binding_->inside_callback()) ||
+        detail::is_empty_callable<std::decay_t<Handler>>(on_message)) {
       ec = std::make_error_code(std::errc::invalid_argument);
+      return;
+    }
+    // The copy first: a start() that fails for it leaves a running reader
+    // running.
+    detail::message_handler held;
+    if (!detail::reporting_out_of_memory(
+            ec, [&] { return held.assign(std::forward<Handler>(on_message)); })) {
+      if (!ec) {
+        ec = detail::out_of_memory();
+      }
       return;
     }
     stop();
-    if (detail::is_empty_callable<std::decay_t<Handler>>(on_message)) {
-      ec = std::make_error_code(std::errc::invalid_argument);
-      return;
-    }
-    detail::message_handler held;
-    if (!held.assign(std::forward<Handler>(on_message))) {
-      ec = detail::out_of_memory();
-      return;
-    }
     start_held(slot, std::move(held), ec);
   }
 

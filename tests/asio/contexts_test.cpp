@@ -42,6 +42,7 @@
 #include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -67,39 +68,40 @@ using mailslot_test::unique_slot_name;
 namespace {
 
 // What the tests need of each flavour of Asio.
-#define MAILSLOT_TEST_FLAVOUR(flavour, net, library, code)                           \
-  struct flavour {                                                                   \
-    template <class Executor>                                                        \
-    using server = library::basic_server<Executor>;                                  \
-    using io_context = net::io_context;                                              \
-    using thread_pool = net::thread_pool;                                            \
-    using system_executor = net::system_executor;                                    \
-    using any_io_executor = net::any_io_executor;                                    \
-    using error_code = code;                                                         \
-    using work_guard = net::executor_work_guard<io_context::executor_type>;          \
-    template <class Executor>                                                        \
-    static auto strand(const Executor& executor) {                                   \
-      return net::make_strand(executor);                                             \
-    }                                                                                \
-    template <class Executor, class Handler>                                         \
-    static auto bind(const Executor& executor, Handler&& handler) {                  \
-      return net::bind_executor(executor, std::forward<Handler>(handler));           \
-    }                                                                                \
-    static error_code aborted() { return net::error::operation_aborted; }            \
-    using cancellation_signal = net::cancellation_signal;                            \
-    static constexpr auto terminal = net::cancellation_type::terminal;               \
-    template <class Token>                                                           \
-    static auto with_slot(cancellation_signal& signal, Token&& token) {              \
-      return net::bind_cancellation_slot(signal.slot(), std::forward<Token>(token)); \
-    }                                                                                \
-    template <class Allocator, class Token>                                          \
-    static auto with_allocator(const Allocator& allocator, Token&& token) {          \
-      return net::bind_allocator(allocator, std::forward<Token>(token));             \
-    }                                                                                \
-    template <class Executor, class Function>                                        \
-    static void post(const Executor& executor, Function&& function) {                \
-      net::post(executor, std::forward<Function>(function));                         \
-    }                                                                                \
+#define MAILSLOT_TEST_FLAVOUR(flavour, net, library, code)                               \
+  struct flavour {                                                                       \
+    template <class Executor>                                                            \
+    using server = library::basic_server<Executor>;                                      \
+    using io_context = net::io_context;                                                  \
+    using thread_pool = net::thread_pool;                                                \
+    using system_executor = net::system_executor;                                        \
+    using any_io_executor = net::any_io_executor;                                        \
+    using error_code = code;                                                             \
+    using work_guard = net::executor_work_guard<io_context::executor_type>;              \
+    template <class Executor>                                                            \
+    static auto strand(const Executor& executor) {                                       \
+      return net::make_strand(executor);                                                 \
+    }                                                                                    \
+    template <class Executor, class Handler>                                             \
+    static auto bind(const Executor& executor, Handler&& handler) {                      \
+      return net::bind_executor(executor, std::forward<Handler>(handler));               \
+    }                                                                                    \
+    static error_code aborted() { return net::error::operation_aborted; }                \
+    using cancellation_signal = net::cancellation_signal;                                \
+    static constexpr auto terminal = net::cancellation_type::terminal;                   \
+    template <class Token>                                                               \
+    static auto with_slot(cancellation_signal& signal, Token&& token) {                  \
+      return net::bind_cancellation_slot(signal.slot(), std::forward<Token>(token));     \
+    }                                                                                    \
+    template <class Allocator, class Token>                                              \
+    static auto with_allocator(const Allocator& allocator, Token&& token) {              \
+      return net::bind_allocator(allocator, std::forward<Token>(token));                 \
+    }                                                                                    \
+    static auto buffer(void* data, std::size_t size) { return net::buffer(data, size); } \
+    template <class Executor, class Function>                                            \
+    static void post(const Executor& executor, Function&& function) {                    \
+      net::post(executor, std::forward<Function>(function));                             \
+    }                                                                                    \
   }
 MAILSLOT_TEST_FLAVOUR(standalone, ::asio, mailslot::asio, std::error_code);
 MAILSLOT_TEST_FLAVOUR(boost_flavour, ::boost::asio, mailslot::boost_asio,
@@ -648,6 +650,43 @@ bool eventually(Predicate predicate) {
 }
 
 }  // namespace
+
+TEMPLATE_TEST_CASE("a timed read's deadline is allocated with the handler's associated allocator",
+                   "[asio][deadline]", MAILSLOT_TEST_FLAVOURS) {
+  // The same read, with and without a deadline: the deadline's wait is one
+  // allocation more, and it goes through the handler's allocator too.
+  using F = TestType;
+  io_context_run<F, 1> context;
+  const std::string name = unique_slot_name("asio-deadline-allocator");
+  typename F::template server<typename F::io_context::executor_type> slot(context.executor(),
+                                                                          windows_kind_slot(name));
+  arena memory;
+  arena_policy untimed{&memory, false};
+  arena_policy timed{&memory, false};
+  std::array<char, 16> buffer{};
+  outcomes<typename F::error_code> seen;
+  mailslot::client::open(name).write("waiting");
+  slot.async_read(F::buffer(buffer.data(), buffer.size()),
+                  F::with_allocator(arena_allocator<void>(&untimed),
+                                    [&](const typename F::error_code& ec, std::size_t size) {
+                                      seen.add(0, ec, std::string(buffer.data(), size), true);
+                                    }));
+  REQUIRE(seen.wait_for(1));
+  slot.async_try_read(
+      F::buffer(buffer.data(), buffer.size()), 30ms,
+      F::with_allocator(arena_allocator<void>(&timed),
+                        [&](const typename F::error_code& ec, std::optional<std::size_t> size) {
+                          seen.add(1, ec, size ? "message" : "none", true);
+                        }));
+  REQUIRE(seen.wait_for(2));
+  const auto results = seen.take();
+  CHECK(results[0].message == "waiting");
+  CHECK(results[1].message == "none");
+  CHECK_FALSE(results[1].ec);
+  INFO("untimed " << untimed.made.load() << " allocations, timed " << timed.made.load());
+  CHECK(untimed.made.load() >= 1);
+  CHECK(timed.made.load() == untimed.made.load() + 1);
+}
 
 TEMPLATE_TEST_CASE("a cancellation that comes after its read completed never reaches a later read",
                    "[asio][cancel]", MAILSLOT_TEST_FLAVOURS) {

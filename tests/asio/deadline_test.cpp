@@ -157,6 +157,37 @@ TEMPLATE_TEST_CASE("async_try_read takes a message already waiting, whatever its
   CHECK(*forever == "at last");
 }
 
+TEMPLATE_TEST_CASE(
+    "async_try_read with a timeout of 0 takes only a message already waiting, however late its "
+    "context runs",
+    "[asio][deadline]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  // The context runs nothing between the call and the write (as a busy one
+  // would not run the deadline's timer): the read, already past its
+  // deadline when it started, must not wait for that timer and take a
+  // message that came later. That message stays queued.
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-try-zero-late");
+  typename F::server slot(io, windows_kind_slot(name));
+  mailslot::client writer = mailslot::client::open(name);
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    std::optional<try_result<typename F::error_code, std::string>> result;
+    slot.async_try_read(0ms,
+                        [&](const typename F::error_code& ec, std::optional<std::string> message) {
+                          result.emplace();
+                          result->ec = ec;
+                          result->value = std::move(message);
+                        });
+    std::this_thread::sleep_for(20ms);
+    writer.write("after the deadline " + std::to_string(round));
+    run_until(io, [&] { return result.has_value(); });
+    CHECK_FALSE(result->ec);
+    CHECK_FALSE(result->value.has_value());
+    CHECK(try_read_one<F>(slot, io, 0ms).value == "after the deadline " + std::to_string(round));
+  }
+}
+
 TEMPLATE_TEST_CASE("async_try_read: a deadline racing the messages loses none", "[asio][deadline]",
                    MAILSLOT_TEST_ASIO_FLAVOURS) {
   // A writer sends numbered messages 1-3 ms apart while the reader loops on

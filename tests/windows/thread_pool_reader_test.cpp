@@ -113,6 +113,21 @@ TEST_CASE("the thread pool reader delivers whole messages in order, empty ones a
   CHECK(server.info().message_count == 0);
 }
 
+namespace {
+struct unusual_callable {
+  inbox* target;
+  [[nodiscard]] int operator()(const std::error_code& ec, std::string_view) const {
+    if (!ec) {
+      target->messages_seen.fetch_add(1);
+    }
+    return 1;
+  }
+  explicit operator bool() { return false; }  // (not const: the reader does not ask it)
+  static void* operator new(std::size_t size) { return ::operator new(size); }
+  static void operator delete(void* p) noexcept { ::operator delete(p); }
+};
+}  // namespace
+
 TEST_CASE("the reader takes any callable, move-only ones too, and destroys its copy when done",
           "[pool][wine10]") {
   auto server = make_server<nt_create_mailslot>("pool-callables", mailslot::wait_forever);
@@ -154,6 +169,15 @@ TEST_CASE("the reader takes any callable, move-only ones too, and destroys its c
       std::this_thread::sleep_for(10ms);
     }
     CHECK(box.messages_seen.load() == 1);
+    // A callable with a result it insists on, an operator bool that is not
+    // const (not asked) and an operator new of its own without a nothrow
+    // form (not used): taken, and called.
+    reader.start(server, unusual_callable{&box});
+    client.write("unusual");
+    for (int i = 0; i < 500 && box.messages_seen.load() == 1; ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    CHECK(box.messages_seen.load() == 2);
   }
   CHECK(box.taken() == std::vector<std::string>{"move-only", "copied"});
   CHECK(box.errors.empty());

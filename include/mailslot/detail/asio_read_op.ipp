@@ -237,19 +237,25 @@ class cancel_handler {
 };
 
 /// What a timed read's deadline timer calls: a wait that was cancelled (the
-/// operation completed first) ends nothing.
+/// operation completed first) ends nothing. Its wait is allocated with the
+/// operation's handler's associated allocator.
+template <class Allocator>
 class deadline_handler {
  public:
-  deadline_handler(port_binding* binding, port_binding::read_slot* slot) noexcept
-      : target_(binding, slot) {}
+  using allocator_type = Allocator;
+  deadline_handler(port_binding* binding, port_binding::read_slot* slot,
+                   const Allocator& allocator) noexcept
+      : target_(binding, slot), allocator_(allocator) {}
   void operator()(const error_code& ec) const noexcept {
     if (!ec) {
       target_.expire();
     }
   }
+  [[nodiscard]] allocator_type get_allocator() const noexcept { return allocator_; }
 
  private:
   read_target target_;
+  Allocator allocator_;
 };
 
 /// Resizes a container a read will fill; an allocation that fails is
@@ -572,7 +578,11 @@ class read_op {
     if (handle == nullptr) {
       ec = errc::not_open;
     } else if (ticket_.take_slot(ec) && sink_.offer(*ticket_.binding(), data, size, ec)) {
-      (void)arm_deadline(self.get_io_executor(), ec);
+      if (deadline_passed()) {  // (this read takes only a message already waiting)
+        ticket_.binding()->expire(*ticket_.slot(), ticket_.slot()->serial);
+      } else {
+        (void)arm_deadline(self, ec);
+      }
     }
     port_binding* binding = ticket_.binding();
     port_binding::read_slot* slot = ticket_.slot();
@@ -602,21 +612,34 @@ class read_op {
     read.release();  // the packet comes, also for an immediate success
   }
 
+  // True once a timed operation's deadline has passed: the handler of its
+  // timer may not have run yet (a busy context), and a ReadFile started now
+  // must not wait for it.
+  [[nodiscard]] bool deadline_passed() const noexcept {
+    if constexpr (Timed) {
+      return deadline_ != no_deadline && std::chrono::steady_clock::now() >= deadline_;
+    } else {
+      return false;
+    }
+  }
+
   // A timed operation's deadline timer, set once, before its first ReadFile
   // (which it ends when it comes, or the first ReadFile after it).
-  template <class IoExecutor>
-  bool arm_deadline(const IoExecutor& executor, std::error_code& ec) noexcept {
+  template <class Self>
+  bool arm_deadline(Self& self, std::error_code& ec) noexcept {
     if constexpr (Timed) {
       if (deadline_ == no_deadline || deadline_timer_) {
         return true;
       }
-      deadline_timer_ = new_timer(executor, ec);
+      deadline_timer_ = new_timer(self.get_io_executor(), ec);
+      using allocator = net::associated_allocator_t<Self>;
       return deadline_timer_ && attempt(ec, [&] {
                deadline_timer_->expires_at(deadline_);
-               deadline_timer_->async_wait(deadline_handler(ticket_.binding(), ticket_.slot()));
+               deadline_timer_->async_wait(deadline_handler<allocator>(
+                   ticket_.binding(), ticket_.slot(), net::get_associated_allocator(self)));
              });
     } else {
-      (void)executor;
+      (void)self;
       (void)ec;
       return true;
     }
@@ -679,23 +702,23 @@ class read_op {
 
   // A read that cancel() reached ends as cancelled, whatever else went wrong
   // meanwhile: close() cancels before it closes, and a read that was growing
-  // (or starting again) then finds the handle gone. One that its deadline
-  // ended completes with no message and no error. One whose handle went
+  // (or starting again) then finds the handle gone. One whose handle went
   // otherwise (the adopted server closed under it: its ReadFile ended with
   // ERROR_HANDLES_CLOSED or ERROR_OPERATION_ABORTED, or a ReadFile or
   // GetMailslotInfo found no handle) ends as errc::not_open, as a read
-  // started then does.
+  // started then does, deadline or not. One that its deadline ended
+  // completes with no message and no error.
   template <class Self>
   void fail(Self& self, error_code ec) {
     port_binding* binding = ticket_.binding();
     port_binding::read_slot* slot = ticket_.slot();
     if (slot != nullptr && binding->cancelled(*slot)) {
       ec = win32_error(ERROR_OPERATION_ABORTED);
+    } else if (binding != nullptr && binding->handle() == nullptr) {
+      ec = from_std(make_error_code(errc::not_open));  // (before the deadline: it is news)
     } else if (Timed && slot != nullptr && binding->expired(*slot) &&
                is_win32(ec, ERROR_OPERATION_ABORTED)) {
       ec = error_code();  // no message in time
-    } else if (binding != nullptr && binding->handle() == nullptr) {
-      ec = from_std(make_error_code(errc::not_open));
     }
     finish();
     sink_.failed();

@@ -263,7 +263,9 @@ class basic_server {
   /// (through the operation's slot or cancel()) completes it with
   /// `asio::error::operation_aborted`.
   ///
-  /// The deadline is a timer on the operation's executor, which ends the
+  /// The deadline is a timer on the server's (the operation's I/O)
+  /// executor, its wait allocated with the handler's associated allocator,
+  /// which ends the
   /// read's ReadFile when it expires: a message the ReadFile took first is
   /// delivered, and a message already waiting at the deadline is still
   /// taken (a ReadFile started after it returns at once with one). This is

@@ -64,16 +64,16 @@ class message_handler {
   template <class F>
   [[nodiscard]] bool assign(F&& f) noexcept(std::is_nothrow_constructible_v<std::decay_t<F>, F&&>) {
     using target = std::decay_t<F>;
-    auto* held = new (std::nothrow) target(std::forward<F>(f));
+    auto* held = ::new (std::nothrow) target(std::forward<F>(f));  // (never F's own operator new)
     if (held == nullptr) {
       return false;
     }
     reset();
     target_ = held;
     call_ = [](void* t, const std::error_code& ec, std::string_view message) {
-      (*static_cast<target*>(t))(ec, message);
+      (void)(*static_cast<target*>(t))(ec, message);
     };
-    destroy_ = [](void* t) noexcept { delete static_cast<target*>(t); };
+    destroy_ = [](void* t) noexcept { ::delete static_cast<target*>(t); };
     return true;
   }
 
@@ -101,11 +101,14 @@ class message_handler {
 template <class T, class = void>
 struct has_operator_bool : std::false_type {};
 template <class T>
-struct has_operator_bool<T, std::void_t<decltype(&T::operator bool)>> : std::true_type {};
+struct has_operator_bool<T, std::void_t<decltype(&T::operator bool),
+                                        decltype(static_cast<bool>(std::declval<const T&>()))>>
+    : std::true_type {};
 
 /// Whether `f` holds no callable: a null function pointer, or an object whose
-/// own operator bool says so (an empty std::function). A lambda converts to
-/// bool only through its function pointer, never null: it is not asked.
+/// own const operator bool says so (an empty std::function). A lambda
+/// converts to bool only through its function pointer, never null: it is
+/// not asked, nor is an object whose operator bool is not const.
 template <class F>
 [[nodiscard]] bool is_empty_callable(const F& f) noexcept {
   if constexpr (std::is_pointer_v<F>) {
