@@ -15,10 +15,23 @@ namespace mailslot_test {
 // The walk below reads the import table of the program's own bitness:
 // IMAGE_NT_HEADERS and IMAGE_THUNK_DATA are the 32-bit or the 64-bit layouts,
 // and a thunk holds one function address.
-static_assert(sizeof(IMAGE_THUNK_DATA) == sizeof(void*), "one thunk per imported function");
+static_assert(sizeof(IMAGE_THUNK_DATA) == sizeof(void*) && sizeof(ULONG_PTR) == sizeof(void*),
+              "one thunk, one address, per imported function");
 static_assert(sizeof(IMAGE_NT_HEADERS) ==
                   (sizeof(void*) == 8 ? sizeof(IMAGE_NT_HEADERS64) : sizeof(IMAGE_NT_HEADERS32)),
               "the NT headers of this program's bitness");
+
+// The image's structures are read and written with memcpy, never through a
+// pointer of their type: a linker need not align them (lld puts the NT
+// headers at file offset 0x78, and import thunks may sit at 4-byte
+// boundaries), and a misaligned access is undefined behaviour, which
+// -fsanitize=alignment traps.
+template <class T>
+T read_image(const unsigned char* at) noexcept {
+  T value;
+  std::memcpy(&value, at, sizeof(T));
+  return value;
+}
 
 /// Points this program's import of `function` (from any DLL; every entry, if
 /// the program imports it more than once) at `replacement`; returns the
@@ -26,29 +39,40 @@ static_assert(sizeof(IMAGE_NT_HEADERS) ==
 /// it.
 inline void* patch_import(const char* function, void* replacement) {
   auto* base = reinterpret_cast<unsigned char*>(::GetModuleHandleW(nullptr));
-  const auto* dos = reinterpret_cast<const IMAGE_DOS_HEADER*>(base);
-  const auto* nt = reinterpret_cast<const IMAGE_NT_HEADERS*>(base + dos->e_lfanew);
-  const auto& directory = nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_IMPORT];
-  auto* import = reinterpret_cast<IMAGE_IMPORT_DESCRIPTOR*>(base + directory.VirtualAddress);
+  const auto dos = read_image<IMAGE_DOS_HEADER>(base);
+  const auto nt = read_image<IMAGE_NT_HEADERS>(base + dos.e_lfanew);
+  const IMAGE_DATA_DIRECTORY directory =
+      nt.OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_IMPORT];
   void* first = nullptr;
-  for (; import->Name != 0; ++import) {
-    auto* names = reinterpret_cast<IMAGE_THUNK_DATA*>(base + import->OriginalFirstThunk);
-    auto* slots = reinterpret_cast<IMAGE_THUNK_DATA*>(base + import->FirstThunk);
-    for (; names->u1.AddressOfData != 0; ++names, ++slots) {
-      if (IMAGE_SNAP_BY_ORDINAL(names->u1.Ordinal)) {
+  for (unsigned char* at = base + directory.VirtualAddress;;
+       at += sizeof(IMAGE_IMPORT_DESCRIPTOR)) {
+    const auto import = read_image<IMAGE_IMPORT_DESCRIPTOR>(at);
+    if (import.Name == 0) {
+      break;
+    }
+    const unsigned char* names = base + import.OriginalFirstThunk;
+    unsigned char* slots = base + import.FirstThunk;
+    for (;; names += sizeof(IMAGE_THUNK_DATA), slots += sizeof(IMAGE_THUNK_DATA)) {
+      const auto name = read_image<IMAGE_THUNK_DATA>(names);
+      if (name.u1.AddressOfData == 0) {
+        break;
+      }
+      if (IMAGE_SNAP_BY_ORDINAL(name.u1.Ordinal)) {
         continue;
       }
+      // (IMAGE_IMPORT_BY_NAME: a WORD hint, then the name's characters.)
       const auto* by_name =
-          reinterpret_cast<const IMAGE_IMPORT_BY_NAME*>(base + names->u1.AddressOfData);
-      if (std::strcmp(reinterpret_cast<const char*>(by_name->Name), function) != 0) {
+          reinterpret_cast<const char*>(base + name.u1.AddressOfData + sizeof(WORD));
+      if (std::strcmp(by_name, function) != 0) {
         continue;
       }
       DWORD protection = 0;
-      ::VirtualProtect(&slots->u1.Function, sizeof(slots->u1.Function), PAGE_READWRITE,
-                       &protection);
-      void* original = reinterpret_cast<void*>(slots->u1.Function);
-      slots->u1.Function = reinterpret_cast<ULONG_PTR>(replacement);
-      ::VirtualProtect(&slots->u1.Function, sizeof(slots->u1.Function), protection, &protection);
+      ::VirtualProtect(slots, sizeof(IMAGE_THUNK_DATA), PAGE_READWRITE, &protection);
+      const auto slot = read_image<IMAGE_THUNK_DATA>(slots);
+      void* original = reinterpret_cast<void*>(slot.u1.Function);
+      const auto address = reinterpret_cast<ULONG_PTR>(replacement);
+      std::memcpy(slots, &address, sizeof(address));
+      ::VirtualProtect(slots, sizeof(IMAGE_THUNK_DATA), protection, &protection);
       if (first == nullptr) {
         first = original;
       }
