@@ -1,5 +1,6 @@
 #include <mailslot/mailslot.hpp>
 
+#include <support/import_patch.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
@@ -190,4 +191,39 @@ TEMPLATE_TEST_CASE("destroying a client preserves GetLastError", "[client][wine1
     ::SetLastError(ERROR_FILE_NOT_FOUND);
   }
   CHECK(::GetLastError() == ERROR_FILE_NOT_FOUND);
+}
+
+namespace {
+decltype(&::WriteFile) short_write_real_write_file = nullptr;
+// WriteFile as a Windows that took part of the message would answer: the
+// call succeeds, and the count says one byte less than asked.
+BOOL WINAPI write_reports_less(HANDLE file, LPCVOID data, DWORD size, LPDWORD written,
+                               LPOVERLAPPED overlapped) {
+  const BOOL done = short_write_real_write_file(file, data, size, written, overlapped);
+  if (done != FALSE && written != nullptr && *written > 0) {
+    *written -= 1;
+  }
+  return done;
+}
+}  // namespace
+
+TEST_CASE("a write Windows took only part of is reported as a short write", "[client][wine10]") {
+  auto server = make_server<mailslot_test::server_create>("client-short-write");
+  auto client = mailslot::client::open(server.name());
+  mailslot_test::import_hook<decltype(&::WriteFile)> hook("WriteFile", &write_reports_less);
+  REQUIRE(hook.installed());
+  short_write_real_write_file = hook.original();
+  std::error_code ec;
+  client.write("partly taken", ec);
+  CHECK(ec == errc::short_write);
+  CHECK(ec == std::errc::io_error);
+  try {
+    client.write("partly taken");
+    FAIL("no exception");
+  } catch (const mailslot::error& e) {
+    CHECK(e.code() == errc::short_write);
+  }
+  // An empty message reports 0 of 0 bytes: whole.
+  client.write("", ec);
+  CHECK_FALSE(ec);
 }

@@ -3,6 +3,7 @@
 #include <mailslot/mailslot.hpp>
 
 #include <support/current_user.hpp>
+#include <support/import_patch.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
@@ -10,8 +11,11 @@
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/matchers/catch_matchers_string.hpp>
 
+#include <atomic>
+#include <mutex>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -239,4 +243,115 @@ TEST_CASE("the owner check needs a local name", "[client][security][wine10]") {
     CHECK(ec == errc::owner_check_not_local);
     CHECK_FALSE(client);
   }
+}
+
+namespace {
+// A thread token whose user is someone else, where Wine cannot make one:
+// the handles OpenThreadToken opens on the thread that `impersonating`
+// names answer TokenUser with the anonymous logon (S-1-5-7); every other
+// token answers as Windows does.
+std::atomic<DWORD> impersonating{0};
+std::mutex thread_tokens_mutex;
+std::vector<HANDLE> thread_tokens;
+decltype(&::OpenThreadToken) real_open_thread_token = nullptr;
+decltype(&::GetTokenInformation) real_get_token_information = nullptr;
+BOOL WINAPI recording_open_thread_token(HANDLE thread, DWORD access, BOOL as_self, PHANDLE token) {
+  const BOOL done = real_open_thread_token(thread, access, as_self, token);
+  if (done != FALSE && ::GetCurrentThreadId() == impersonating.load()) {
+    const std::lock_guard<std::mutex> hold(thread_tokens_mutex);
+    thread_tokens.push_back(*token);
+  }
+  return done;
+}
+BOOL WINAPI anonymous_thread_user(HANDLE token, TOKEN_INFORMATION_CLASS what, LPVOID into,
+                                  DWORD size, PDWORD needed) {
+  bool thread_token = false;
+  {
+    const std::lock_guard<std::mutex> hold(thread_tokens_mutex);
+    for (const HANDLE known : thread_tokens) {
+      thread_token = thread_token || known == token;
+    }
+  }
+  if (!thread_token || what != TokenUser) {
+    return real_get_token_information(token, what, into, size, needed);
+  }
+  static SID_IDENTIFIER_AUTHORITY nt_authority = SECURITY_NT_AUTHORITY;
+  struct answer {
+    TOKEN_USER user;
+    SID sid;  // one subauthority
+  };
+  *needed = sizeof(answer);
+  if (into == nullptr || size < sizeof(answer)) {
+    ::SetLastError(ERROR_INSUFFICIENT_BUFFER);
+    return FALSE;
+  }
+  auto* out = static_cast<answer*>(into);
+  out->sid = SID{};
+  (void)::InitializeSid(&out->sid, &nt_authority, 1);
+  *::GetSidSubAuthority(&out->sid, 0) = SECURITY_ANONYMOUS_LOGON_RID;
+  out->user.User.Sid = &out->sid;
+  out->user.User.Attributes = 0;
+  return TRUE;
+}
+}  // namespace
+
+TEST_CASE("the current user is the impersonating thread's, not the process's",
+          "[client][security][wine10]") {
+  // account::current_user() is resolved on the calling thread: under
+  // impersonation it is the thread token's user, and again the process's
+  // once the thread reverts. (Wine 10 cannot impersonate another user, so
+  // the thread token's user is answered by a hook: the anonymous logon.)
+  const auto sid_of = [](const account& who) {
+    std::error_code ec;
+    auto bytes = mailslot::detail::resolve_sid(who, ec);
+    REQUIRE_FALSE(ec);
+    return bytes;
+  };
+  const auto process_user = sid_of(account::from_sid(current_user_sid()));
+  const auto anonymous = sid_of(account::from_sid("S-1-5-7"));
+  REQUIRE(process_user != anonymous);
+  HANDLE none = nullptr;  // (this thread does not impersonate)
+  REQUIRE(::OpenThreadToken(::GetCurrentThread(), TOKEN_QUERY, TRUE, &none) == FALSE);
+  REQUIRE(::GetLastError() == ERROR_NO_TOKEN);
+  mailslot_test::import_hook<decltype(&::OpenThreadToken)> open_hook("OpenThreadToken",
+                                                                     &recording_open_thread_token);
+  mailslot_test::import_hook<decltype(&::GetTokenInformation)> info_hook("GetTokenInformation",
+                                                                         &anonymous_thread_user);
+  REQUIRE(open_hook.installed());
+  REQUIRE(info_hook.installed());
+  real_open_thread_token = open_hook.original();
+  real_get_token_information = info_hook.original();
+  CHECK(sid_of(account::current_user()) == process_user);  // no thread token
+  std::vector<unsigned char> while_impersonating;
+  std::vector<unsigned char> after_reverting;
+  std::error_code impersonate_error;
+  std::error_code resolve_error;
+  std::thread other([&] {
+    impersonating = ::GetCurrentThreadId();
+    if (::ImpersonateSelf(SecurityImpersonation) == FALSE) {
+      impersonate_error = mailslot::detail::last_error();
+      return;
+    }
+    while_impersonating = mailslot::detail::resolve_sid(account::current_user(), resolve_error);
+    (void)::RevertToSelf();
+    {  // (the library closed the thread token: its handle value may come again)
+      const std::lock_guard<std::mutex> hold(thread_tokens_mutex);
+      thread_tokens.clear();
+    }
+    if (!resolve_error) {
+      after_reverting = mailslot::detail::resolve_sid(account::current_user(), resolve_error);
+    }
+  });
+  other.join();
+  impersonating = 0;
+  {
+    const std::lock_guard<std::mutex> hold(thread_tokens_mutex);
+    thread_tokens.clear();
+  }
+  INFO("ImpersonateSelf: " << impersonate_error.message()
+                           << "; resolving: " << resolve_error.message());
+  REQUIRE_FALSE(impersonate_error);
+  REQUIRE_FALSE(resolve_error);
+  CHECK(while_impersonating == anonymous);
+  CHECK(after_reverting == process_user);
 }

@@ -10,6 +10,7 @@
 #include <aclapi.h>
 #include <sddl.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -235,6 +236,34 @@ TEMPLATE_TEST_CASE("try_read with a timeout waits at least about that long", "[s
   const auto message = server.try_read(200ms);
   CHECK_FALSE(message.has_value());
   CHECK(std::chrono::steady_clock::now() - start >= 180ms);
+}
+
+TEMPLATE_TEST_CASE("try_read with a deadline of a few milliseconds never ends before it",
+                   "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  // By steady_clock, every time: a wait that the kernel ends early (or a
+  // deadline rounded down to whole milliseconds) must wait out the rest.
+  auto server = make_server<TestType>("try-short-deadline", mailslot::wait_forever);
+  std::array<char, 16> buffer{};
+  int early = 0;
+  std::chrono::steady_clock::duration shortest = std::chrono::hours(1);
+  for (const auto timeout : {1ms, 2ms, 3ms}) {
+    for (int i = 0; i < 100; ++i) {
+      std::error_code ec;
+      const auto start = std::chrono::steady_clock::now();
+      const auto size =
+          server.try_read(mailslot::buffer(buffer.data(), buffer.size()), timeout, ec);
+      const auto waited = std::chrono::steady_clock::now() - start;
+      REQUIRE_FALSE(ec);
+      REQUIRE_FALSE(size.has_value());
+      if (waited < timeout) {
+        ++early;
+        shortest = (std::min)(shortest, waited);
+      }
+    }
+  }
+  INFO("shortest early wait: "
+       << std::chrono::duration_cast<std::chrono::microseconds>(shortest).count() << " us");
+  CHECK(early == 0);
 }
 
 TEMPLATE_TEST_CASE("try_read returns waiting messages, empty ones included", "[server][wine10]",

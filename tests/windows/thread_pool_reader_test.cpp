@@ -846,6 +846,64 @@ TEST_CASE("a flooded slot does not hold the pool's thread: another slot is serve
   }
 }
 
+TEST_CASE(
+    "a message larger than the reader's buffer waiting at start: never delivered on the starting "
+    "thread, and the batch bound still hands over",
+    "[pool][wine10]") {
+  // The first ReadFile fails at once for the large message (the buffer
+  // grows to its size); what follows must go as after any first read.
+  constexpr int small = 100;
+  auto server = make_server<nt_create_mailslot>("pool-large-first", mailslot::wait_forever);
+  const std::string large = pattern(100'000, 7);  // over the reader's first 64 KiB
+  {
+    auto client = mailslot::client::open(server.name());
+    client.write(large);
+    for (int i = 0; i < small; ++i) {
+      client.write("m" + std::to_string(i));
+    }
+  }
+  mailslot_test::import_hook<decltype(&::SubmitThreadpoolWork)> hook("SubmitThreadpoolWork",
+                                                                     &recording_submit);
+  REQUIRE(hook.installed());
+  real_submit = hook.original();
+  batch_delivered = 0;
+  batch_handovers.clear();
+  const auto starter = std::this_thread::get_id();
+  std::atomic<int> on_starting_thread{0};
+  std::atomic<bool> in_order{true};
+  mailslot::thread_pool_reader reader;
+  reader.start(server, [&](const std::error_code& ec, std::string_view message) {
+    if (std::this_thread::get_id() == starter) {
+      ++on_starting_thread;
+    }
+    const int index = batch_delivered.load();
+    const bool expected =
+        index == 0 ? message == large : message == "m" + std::to_string(index - 1);
+    if (ec || !expected) {
+      in_order = false;
+    }
+    ++batch_delivered;
+  });
+  for (int i = 0; i < 1000 && batch_delivered < small + 1; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  reader.stop();
+  REQUIRE(batch_delivered == small + 1);
+  CHECK(in_order);
+  CHECK(on_starting_thread == 0);
+  std::lock_guard<std::mutex> hold(batch_mutex);
+  INFO("delivered at each hand-over: " << ::Catch::Detail::stringify(batch_handovers));
+  REQUIRE(batch_handovers.size() >= 2);
+  CHECK(batch_handovers.front() == 0);  // start() handed the first message on
+  int longest = 0;
+  for (std::size_t i = 1; i < batch_handovers.size(); ++i) {
+    const int gap = batch_handovers[i] - batch_handovers[i - 1];
+    CHECK(gap <= 32);
+    longest = (std::max)(longest, gap);
+  }
+  CHECK(longest == 32);
+}
+
 TEST_CASE("start() never runs the callback itself, even with messages waiting", "[pool][wine10]") {
   auto server = make_server<nt_create_mailslot>("pool-start-first", mailslot::wait_forever);
   auto client = mailslot::client::open(server.name());
