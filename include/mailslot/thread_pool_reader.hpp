@@ -139,8 +139,9 @@ class thread_pool_reader {
   /// binding until its handle closes), then StartThreadpoolIo and ReadFile
   /// for each message.
   ///
-  /// A running reader is stopped first (unless `on_message` is empty, or
-  /// its copy cannot be made: then it runs on). The reader makes its own
+  /// A running reader is stopped first (unless start() is called from
+  /// inside its callback, `on_message` is empty, or its copy cannot be
+  /// made: then it runs on). The reader makes its own
   /// copy of `on_message` (moved from an rvalue; move-only callables are
   /// welcome), one allocation, and destroys it once the reading has ended
   /// (stop(), an error delivered, the server closed or gone), after its last
