@@ -31,7 +31,8 @@ fi
 declare -A program=([windows]=mailslot_windows_tests [asio]=mailslot_asio_tests
   [fault]=mailslot_fault_tests [portable]=mailslot_portable_tests)
 killed=0 survived=0 by_calls=0 number=0 started=$(date +%s)
-while IFS= read -r line; do
+mapfile -t lines <"$list"  # (read whole: the list may be edited during a run)
+for line in "${lines[@]}"; do
   case "$line" in '#'* | '') continue ;; esac
   number=$((number + 1))
   if [ -n "$filter" ] && ! grep -qE -- "$filter" <<<"$line"; then
@@ -66,7 +67,15 @@ PY
   done
   failed=()
   if ! cmake --build "$build" --target "${targets[@]}" >"$work/build.log" 2>&1; then
-    failed+=("(the build)")
+    # A compile-time check of a test (a static_assert) kills it; a warning
+    # made an error means the mutant itself is badly made: fix the list.
+    first=$(grep -m1 -E 'error:|Error' "$work/build.log" | sed 's|.*/||' | cut -c1-160)
+    if grep -q -- '-Werror' <<<"$first"; then
+      cp "$file" "$src/$file"
+      echo "mutant $number ($what) does not compile cleanly: $first" >&2
+      exit 1
+    fi
+    failed+=("(the build: $first)")
   else
     for run in "${runs[@]}"; do
       exe=$build/bin/${run%%:*}.exe
@@ -101,5 +110,5 @@ PY
       echo "mutant $number killed only by a call list: $what, by \"${failed[0]}\""
     fi
   fi
-done <"$list"
+done
 echo "mutants: $killed killed, $survived survived, $by_calls killed only by call lists ($(($(date +%s) - started)) s)"

@@ -183,9 +183,29 @@ TEMPLATE_TEST_CASE("close, release and adopt move the handle's ownership", "[cli
   CHECK_FALSE(mailslot::client::adopt(INVALID_HANDLE_VALUE, server.name()));
 }
 
+namespace {
+decltype(&::CloseHandle) last_error_real_close_handle = nullptr;
+// CloseHandle as one that sets the thread's last error even when it succeeds.
+BOOL WINAPI close_handle_setting_last_error(HANDLE handle) {
+  const BOOL done = last_error_real_close_handle(handle);
+  ::SetLastError(ERROR_GEN_FAILURE);
+  return done;
+}
+}  // namespace
+
 TEMPLATE_TEST_CASE("destroying a client preserves GetLastError", "[client][wine10]",
                    MAILSLOT_TEST_SLOT_KINDS) {
   auto server = make_server<TestType>("client-last-error");
+  {
+    auto client = mailslot::client::open(server.name());
+    ::SetLastError(ERROR_FILE_NOT_FOUND);
+  }
+  CHECK(::GetLastError() == ERROR_FILE_NOT_FOUND);
+  // Also when CloseHandle itself sets it.
+  mailslot_test::import_hook<decltype(&::CloseHandle)> hook("CloseHandle",
+                                                            &close_handle_setting_last_error);
+  REQUIRE(hook.installed());
+  last_error_real_close_handle = hook.original();
   {
     auto client = mailslot::client::open(server.name());
     ::SetLastError(ERROR_FILE_NOT_FOUND);

@@ -355,3 +355,17 @@ TEST_CASE("the current user is the impersonating thread's, not the process's",
   CHECK(while_impersonating == anonymous);
   CHECK(after_reverting == process_user);
 }
+
+TEST_CASE("a required owner given as empty or ill-formed SID text is ERROR_INVALID_SID",
+          "[client][security][wine10]") {
+  // Refused before Windows sees it: Wine's ConvertStringSidToSidW was seen
+  // to accept the empty text.
+  auto server = make_server<mailslot_test::server_create>("owner-empty-sid");
+  const std::error_code invalid_sid(ERROR_INVALID_SID, std::system_category());
+  for (const char* text : {"", "S-1-5-\xFF"}) {
+    INFO("SID text of " << std::char_traits<char>::length(text) << " bytes");
+    std::error_code ec;
+    CHECK_FALSE(mailslot::client::open(server.name(), requiring(account::from_sid(text)), ec));
+    CHECK(ec == invalid_sid);
+  }
+}

@@ -157,15 +157,17 @@ TEMPLATE_TEST_CASE("owned reads take messages larger than the kept buffer whole"
 TEMPLATE_TEST_CASE("owned reads never take a message over the slot's maximum message size",
                    "[server][limit][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
   // 256 KiB is more than any first offer, so the reads would have to grow
-  // for it; 200 bytes fits a first offer, so they would take it at once.
-  for (const std::size_t size : {std::size_t{256} << 10U, std::size_t{200}}) {
-    INFO("a message of " << size << " bytes");
+  // for it; 200 bytes fits a first offer, so they would take it at once;
+  // and one byte over the maximum (0 below) is over it all the same.
+  for (const std::size_t wanted : {std::size_t{256} << 10U, std::size_t{200}, std::size_t{0}}) {
     mailslot::server_options options = with_timeout(0ms);
     options.max_message_size = 16;
     auto server = TestType::create(unique_slot_name("owned-bound"), options);
     const std::uint32_t maximum = server.info().max_message_size;
     REQUIRE(maximum >= 16);
     REQUIRE(maximum < 200);
+    const std::size_t size = wanted != 0 ? wanted : std::size_t{maximum} + 1;
+    INFO("a message of " << size << " bytes");
     auto client = mailslot::client::open(server.name());
     const std::string big(size, 'b');
     std::error_code ec;
@@ -625,4 +627,31 @@ TEST_CASE("Windows' own reason for refusing SDDL is kept", "[server][security][w
     mailslot::check_security_descriptor("Q:", ec);
     CHECK(ec.value() == ERROR_INVALID_PARAMETER);
   }
+}
+
+TEMPLATE_TEST_CASE("buffer() of a container or an array offers all of its bytes, no more",
+                   "[server][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  // A message of exactly the buffer's size fits; one byte more does not.
+  auto server = make_server<TestType>("buffer-forms", 0ms);
+  auto client = mailslot::client::open(server.name());
+  std::error_code ec;
+  std::vector<char> container(10);
+  client.write("0123456789");
+  CHECK(server.read(mailslot::buffer(container), ec) == 10);
+  CHECK_FALSE(ec);
+  CHECK(std::string(container.begin(), container.end()) == "0123456789");
+  std::string text(10, '\0');
+  client.write("abcdefghij");
+  CHECK(server.read(mailslot::buffer(text), ec) == 10);
+  CHECK(text == "abcdefghij");
+  char array[10] = {};
+  client.write("ABCDEFGHIJ");
+  CHECK(server.read(mailslot::buffer(array), ec) == 10);
+  CHECK(std::string(array, sizeof(array)) == "ABCDEFGHIJ");
+  client.write("0123456789X");
+  CHECK(server.read(mailslot::buffer(container), ec) == 0);
+  CHECK(ec == mailslot::condition::buffer_too_small);
+  CHECK(server.read(mailslot::buffer(array), ec) == 0);
+  CHECK(ec == mailslot::condition::buffer_too_small);
+  CHECK(server.info().message_count == 1);  // still queued
 }

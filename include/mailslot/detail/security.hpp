@@ -128,8 +128,8 @@ inline sid_bytes resolve_sid(const account& who, std::error_code& ec) {
   if (who.is_current_user()) {
     return current_user_sid(ec);
   }
-  // (Empty text is refused here: Wine's ConvertStringSidToSidW was seen to
-  // accept it.)
+  // (Empty text is refused here, whatever the converter makes of it: Wine
+  // 10's refuses it with ERROR_INVALID_SID too; Windows' was not tried.)
   std::wstring wide;
   if (who.sid().empty() || !utf8_to_wide(std::string_view(who.sid()), wide).ok) {
     ec = std::error_code(ERROR_INVALID_SID, std::system_category());
