@@ -35,18 +35,23 @@ struct try_result {
   std::optional<Value> value;
 };
 
+// A completion handler that records what its async_try_read completed with.
+template <class ErrorCode, class Value>
+auto record_into(std::optional<try_result<ErrorCode, Value>>& into) {
+  return [&into](const ErrorCode& ec, std::optional<Value> value) {
+    into.emplace();
+    into->ec = ec;
+    into->value = std::move(value);
+  };
+}
+
 // One async_try_read<std::string>(timeout) on `slot`, with `io` run until it completes.
 template <class F>
 try_result<typename F::error_code, std::string> try_read_one(typename F::server& slot,
                                                              typename F::io_context& io,
                                                              std::chrono::milliseconds timeout) {
   std::optional<try_result<typename F::error_code, std::string>> result;
-  slot.async_try_read(timeout,
-                      [&](const typename F::error_code& ec, std::optional<std::string> message) {
-                        result.emplace();
-                        result->ec = ec;
-                        result->value = std::move(message);
-                      });
+  slot.async_try_read(timeout, record_into(result));
   CHECK_FALSE(result.has_value());  // never inside the initiating call
   run_until(io, [&] { return result.has_value(); });
   return *result;
@@ -70,12 +75,7 @@ TEMPLATE_TEST_CASE("async_try_read completes with no message and no error when n
 
     std::array<char, 64> buffer{};
     std::optional<try_result<typename F::error_code, std::size_t>> into_buffer;
-    slot.async_try_read(F::buffer(buffer.data(), buffer.size()), timeout,
-                        [&](const typename F::error_code& ec, std::optional<std::size_t> size) {
-                          into_buffer.emplace();
-                          into_buffer->ec = ec;
-                          into_buffer->value = size;
-                        });
+    slot.async_try_read(F::buffer(buffer.data(), buffer.size()), timeout, record_into(into_buffer));
     run_until(io, [&] { return into_buffer.has_value(); });
     CHECK_FALSE(into_buffer->ec);
     CHECK_FALSE(into_buffer->value.has_value());
@@ -83,12 +83,7 @@ TEMPLATE_TEST_CASE("async_try_read completes with no message and no error when n
     std::string reused = "left over";
     reused.reserve(1000);
     std::optional<try_result<typename F::error_code, std::size_t>> into_reused;
-    slot.async_try_read(reused, timeout,
-                        [&](const typename F::error_code& ec, std::optional<std::size_t> size) {
-                          into_reused.emplace();
-                          into_reused->ec = ec;
-                          into_reused->value = size;
-                        });
+    slot.async_try_read(reused, timeout, record_into(into_reused));
     run_until(io, [&] { return into_reused.has_value(); });
     CHECK_FALSE(into_reused->ec);
     CHECK_FALSE(into_reused->value.has_value());
@@ -173,12 +168,7 @@ TEMPLATE_TEST_CASE(
   for (int round = 0; round < 3; ++round) {
     INFO("round " << round);
     std::optional<try_result<typename F::error_code, std::string>> result;
-    slot.async_try_read(0ms,
-                        [&](const typename F::error_code& ec, std::optional<std::string> message) {
-                          result.emplace();
-                          result->ec = ec;
-                          result->value = std::move(message);
-                        });
+    slot.async_try_read(0ms, record_into(result));
     std::this_thread::sleep_for(20ms);
     writer.write("after the deadline " + std::to_string(round));
     run_until(io, [&] { return result.has_value(); });
@@ -216,12 +206,7 @@ TEMPLATE_TEST_CASE("async_try_read: a deadline racing the messages loses none", 
   while (seen.size() < static_cast<std::size_t>(count) && !failed &&
          std::chrono::steady_clock::now() < give_up) {
     std::optional<try_result<typename F::error_code, std::string>> result;
-    slot.async_try_read(std::chrono::milliseconds(1 + deadlines() % 3),
-                        [&](const typename F::error_code& ec, std::optional<std::string> m) {
-                          result.emplace();
-                          result->ec = ec;
-                          result->value = std::move(m);
-                        });
+    slot.async_try_read(std::chrono::milliseconds(1 + deadlines() % 3), record_into(result));
     run_until(io, [&] { return result.has_value(); });
     failed = static_cast<bool>(result->ec);
     if (result->value) {
@@ -312,11 +297,7 @@ TEMPLATE_TEST_CASE("async_try_read on a slot with a short timeout ends at its de
     CHECK_FALSE(none.value.has_value());
 
     std::optional<try_result<typename F::error_code, std::string>> result;
-    slot.async_try_read(10s, [&](const typename F::error_code& ec, std::optional<std::string> m) {
-      result.emplace();
-      result->ec = ec;
-      result->value = std::move(m);
-    });
+    slot.async_try_read(10s, record_into(result));
     io.run_for(50ms);  // several pauses
     REQUIRE_FALSE(result.has_value());
     mailslot::client::open(name).write("in time");

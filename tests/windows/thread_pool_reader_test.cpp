@@ -646,6 +646,23 @@ VOID WINAPI recording_submit(PTP_WORK work) {
   }
   real_submit(work);
 }
+
+// start() hands the first message to a work item; each callback then
+// delivers 32. (A read left pending starts a new run, so gaps may be
+// shorter, never longer.)
+void check_handovers() {
+  std::lock_guard<std::mutex> hold(batch_mutex);
+  INFO("delivered at each hand-over: " << ::Catch::Detail::stringify(batch_handovers));
+  REQUIRE(batch_handovers.size() >= 2);
+  CHECK(batch_handovers.front() == 0);
+  int longest = 0;
+  for (std::size_t i = 1; i < batch_handovers.size(); ++i) {
+    const int gap = batch_handovers[i] - batch_handovers[i - 1];
+    CHECK(gap <= 32);
+    longest = (std::max)(longest, gap);
+  }
+  CHECK(longest == 32);
+}
 }  // namespace
 
 TEST_CASE("one callback delivers 32 messages in a row, then a work item goes on",
@@ -678,20 +695,7 @@ TEST_CASE("one callback delivers 32 messages in a row, then a work item goes on"
   reader.stop();
   REQUIRE(batch_delivered == flood);
   CHECK(in_order);
-  std::lock_guard<std::mutex> hold(batch_mutex);
-  INFO("delivered at each hand-over: " << ::Catch::Detail::stringify(batch_handovers));
-  // start() hands the first message to a work item; each callback then
-  // delivers 32. (A read left pending starts a new run, so gaps may be
-  // shorter, never longer.)
-  REQUIRE(batch_handovers.size() >= 2);
-  CHECK(batch_handovers.front() == 0);
-  int longest = 0;
-  for (std::size_t i = 1; i < batch_handovers.size(); ++i) {
-    const int gap = batch_handovers[i] - batch_handovers[i - 1];
-    CHECK(gap <= 32);
-    longest = (std::max)(longest, gap);
-  }
-  CHECK(longest == 32);
+  check_handovers();
 }
 
 namespace {
@@ -894,17 +898,7 @@ TEST_CASE(
   REQUIRE(batch_delivered == small + 1);
   CHECK(in_order);
   CHECK(on_starting_thread == 0);
-  std::lock_guard<std::mutex> hold(batch_mutex);
-  INFO("delivered at each hand-over: " << ::Catch::Detail::stringify(batch_handovers));
-  REQUIRE(batch_handovers.size() >= 2);
-  CHECK(batch_handovers.front() == 0);  // start() handed the first message on
-  int longest = 0;
-  for (std::size_t i = 1; i < batch_handovers.size(); ++i) {
-    const int gap = batch_handovers[i] - batch_handovers[i - 1];
-    CHECK(gap <= 32);
-    longest = (std::max)(longest, gap);
-  }
-  CHECK(longest == 32);
+  check_handovers();
 }
 
 TEST_CASE("start() never runs the callback itself, even with messages waiting", "[pool][wine10]") {
