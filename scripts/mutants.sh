@@ -23,10 +23,9 @@ export WINEPREFIX=${WINEPREFIX:-/var/cache/mailslot-test/wine/wine-mine}
 mkdir -p "$src"
 # The copy: the checkout's files as they are now, without builds.
 tar --exclude=./build --exclude=./.git -cf - . | (cd "$src" && tar -xf -)
-if [ ! -f "$build/build.ninja" ]; then
-  cmake --preset wine -S "$src" -B "$build" -DMAILSLOT_TESTS_SHARDED=OFF \
-    -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
-fi
+# (Configured every time: a ctest test the list names may be new.)
+cmake --preset wine -S "$src" -B "$build" -DMAILSLOT_TESTS_SHARDED=OFF \
+  -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
 
 declare -A program=([windows]=mailslot_windows_tests [asio]=mailslot_asio_tests
   [fault]=mailslot_fault_tests [portable]=mailslot_portable_tests)
@@ -60,13 +59,19 @@ if source.count(text) != 1:
     sys.exit(1)
 open(path, 'w').write(source.replace(text, replacement))
 PY
-  targets=() runs=()
+  targets=() runs=() ctests=()
   for spec in $tests; do
-    targets+=("${program[${spec%%:*}]}")
-    runs+=("${program[${spec%%:*}]}:${spec#*:}")
+    case $spec in
+      build:*) targets+=("${spec#build:}") ;;    # a compile-time check: built only
+      ctest:*) ctests+=("${spec#ctest:}") ;;     # a ctest test (the compile-fail checks)
+      *)
+        targets+=("${program[${spec%%:*}]}")
+        runs+=("${program[${spec%%:*}]}:${spec#*:}")
+        ;;
+    esac
   done
   failed=()
-  if ! cmake --build "$build" --target "${targets[@]}" >"$work/build.log" 2>&1; then
+  if [ "${#targets[@]}" -gt 0 ] && ! cmake --build "$build" --target "${targets[@]}" >"$work/build.log" 2>&1; then
     # A compile-time check of a test (a static_assert) kills it; a warning
     # made an error means the mutant itself is badly made: fix the list.
     first=$(grep -m1 -E 'error:|Error' "$work/build.log" | sed 's|.*/||' | cut -c1-160)
@@ -95,6 +100,17 @@ for case in root.iter('testcase'):
 PY
 )
       rm -f "$work/result.xml"
+    done
+    for regex in "${ctests[@]}"; do
+      ctest --test-dir "$build" -R "$regex" >"$work/ctest.log" 2>&1 || true
+      if grep -q "No tests were found" "$work/ctest.log"; then
+        cp "$file" "$src/$file"
+        echo "mutant $number ($what): no ctest test matches $regex" >&2
+        exit 1
+      fi
+      while IFS= read -r name; do
+        [ -n "$name" ] && failed+=("$name")
+      done < <(sed -n 's/^[[:space:]]*[0-9]* - \(.*\) (\(Failed\|Timeout\|Not Run\).*/\1/p' "$work/ctest.log")
     done
   fi
   cp "$file" "$src/$file"  # (the original back)

@@ -12,6 +12,7 @@
 
 #include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
+#include <catch2/generators/catch_generators.hpp>
 
 #include <array>
 #include <chrono>
@@ -654,4 +655,63 @@ TEMPLATE_TEST_CASE("moving an asio server moves its slot and outstanding reads",
   third = std::move(second);
   CHECK(third.is_open());
   CHECK(third.next_layer().name().string() == mailslot::name::parse(name).string());
+}
+
+TEMPLATE_TEST_CASE("an asio server moved into itself keeps its slot and reads", "[asio]",
+                   MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-self-move");
+  typename F::server server(io, windows_kind_slot(name));
+  typename F::server& alias = server;  // (through a reference: no self-move warning)
+  server = std::move(alias);
+  REQUIRE(server.is_open());
+  std::optional<std::string> message;
+  server.async_read(
+      [&](const typename F::error_code& ec, std::string m) { message = ec ? "error" : m; });
+  mailslot::client::open(name).write("still here");
+  run_until(io, [&] { return message.has_value(); });
+  CHECK(*message == "still here");
+}
+
+TEMPLATE_TEST_CASE("servers of one context close in any order, and the others read on", "[asio]",
+                   MAILSLOT_TEST_ASIO_FLAVOURS) {
+  // The context's port knows each handle bound to it (a list of them): the
+  // first, the last and one in the middle each leave it.
+  using F = TestType;
+  const int closed_first = GENERATE(0, 1, 2);
+  typename F::io_context io;
+  std::vector<std::string> names;
+  std::vector<typename F::server> servers;
+  for (int i = 0; i < 3; ++i) {
+    names.push_back(unique_slot_name("asio-three-" + std::to_string(i)));
+    servers.emplace_back(io, windows_kind_slot(names.back()));
+  }
+  servers[static_cast<std::size_t>(closed_first)].close();
+  for (int i = 0; i < 3; ++i) {
+    if (i == closed_first) {
+      continue;
+    }
+    auto& server = servers[static_cast<std::size_t>(i)];
+    std::optional<std::string> message;
+    server.async_read(
+        [&](const typename F::error_code& ec, std::string m) { message = ec ? "error" : m; });
+    mailslot::client::open(names[static_cast<std::size_t>(i)]).write("to " + std::to_string(i));
+    run_until(io, [&] { return message.has_value(); });
+    CHECK(*message == "to " + std::to_string(i));
+    server.close();
+    CHECK_FALSE(server.is_open());
+  }
+}
+
+TEMPLATE_TEST_CASE("an asio server refuses to adopt a closed server", "[asio]",
+                   MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  typename F::server server(io);
+  mailslot::server closed;
+  std::error_code ec;
+  server.assign(std::move(closed), ec);
+  CHECK(ec == mailslot::errc::not_open);
+  CHECK_FALSE(server.is_open());
 }

@@ -1,10 +1,9 @@
-// mailslot::asio::server with each Win32 call and each allocation failing in
-// turn, Asio's own included (tests/fault/explore.hpp): adopting the slot
-// (DuplicateHandle, CreateIoCompletionPort), then a chain of
-// async_read<std::string> reading 0 B, 16 B, 8 KiB and 2 MiB (or of
-// async_try_read<std::string> with a deadline, whose timer allocates too), then
-// the throwing close(). Windows' kind of
-// handle only: server::create's is synchronous under Wine 10, and refused.
+// mailslot::asio::server, and mailslot::boost_asio::server, with each Win32
+// call and each allocation failing in turn, Asio's own included (tests/fault/explore.hpp): adopting
+// the slot (DuplicateHandle, CreateIoCompletionPort), then a chain of async_read<std::string>
+// reading 0 B, 16 B, 8 KiB and 2 MiB (or of async_try_read<std::string> with a deadline, whose
+// timer allocates too), then the throwing close(). Windows' kind of handle only: server::create's
+// is synchronous under Wine 10, and refused.
 //
 // The server runs on the io_context's own executor. With a type-erased one
 // (any_io_executor, the default), Asio allocates to hand each completion to
@@ -13,9 +12,12 @@
 // message lost, std::bad_alloc out of run()). The README says so.
 
 #include <mailslot/asio.hpp>  // (Asio before <windows.h>)
+#include <mailslot/boost_asio.hpp>
 
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <fault/scenarios.hpp>
 
@@ -32,6 +34,20 @@ using namespace mailslot_fault;
 
 namespace {
 
+// Each flavour's context, timer and server: the Boost flavour catches what
+// Boost.Asio throws (boost::system::system_error), not std::system_error.
+struct standalone {
+  using io_context = asio::io_context;
+  using steady_timer = asio::steady_timer;
+  using server = mailslot::asio::basic_server<io_context::executor_type>;
+};
+struct boost_flavour {
+  using io_context = boost::asio::io_context;
+  using steady_timer = boost::asio::steady_timer;
+  using server = mailslot::boost_asio::basic_server<io_context::executor_type>;
+};
+
+template <class Flavour>
 class asio_scenario : public slot_scenario<nt_create_mailslot> {
  public:
   explicit asio_scenario(bool timed) : slot_scenario("fault-asio"), timed_(timed) {
@@ -42,7 +58,7 @@ class asio_scenario : public slot_scenario<nt_create_mailslot> {
       // (win_thread::start_thread, Asio 1.30; seen here), which is Asio's to
       // mend. What the library makes per read (the deadline's timer and its
       // wait) fails in turn as everything else does.
-      const asio::steady_timer warm(io_);
+      const typename Flavour::steady_timer warm(io_);
     }
   }
 
@@ -132,8 +148,8 @@ class asio_scenario : public slot_scenario<nt_create_mailslot> {
     }
   }
 
-  asio::io_context io_{1};
-  mailslot::asio::basic_server<asio::io_context::executor_type> async_{io_};
+  typename Flavour::io_context io_{1};
+  typename Flavour::server async_{io_};
   bool recovering_ = false;
   bool closed_ = false;
   bool timed_;
@@ -144,13 +160,19 @@ class asio_scenario : public slot_scenario<nt_create_mailslot> {
 
 TEST_CASE("every failure survived: the Asio server - nt_create_mailslot", "[fault]") {
   explore_and_check("asio::server async_read<std::string> - nt_create_mailslot",
-                    [] { return asio_scenario(false); },
+                    [] { return asio_scenario<standalone>(false); },
                     {"DuplicateHandle", "CreateIoCompletionPort", "ReadFile", "GetMailslotInfo"});
 }
 
 TEST_CASE("every failure survived: the Asio server's reads with a deadline - nt_create_mailslot",
           "[fault]") {
   explore_and_check("asio::server async_try_read<std::string> - nt_create_mailslot",
-                    [] { return asio_scenario(true); },
+                    [] { return asio_scenario<standalone>(true); },
+                    {"DuplicateHandle", "CreateIoCompletionPort", "ReadFile", "GetMailslotInfo"});
+}
+
+TEST_CASE("every failure survived: the Boost.Asio server - nt_create_mailslot", "[fault]") {
+  explore_and_check("boost_asio::server async_read<std::string> - nt_create_mailslot",
+                    [] { return asio_scenario<boost_flavour>(false); },
                     {"DuplicateHandle", "CreateIoCompletionPort", "ReadFile", "GetMailslotInfo"});
 }

@@ -605,3 +605,23 @@ TEST_CASE("a remote limit leaves room for the name in the 443-byte datagram", "[
   const std::string longest = std::string(R"(\\*\mailslot\)") + std::string(246, 'p');
   CHECK(limit(longest) == 432u - 246u);
 }
+
+TEST_CASE("a name moved into itself stays as it was", "[name]") {
+  name slot = name::parse(R"(\\.\mailslot\self)");
+  name& alias = slot;  // (through a reference: no self-move warning)
+  slot = std::move(alias);
+  CHECK(slot.string() == R"(\\.\mailslot\self)");
+  CHECK(slot.native().size() == slot.string().size());
+}
+
+TEST_CASE("the empty name's native text is empty and NUL-terminated", "[name]") {
+  const name empty;
+  CHECK(empty.native().empty());
+  REQUIRE(empty.c_str() != nullptr);
+  CHECK(empty.c_str()[0] == 0);
+  name moved = name::parse(R"(\\.\mailslot\moved)");
+  const name taker = std::move(moved);
+  CHECK(moved.native().empty());  // NOLINT(bugprone-use-after-move): the documented state
+  CHECK(moved.c_str()[0] == 0);   // NOLINT(bugprone-use-after-move)
+  CHECK(taker.c_str()[0] == u'\\');
+}

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -162,6 +163,44 @@ TEMPLATE_TEST_CASE("a moved-from client owns nothing and reports not_open", "[cl
   moved.write("y");
   CHECK(server.read() == "y");
   CHECK(server.info().message_count == 0);
+}
+
+TEST_CASE("a client refuses an ill-formed name given as UTF-16, and opens nothing",
+          "[client][name]") {
+  std::error_code ec;
+  auto client = mailslot::client::open(std::wstring_view(LR"(\\.\mailslot\a<b)"), {}, ec);
+  CHECK(ec == errc::invalid_name);
+  CHECK_FALSE(client);
+}
+
+TEMPLATE_TEST_CASE("a message of 4 GiB or more is refused before WriteFile sees it",
+                   "[client][limit]", MAILSLOT_TEST_SLOT_KINDS) {
+  // WriteFile takes a DWORD: a larger size would be cut. Nothing is read
+  // from the caller's memory first, so a small buffer stands for it.
+  if constexpr (sizeof(std::size_t) > sizeof(DWORD)) {
+    auto server = make_server<TestType>("client-4gib");
+    auto client = mailslot::client::open(server.name());
+    const char one = 'x';
+    std::error_code ec;
+    client.write(&one, std::size_t{MAXDWORD} + 1, ec);
+    CHECK(ec == errc::message_too_large);
+    CHECK(server.info().message_count == 0);
+    client.write(&one, 1, ec);  // the client is unharmed
+    CHECK_FALSE(ec);
+    CHECK(server.read() == "x");
+  }
+}
+
+TEMPLATE_TEST_CASE("a client moved into itself keeps its handle", "[client][move]",
+                   MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = make_server<TestType>("client-self-move");
+  auto client = mailslot::client::open(server.name());
+  mailslot::client& alias = client;  // (through a reference: no self-move warning)
+  client = std::move(alias);
+  REQUIRE(client);
+  CHECK(client.name() == server.name());
+  client.write("after");
+  CHECK(server.read() == "after");
 }
 
 TEMPLATE_TEST_CASE("close, release and adopt move the handle's ownership", "[client][wine10]",

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <chrono>
+#include <string>
 #include <system_error>
 
 using mailslot::condition;
@@ -96,4 +97,37 @@ TEST_CASE("remote names fail as not found under Wine, or as disabled on Windows 
     CHECK(ec != mailslot::errc::invalid_name);
   }
   CHECK(std::error_code(3025, std::system_category()) == condition::remote_mailslots_disabled);
+}
+
+namespace {
+// A category of another module: the same name, another object (a DLL that
+// includes the library has its own categories; Boost's converted system
+// category is named "system").
+class named_category final : public std::error_category {
+ public:
+  explicit named_category(const char* name) : name_(name) {}
+  [[nodiscard]] const char* name() const noexcept override { return name_; }
+  [[nodiscard]] std::string message(int) const override { return "elsewhere"; }
+
+ private:
+  const char* name_;
+};
+}  // namespace
+
+TEST_CASE("conditions match codes of another module's categories by name", "[condition]") {
+  const named_category other_mailslot("mailslot");
+  const named_category boost_system("system");
+  const named_category asio_system("asio.system");
+  const named_category unrelated("unrelated");
+  CHECK(std::error_code(static_cast<int>(mailslot::errc::invalid_name), other_mailslot) ==
+        condition::invalid_name);
+  CHECK(std::error_code(ERROR_SEM_TIMEOUT, boost_system) == condition::timed_out);
+  CHECK(std::error_code(ERROR_FILE_NOT_FOUND, asio_system) == condition::not_found);
+  CHECK_FALSE(std::error_code(ERROR_SEM_TIMEOUT, unrelated) == condition::timed_out);
+}
+
+TEST_CASE("a condition value outside the enumeration matches no code", "[condition]") {
+  const std::error_condition unknown(999, mailslot::condition_category());
+  CHECK_FALSE(std::error_code(ERROR_SEM_TIMEOUT, std::system_category()) == unknown);
+  CHECK_FALSE(std::error_code(mailslot::errc::not_open) == unknown);
 }

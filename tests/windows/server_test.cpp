@@ -1,5 +1,6 @@
 #include <mailslot/mailslot.hpp>
 
+#include <support/import_patch.hpp>
 #include <support/process.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
@@ -654,4 +655,29 @@ TEMPLATE_TEST_CASE("buffer() of a container or an array offers all of its bytes,
   CHECK(server.read(mailslot::buffer(array), ec) == 0);
   CHECK(ec == mailslot::condition::buffer_too_small);
   CHECK(server.info().message_count == 1);  // still queued
+}
+
+namespace {
+// GetMailslotInfo as a Windows that refuses the query would answer.
+BOOL WINAPI info_refused(HANDLE, LPDWORD, LPDWORD, LPDWORD, LPDWORD) {
+  ::SetLastError(ERROR_ACCESS_DENIED);
+  return FALSE;
+}
+}  // namespace
+
+TEST_CASE("info() reports GetMailslotInfo's failure, and the throwing form throws it",
+          "[server][wine10]") {
+  auto server = make_server<mailslot_test::nt_create_mailslot>("info-refused");
+  mailslot_test::import_hook<decltype(&::GetMailslotInfo)> hook("GetMailslotInfo", &info_refused);
+  REQUIRE(hook.installed());
+  std::error_code ec;
+  const mailslot::server_info info = server.info(ec);
+  CHECK(ec == std::error_code(ERROR_ACCESS_DENIED, std::system_category()));
+  CHECK(info.message_count == 0);
+  try {
+    (void)server.info();
+    FAIL("no exception");
+  } catch (const mailslot::error& e) {
+    CHECK(e.code() == std::error_code(ERROR_ACCESS_DENIED, std::system_category()));
+  }
 }

@@ -443,6 +443,18 @@ TEST_CASE("a moved reader keeps reading, and the moved-from one owns nothing", "
   REQUIRE(box.wait_for(1));
 }
 
+TEST_CASE("a reader moved into itself keeps reading", "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-self-move", mailslot::wait_forever);
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  mailslot::thread_pool_reader& alias = reader;  // (through a reference: no self-move warning)
+  reader = std::move(alias);
+  CHECK(reader.is_running());
+  mailslot::client::open(server.name()).write("still read");
+  REQUIRE(box.wait_for(1));
+}
+
 TEST_CASE("the reader never takes a message over the slot's maximum message size",
           "[pool][limit][wine10]") {
   // 256 KiB is beyond the first 64 KiB; 200 bytes fits the reader's buffer,
