@@ -359,6 +359,24 @@ TEST_CASE("a synchronous handle, a closed server and a second reader are refused
   CHECK(called);
   CHECK(inside == std::errc::invalid_argument);
   CHECK(still_running);
+
+  // Another reader started from inside the callback, on the same server: the
+  // same refusal (before the server is found taken).
+  mailslot::thread_pool_reader other;
+  std::error_code other_inside;
+  called = false;
+  reader.start(server, [&](const std::error_code&, std::string_view) {
+    other.start(server, never, other_inside);
+    called = true;
+  });
+  mailslot::client::open(server.name()).write("another?");
+  for (int i = 0; i < 500 && !called; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  reader.stop();
+  CHECK(called);
+  CHECK(other_inside == std::errc::invalid_argument);
+  CHECK_FALSE(other.is_running());
   CHECK(unexpected == 0);
 }
 
