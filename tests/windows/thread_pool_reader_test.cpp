@@ -677,6 +677,21 @@ VOID WINAPI recording_submit(PTP_WORK work) {
   real_submit(work);
 }
 
+// recording_submit in place for its lifetime, from an empty record.
+class handover_recorder {
+ public:
+  handover_recorder() : hook_("SubmitThreadpoolWork", &recording_submit) {
+    real_submit = hook_.original();
+    batch_delivered = 0;
+    const std::lock_guard<std::mutex> hold(batch_mutex);
+    batch_handovers.clear();
+  }
+  [[nodiscard]] bool installed() const { return hook_.installed(); }
+
+ private:
+  mailslot_test::import_hook<decltype(&::SubmitThreadpoolWork)> hook_;
+};
+
 // start() hands the first message to a work item; each callback then
 // delivers 32. (A read left pending starts a new run, so gaps may be
 // shorter, never longer.)
@@ -705,12 +720,8 @@ TEST_CASE("one callback delivers 32 messages in a row, then a work item goes on"
       client.write("m" + std::to_string(i));
     }
   }
-  mailslot_test::import_hook<decltype(&::SubmitThreadpoolWork)> hook("SubmitThreadpoolWork",
-                                                                     &recording_submit);
-  REQUIRE(hook.installed());
-  real_submit = hook.original();
-  batch_delivered = 0;
-  batch_handovers.clear();
+  const handover_recorder recorder;
+  REQUIRE(recorder.installed());
   std::atomic<bool> in_order{true};
   mailslot::thread_pool_reader reader;
   reader.start(server, [&](const std::error_code& ec, std::string_view message) {
@@ -899,12 +910,8 @@ TEST_CASE(
       client.write("m" + std::to_string(i));
     }
   }
-  mailslot_test::import_hook<decltype(&::SubmitThreadpoolWork)> hook("SubmitThreadpoolWork",
-                                                                     &recording_submit);
-  REQUIRE(hook.installed());
-  real_submit = hook.original();
-  batch_delivered = 0;
-  batch_handovers.clear();
+  const handover_recorder recorder;
+  REQUIRE(recorder.installed());
   const auto starter = std::this_thread::get_id();
   std::atomic<int> on_starting_thread{0};
   std::atomic<bool> in_order{true};
