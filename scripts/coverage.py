@@ -11,7 +11,10 @@ beside the notes; with it, PREFIXED holds one directory per program run
 counts are added up.
 
 Branches are counted as the source has them: a line's branch N is covered when
-any instantiation of any function on that line, in any program, took it. The
+any instantiation of any function on that line, in any program of a build,
+took it. A line both builds compiled (the portable headers) is judged by the
+build that took more of its branches: the two compilers number a line's
+branches differently, so their counts are not added. The
 branches the compiler adds for exceptions thrown by calls are left out (as
 gcovr's --exclude-throw-branches does): the tests that make those calls throw
 are the fault harness's, and a count per call would measure the standard
@@ -85,10 +88,12 @@ class Tally:
     def __init__(self, source):
         self.source = os.path.realpath(source)
         self.count = defaultdict(int)              # (file, line) -> times run
-        self.branches = defaultdict(dict)          # (file, line) -> {index: taken}
+        # (file, line) -> build -> {index: taken}: each build's compiler numbers
+        # a line's branches its own way, so builds are never merged by index.
+        self.branches = defaultdict(lambda: defaultdict(dict))
         self.functions = {}                        # (file, start, name) -> [end, count]
 
-    def add(self, doc):
+    def add(self, doc, build):
         cwd = doc.get('current_working_directory', '')
         for f in doc['files']:
             path = os.path.realpath(os.path.join(cwd, f['file']))
@@ -102,7 +107,7 @@ class Tally:
             for line in f['lines']:
                 key = (rel, line['line_number'])
                 self.count[key] += line['count']
-                taken = self.branches[key]
+                taken = self.branches[key][build]
                 index = 0
                 for b in line['branches']:
                     if b.get('throw'):
@@ -142,17 +147,19 @@ def main():
         with open(saved, encoding='utf-8') as f:
             kept = json.load(f)
         tally.count.update({tuple(k): v for k, v in kept['count']})
-        tally.branches.update({tuple(k): {int(i): n for i, n in v.items()} for k, v in kept['branches']})
+        for k, v in kept['branches']:
+            for build, taken in v.items():
+                tally.branches[tuple(k)][int(build)] = {int(i): n for i, n in taken.items()}
         tally.functions.update({tuple(k): v for k, v in kept['functions']})
         args.data = []
-    for spec in args.data:
+    for build, spec in enumerate(args.data):
         gcov, objects = spec[0], spec[1]
         prefixed = spec[2] if len(spec) > 2 else None
         files = data_files(objects, prefixed)
         if not files:
             sys.exit(f'coverage: no data under {prefixed or objects}')
         for doc in gcov_json(gcov, files):
-            tally.add(doc)
+            tally.add(doc, build)
 
     if not args.again:
         os.makedirs(args.html, exist_ok=True)
@@ -204,7 +211,9 @@ def main():
         for (f, line), count in sorted(tally.count.items()):
             if f != rel:
                 continue
-            taken = tally.branches[(f, line)]
+            # The build that took the most of the line's branches speaks for it.
+            taken = min(tally.branches[(f, line)].values(), default={},
+                        key=lambda t: (sum(1 for v in t.values() if v == 0), -len(t)))
             b_total, b_taken = len(taken), sum(1 for v in taken.values() if v > 0)
             stats[0] += 1
             stats[1] += count > 0

@@ -220,7 +220,8 @@ class thread_pool_reader {
   /// Whether messages are being delivered.
   /// @return true from start() until stop(), or until an error was delivered
   [[nodiscard]] bool is_running() const noexcept {
-    return binding_ != nullptr && generation_ != 0 && binding_->listening(generation_);
+    // (A start() that failed left generation_ 0, which no listening has.)
+    return binding_ != nullptr && binding_->listening(generation_);
   }
 
  private:

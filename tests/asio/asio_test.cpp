@@ -233,6 +233,26 @@ TEMPLATE_TEST_CASE("a read cancelled through its slot completes aborted and take
   CHECK(drain(plain) == std::vector<std::string>{"after the cancel"});
 }
 
+TEMPLATE_TEST_CASE("a cancellation signal of type none cancels nothing", "[asio][cancel]",
+                   MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-cancel-none");
+  typename F::server slot(io, windows_kind_slot(name));
+  typename F::cancellation_signal signal;
+  std::optional<std::string> message;
+  slot.async_read(F::with_slot(signal, [&](const typename F::error_code& ec, std::string m) {
+    message = ec ? "error" : m;
+  }));
+  io.poll();
+  signal.emit(F::cancellation_type::none);
+  io.poll();
+  CHECK_FALSE(message.has_value());  // still pending
+  mailslot::client::open(name).write("not cancelled");
+  run_until(io, [&] { return message.has_value(); });
+  CHECK(*message == "not cancelled");
+}
+
 TEMPLATE_TEST_CASE("cancelling reads as messages arrive loses none: each is delivered or queued",
                    "[asio][cancel]", MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;
@@ -706,4 +726,13 @@ TEMPLATE_TEST_CASE("an asio server refuses to adopt a closed server", "[asio]",
   server.assign(std::move(closed), ec);
   CHECK(ec == mailslot::errc::not_open);
   CHECK_FALSE(server.is_open());
+}
+
+TEST_CASE("an Asio completion's Win32 code is recognised in the system category only", "[asio]") {
+  using mailslot::asio::detail::is_win32;
+  CHECK(is_win32(std::error_code(ERROR_MORE_DATA, ::asio::error::get_system_category()),
+                 ERROR_MORE_DATA));
+  CHECK_FALSE(is_win32(std::error_code(ERROR_MORE_DATA, std::generic_category()), ERROR_MORE_DATA));
+  CHECK_FALSE(is_win32(std::error_code(ERROR_SEM_TIMEOUT, ::asio::error::get_system_category()),
+                       ERROR_MORE_DATA));
 }

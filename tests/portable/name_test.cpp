@@ -269,6 +269,9 @@ TEST_CASE("a NetBIOS name rejects control characters, outer spaces and non-ASCII
   const std::string why = parse_fails("\\\\h\xC3\xA9\\mailslot\\x");
   CHECK(contains(why, "non-ASCII character in a NetBIOS name U+00E9 (it travels"));
   CHECK(contains(why, ") at index 3"));
+  // A character beyond the BMP is named with six digits.
+  CHECK(contains(parse_fails("\\\\h\xF0\x9F\x93\xAC\\mailslot\\x"),
+                 "NetBIOS name U+01F4EC (it travels"));
 }
 
 TEST_CASE("a host with a dot is a DNS name: letters, digits, '-', '_' in labels", "[name][host]") {
@@ -624,4 +627,21 @@ TEST_CASE("the empty name's native text is empty and NUL-terminated", "[name]") 
   CHECK(moved.native().empty());  // NOLINT(bugprone-use-after-move): the documented state
   CHECK(moved.c_str()[0] == 0);   // NOLINT(bugprone-use-after-move)
   CHECK(taker.c_str()[0] == u'\\');
+}
+
+TEST_CASE("a component that only starts with a dot is allowed", "[name]") {
+  CHECK(parse_ok(prefix + ".a").string() == prefix + ".a");
+  CHECK(parse_ok(prefix + "x\\..b").string() == prefix + "x\\..b");
+}
+
+TEST_CASE("a name cut short inside its leading backslashes says where", "[name]") {
+  CHECK(contains(parse_fails("\\"), R"(the name must start with "\\")"));
+  CHECK(contains(parse_fails("\\"), "at index 1"));
+  CHECK(contains(parse_fails("\\/"), "'/' where the name must start with"));
+}
+
+TEST_CASE("a name too long points at its first code unit over the limit", "[name][limit]") {
+  // 13 + 300 code units: the 260th (index 259) is the first over 259.
+  CHECK(contains(parse_fails(prefix + std::string(300, 'a'), mailslot::errc::name_too_long),
+                 "at index 259"));
 }

@@ -81,6 +81,13 @@ TEST_CASE("lone UTF-16 surrogates are rejected", "[utf]") {
   result = wide_to_utf8(std::u16string_view(reversed), out);
   CHECK_FALSE(result.ok);
   CHECK(result.error_index == 1);
+  // A high surrogate followed by a unit below and above the low ones.
+  for (const char16_t after : {u'b', static_cast<char16_t>(0xE000)}) {
+    const std::u16string unpaired{u'a', 0xD800, after};
+    result = wide_to_utf8(std::u16string_view(unpaired), out);
+    CHECK_FALSE(result.ok);
+    CHECK(result.error_index == 1);
+  }
 }
 
 TEST_CASE("UTF-32 surrogates and values beyond U+10FFFF are rejected", "[utf]") {

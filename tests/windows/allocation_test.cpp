@@ -165,3 +165,15 @@ TEST_CASE(
   CHECK(client.is_open());
   CHECK(client.name() == server.name());
 }
+
+TEST_CASE("a name parsed while memory runs out is reported in ec, not thrown", "[name][alloc]") {
+  const std::string long_name = R"(\\.\mailslot\)" + std::string(200, 'n');
+  mailslot_test::allocations::fail_next_at_least(200);
+  std::error_code ec;
+  const auto parsed = mailslot::name::parse(long_name, ec);
+  CHECK_FALSE(mailslot_test::allocations::disarm());  // the armed failure happened
+  CHECK(ec == mailslot::condition::not_enough_memory);
+  CHECK(parsed.empty());
+  CHECK(mailslot::name::parse(long_name, ec).string() == long_name);  // and then it parses
+  CHECK_FALSE(ec);
+}

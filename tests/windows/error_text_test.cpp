@@ -120,3 +120,9 @@ TEST_CASE("the library's own errors keep their words, and a bad name points to e
           R"(invalid mailslot name "\\.\mailslot\a|b": forbidden character '|' at index 14)");
   }
 }
+
+TEST_CASE("an error of another category keeps its own words and gets no Windows code", "[errors]") {
+  const std::string text = mailslot::detail::describe(std::make_error_code(std::errc::io_error));
+  CHECK(text == std::make_error_code(std::errc::io_error).message());
+  CHECK(text.find("Windows error") == std::string::npos);
+}

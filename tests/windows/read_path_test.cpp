@@ -578,3 +578,10 @@ TEMPLATE_TEST_CASE("overlapping try_reads on a slot of timeout 0 leave its timeo
   second.join();
   CHECK(slot_timeout(a) == 0);
 }
+
+TEST_CASE("a timeout is ERROR_SEM_TIMEOUT of the system category only", "[server]") {
+  CHECK(mailslot::detail::is_timeout(std::error_code(ERROR_SEM_TIMEOUT, std::system_category())));
+  CHECK_FALSE(
+      mailslot::detail::is_timeout(std::error_code(ERROR_SEM_TIMEOUT, std::generic_category())));
+  CHECK_FALSE(mailslot::detail::is_timeout(std::error_code(ERROR_TIMEOUT, std::system_category())));
+}

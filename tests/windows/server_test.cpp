@@ -681,3 +681,19 @@ TEST_CASE("info() reports GetMailslotInfo's failure, and the throwing form throw
     CHECK(e.code() == std::error_code(ERROR_ACCESS_DENIED, std::system_category()));
   }
 }
+
+TEST_CASE("the throwing try_read throws what its error_code form reports", "[server]") {
+  mailslot::server closed;
+  try {
+    (void)closed.try_read(std::chrono::milliseconds(5));
+    FAIL("no exception");
+  } catch (const mailslot::error& e) {
+    CHECK(e.code() == errc::not_open);
+  }
+  try {
+    (void)closed.try_read<std::vector<std::byte>>(std::chrono::milliseconds(5));
+    FAIL("no exception");
+  } catch (const mailslot::error& e) {
+    CHECK(e.code() == errc::not_open);
+  }
+}

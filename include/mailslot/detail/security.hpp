@@ -4,6 +4,7 @@
 // Security descriptors from SDDL, and the owner check of client_options.
 
 #include <mailslot/account.hpp>
+#include <mailslot/detail/config.hpp>
 #include <mailslot/detail/unique_handle.hpp>
 #include <mailslot/detail/utf.hpp>
 #include <mailslot/detail/windows.hpp>
@@ -31,13 +32,10 @@ struct local_free {
 };
 using local_memory = std::unique_ptr<void, local_free>;
 
-/// True for the errors that say the system ran short (memory, resources), not
-/// that the request was wrong.
-inline bool is_shortage(const std::error_code& ec) noexcept {
-  if (ec.category() != std::system_category()) {
-    return false;
-  }
-  switch (ec.value()) {
+/// True for the Win32 errors that say the system ran short (memory,
+/// resources), not that the request was wrong.
+inline bool is_shortage(DWORD code) noexcept {
+  switch (code) {
     case ERROR_NOT_ENOUGH_MEMORY:
     case ERROR_OUTOFMEMORY:
     case ERROR_NO_SYSTEM_RESOURCES:
@@ -64,11 +62,9 @@ class security_descriptor {
   /// and `cause` Windows' own error (ERROR_NO_UNICODE_TRANSLATION for text that
   /// is not UTF-8); when the system ran short (is_shortage()), both are that
   /// error: the text may be valid.
+  /// Once per object (each caller makes a fresh one).
   void assign(std::string_view sddl, std::error_code& ec, std::error_code& cause) {
-    if (descriptor_ != nullptr) {
-      ::LocalFree(descriptor_);
-      descriptor_ = nullptr;
-    }
+    MAILSLOT_ASSERT(descriptor_ == nullptr, "a security_descriptor is assigned once");
     std::wstring wide;
     if (!utf8_to_wide(sddl, wide).ok) {
       cause = std::error_code(ERROR_NO_UNICODE_TRANSLATION, std::system_category());
@@ -79,7 +75,9 @@ class security_descriptor {
       return;
     }
     descriptor_ = nullptr;
-    ec = is_shortage(cause) ? cause : make_error_code(errc::invalid_security_descriptor);
+    ec = is_shortage(static_cast<DWORD>(cause.value()))
+             ? cause
+             : make_error_code(errc::invalid_security_descriptor);
   }
 
   [[nodiscard]] PSECURITY_DESCRIPTOR get() const noexcept { return descriptor_; }
