@@ -29,6 +29,7 @@ TEST_CASE("the harness intercepts the Win32 functions the library calls", "[faul
                                "SetHandleInformation",
                                "WaitForMultipleObjects",
                                "CreateThreadpoolIo",
+                               "CreateThreadpoolWork",
                                "CreateThreadpoolTimer",
                                "ConvertStringSecurityDescriptorToSecurityDescriptorW",
                                "ConvertStringSidToSidW",

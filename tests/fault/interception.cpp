@@ -264,6 +264,15 @@ PTP_IO WINAPI fake_create_threadpool_io(HANDLE handle, PTP_WIN32_IO_CALLBACK cal
   return real_create_threadpool_io(handle, callback, context, environment);
 }
 
+decltype(&::CreateThreadpoolWork) real_create_threadpool_work = nullptr;
+PTP_WORK WINAPI fake_create_threadpool_work(PTP_WORK_CALLBACK callback, PVOID context,
+                                            PTP_CALLBACK_ENVIRON environment) {
+  if (fails("CreateThreadpoolWork", ERROR_NOT_ENOUGH_MEMORY)) {
+    return nullptr;
+  }
+  return real_create_threadpool_work(callback, context, environment);
+}
+
 decltype(&::CreateThreadpoolTimer) real_create_threadpool_timer = nullptr;
 PTP_TIMER WINAPI fake_create_threadpool_timer(PTP_TIMER_CALLBACK callback, PVOID context,
                                               PTP_CALLBACK_ENVIRON environment) {
@@ -423,6 +432,8 @@ const point points[] = {
     make_point("WaitForMultipleObjects", &fake_wait_for_multiple, real_wait_for_multiple,
                "WAIT_FAILED, ERROR_INVALID_HANDLE"),
     make_point("CreateThreadpoolIo", &fake_create_threadpool_io, real_create_threadpool_io,
+               "ERROR_NOT_ENOUGH_MEMORY"),
+    make_point("CreateThreadpoolWork", &fake_create_threadpool_work, real_create_threadpool_work,
                "ERROR_NOT_ENOUGH_MEMORY"),
     make_point("CreateThreadpoolTimer", &fake_create_threadpool_timer, real_create_threadpool_timer,
                "ERROR_NOT_ENOUGH_MEMORY"),

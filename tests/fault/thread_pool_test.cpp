@@ -67,8 +67,8 @@ struct inbox {
   }
 };
 
-// create + open + start + writes of 0 B, 16 B, 8 KiB and 2 MiB delivered by
-// the pool + stop.
+// create + open + a write of 0 B + start + writes of 16 B, 8 KiB and 2 MiB,
+// all delivered by the pool + stop.
 class thread_pool_scenario : public slot_scenario<nt_create_mailslot> {
  public:
   thread_pool_scenario() : slot_scenario("fault-pool") {}
@@ -78,13 +78,19 @@ class thread_pool_scenario : public slot_scenario<nt_create_mailslot> {
     if (!create(r) || !open(r)) {
       return;
     }
+    // The first message waits before start(), which hands it to a work item
+    // (CreateThreadpoolWork's); the others come while the reader runs.
+    const auto& all = messages();
+    if (!write(r, all.front())) {
+      return;
+    }
     std::error_code ec;
     reader_.start(server_, handler_, ec);
     if (!r.ok("start", ec)) {
       return;
     }
-    for (const std::string& message : messages()) {
-      if (!write(r, message)) {
+    for (std::size_t i = 1; i < all.size(); ++i) {
+      if (!write(r, all[i])) {
         return;
       }
     }
@@ -140,5 +146,5 @@ class thread_pool_scenario : public slot_scenario<nt_create_mailslot> {
 TEST_CASE("every failure survived: the thread pool reader - nt_create_mailslot", "[fault]") {
   explore_and_check("thread_pool_reader - nt_create_mailslot",
                     [] { return thread_pool_scenario(); },
-                    {"CreateThreadpoolIo", "ReadFile", "GetMailslotInfo"});
+                    {"CreateThreadpoolWork", "CreateThreadpoolIo", "ReadFile", "GetMailslotInfo"});
 }

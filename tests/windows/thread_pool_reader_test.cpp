@@ -980,3 +980,30 @@ TEST_CASE("a server bound on one pool is refused by a reader of another", "[pool
   same.start(server, box.handler(), ec);
   CHECK_FALSE(ec);
 }
+
+namespace {
+PTP_WORK WINAPI no_work(PTP_WORK_CALLBACK, PVOID, PTP_CALLBACK_ENVIRON) {
+  ::SetLastError(ERROR_NOT_ENOUGH_MEMORY);
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("a reader whose work item cannot be made reports it from start(), and runs not",
+          "[pool][no-work][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-no-work", mailslot::wait_forever);
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  std::error_code ec;
+  {
+    mailslot_test::import_hook<decltype(&::CreateThreadpoolWork)> hook("CreateThreadpoolWork",
+                                                                       &no_work);
+    REQUIRE(hook.installed());
+    reader.start(server, box.handler(), ec);
+  }
+  CHECK(ec == std::error_code(ERROR_NOT_ENOUGH_MEMORY, std::system_category()));
+  CHECK_FALSE(reader.is_running());
+  reader.start(server, box.handler(), ec);  // made afresh once the pool can
+  REQUIRE_FALSE(ec);
+  mailslot::client::open(server.name()).write("now");
+  REQUIRE(box.wait_for(1));
+}
