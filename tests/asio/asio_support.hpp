@@ -13,12 +13,14 @@
 #include <asio/deferred.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/use_future.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_future.hpp>
 #if defined(__cpp_impl_coroutine)
 #  include <asio/awaitable.hpp>
@@ -61,6 +63,7 @@ using mailslot_test::with_timeout;
 // What the tests need of each flavour of Asio.
 struct standalone {
   using io_context = ::asio::io_context;
+  using steady_timer = ::asio::steady_timer;
   using server = mailslot::asio::server;
   using error_code = std::error_code;
   using cancellation_signal = ::asio::cancellation_signal;
@@ -92,6 +95,7 @@ struct standalone {
 
 struct boost_flavour {
   using io_context = ::boost::asio::io_context;
+  using steady_timer = ::boost::asio::steady_timer;
   using server = mailslot::boost_asio::server;
   using error_code = ::boost::system::error_code;
   using cancellation_signal = ::boost::asio::cancellation_signal;

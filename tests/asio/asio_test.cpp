@@ -19,6 +19,7 @@
 #include <functional>
 #include <future>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -177,6 +178,96 @@ TEMPLATE_TEST_CASE("an asio read into a reused container leaves it holding exact
   run_until(io, [&] { return failed.has_value(); });
   CHECK(*failed == F::aborted());
   CHECK(kept.empty());
+}
+
+namespace {
+// A container of bytes that runs `on_resize` before each resize: one that
+// throws there stands for a container of a fixed capacity, past it.
+struct fragile_bytes {
+  using value_type = char;
+  std::string held;
+  std::function<void()> on_resize;
+  char* data() noexcept { return held.data(); }
+  [[nodiscard]] std::size_t size() const noexcept { return held.size(); }
+  [[nodiscard]] std::size_t capacity() const noexcept { return held.capacity(); }
+  void resize(std::size_t size) {
+    if (on_resize) {
+      on_resize();
+    }
+    held.resize(size);
+  }
+  void clear() noexcept { held.clear(); }
+};
+
+// on_resize for a fragile_bytes: throws at the resize numbered `at` (1: the
+// first offer), counting from now.
+std::function<void()> throw_at_resize(int at) {
+  return [at, count = 0]() mutable {
+    if (++count == at) {
+      throw std::length_error("fragile_bytes");
+    }
+  };
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("an asio read into a container that cannot be resized leaves the message queued",
+                   "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-fragile");
+  typename F::server slot(io, windows_kind_slot(name));
+  auto client = mailslot::client::open(name);
+  fragile_bytes box;
+  const auto read_into_box = [&](bool timed) {
+    std::optional<std::pair<typename F::error_code, std::size_t>> result;
+    if (timed) {  // (a deadline already passed: the read takes what waits)
+      slot.async_try_read(box, 0ms,
+                          [&](const typename F::error_code& ec, std::optional<std::size_t> size) {
+                            result.emplace(ec, size.value_or(0));
+                          });
+    } else {
+      slot.async_read(box, [&](const typename F::error_code& ec, std::size_t size) {
+        result.emplace(ec, size);
+      });
+    }
+    run_until(io, [&] { return result.has_value(); });
+    return *result;
+  };
+  const std::string large = pattern(std::size_t{100} << 10U, 7);  // beyond any first offer
+  client.write("kept");
+  client.write(large);
+  for (const bool timed : {false, true}) {
+    INFO((timed ? "async_try_read, past its deadline" : "async_read"));
+    // The first offer's resize (the string never allocates there), then the
+    // growth for the large message.
+    for (const int at : {1, 2}) {
+      box.on_resize = throw_at_resize(at);
+      const auto [failed, none] = read_into_box(timed);
+      CHECK(std::error_code(failed) == mailslot::condition::not_enough_memory);
+      CHECK(none == 0);
+      CHECK(box.held.empty());
+      if (at == 1) {
+        box.on_resize = nullptr;
+        const auto [ec, size] = read_into_box(timed);
+        CHECK_FALSE(ec);
+        CHECK(size == 4);
+        CHECK(box.held == "kept");
+      }
+    }
+    box.on_resize = nullptr;
+    const auto [ec, size] = read_into_box(timed);
+    CHECK_FALSE(ec);
+    CHECK(size == large.size());
+    CHECK(box.held == large);
+    client.write("kept");
+    client.write(large);
+  }
+  // A read whose server closes as it starts (from inside the container's
+  // resize, between its checks of the handle) ends as not_open.
+  box.on_resize = [&] { slot.next_layer().close(); };
+  const auto [closed, none] = read_into_box(false);
+  CHECK(std::error_code(closed) == mailslot::errc::not_open);
+  CHECK(none == 0);
 }
 
 TEMPLATE_TEST_CASE("asio reads complete through futures and deferred operations", "[asio]",
@@ -589,6 +680,39 @@ TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles is cancelled at once,
   CHECK(read_one(slot, io) == "kept");
 }
 
+TEMPLATE_TEST_CASE(
+    "an asio read cancelled after its pause's timer completed, before that is handled, ends "
+    "aborted",
+    "[asio][cancel]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  // The signal comes from a handler the context runs between the pause's
+  // timer completing (no error) and that completion being handled: a timer
+  // due earlier, handed out by the same run of the context's timers.
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-pause-late-cancel");
+  typename F::server slot(io, windows_kind_slot(name, 0ms));
+  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &timing_out_read_file);
+  REQUIRE(hook.installed());
+  real_read_file_timing_out = hook.original();
+  reads_time_out = true;
+  typename F::cancellation_signal signal;
+  std::optional<typename F::error_code> result;
+  slot.async_read(
+      F::with_slot(signal, [&](const typename F::error_code& ec, std::string) { result = ec; }));
+  io.run_for(30ms);  // pausing on its timer (10 ms between ReadFiles)
+  REQUIRE_FALSE(result.has_value());
+  typename F::steady_timer earlier(io);
+  earlier.expires_at(typename F::steady_timer::time_point{});  // long past: first of the due timers
+  earlier.async_wait(
+      [&](const typename F::error_code&) { signal.emit(F::cancellation_type::terminal); });
+  std::this_thread::sleep_for(50ms);  // the pause's timer is due too
+  run_until(io, [&] { return result.has_value(); });
+  reads_time_out = false;
+  CHECK(*result == F::aborted());
+  mailslot::client::open(name).write("kept");  // the read took nothing, and reads go on
+  CHECK(read_one(slot, io) == "kept");
+}
+
 TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles ends as not_open when its server closes",
                    "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;
@@ -634,6 +758,35 @@ TEMPLATE_TEST_CASE("an asio read whose handle goes while it grows ends as not_op
   run_until(io, [&] { return result.has_value(); });
   close_under_read = nullptr;
   CHECK(std::error_code(*result) == mailslot::errc::not_open);
+}
+
+TEMPLATE_TEST_CASE(
+    "an asio read whose handle goes before its ReadFile's end is handled ends as not_open",
+    "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  // The ReadFile ended at once, and its completion waits for the context
+  // while the adopted server is closed under the Asio server: the read
+  // would grow its string (a message larger than the first offer waits) or
+  // pause (the slot's timeout ended it), and finds no handle.
+  using F = TestType;
+  mailslot_test::import_hook<decltype(&::ReadFile)> hook("ReadFile", &timing_out_read_file);
+  REQUIRE(hook.installed());
+  real_read_file_timing_out = hook.original();
+  for (const bool grows : {true, false}) {
+    INFO((grows ? "growing" : "pausing"));
+    typename F::io_context io;
+    const std::string name = unique_slot_name("asio-gone-early");
+    typename F::server slot(io, windows_kind_slot(name, grows ? mailslot::wait_forever : 0ms));
+    if (grows) {
+      mailslot::client::open(name).write(std::string(std::size_t{100} << 10U, 'g'));
+    }
+    reads_time_out = !grows;
+    std::optional<typename F::error_code> result;
+    slot.async_read([&](const typename F::error_code& ec, std::string) { result = ec; });
+    slot.next_layer().close();  // (not how to close it, but not undefined)
+    run_until(io, [&] { return result.has_value(); });
+    reads_time_out = false;
+    CHECK(std::error_code(*result) == mailslot::errc::not_open);
+  }
 }
 
 TEMPLATE_TEST_CASE("a context destroyed while a read pauses between ReadFiles ends at once",
@@ -725,6 +878,11 @@ TEMPLATE_TEST_CASE("an asio server refuses to adopt a closed server", "[asio]",
   std::error_code ec;
   server.assign(std::move(closed), ec);
   CHECK(ec == mailslot::errc::not_open);
+  CHECK_FALSE(server.is_open());
+  // Closing a server that holds no slot does nothing, in either form.
+  server.close(ec);
+  CHECK_FALSE(ec);
+  CHECK_NOTHROW(server.close());
   CHECK_FALSE(server.is_open());
 }
 

@@ -284,26 +284,44 @@ TEMPLATE_TEST_CASE("async_try_read refuses a timeout it cannot keep, outside the
 
 TEMPLATE_TEST_CASE("async_try_read on a slot with a short timeout ends at its deadline",
                    "[asio][deadline]", MAILSLOT_TEST_ASIO_FLAVOURS) {
-  // The slot's timeout (0, 1 ms) ends each ReadFile: the read pauses and
-  // reads again until its own deadline, and takes what comes meanwhile.
+  // The slot's timeout (0, 1, 20 ms) ends each ReadFile: the read pauses
+  // (none after a ReadFile that waited reread_interval already) and reads
+  // again until its own deadline, and takes what comes meanwhile.
   using F = TestType;
-  for (const auto slot_timeout : {0ms, 1ms}) {
+  for (const auto slot_timeout : {0ms, 1ms, 20ms}) {
     INFO("the slot's timeout: " << slot_timeout.count() << " ms");
     typename F::io_context io;
     const std::string name = unique_slot_name("asio-try-short");
     typename F::server slot(io, windows_kind_slot(name, slot_timeout));
-    const auto none = try_read_one<F>(slot, io, 60ms);
-    CHECK_FALSE(none.ec);
-    CHECK_FALSE(none.value.has_value());
+    for (const auto deadline : {0ms, 60ms}) {
+      INFO("deadline " << deadline.count() << " ms");
+      const auto none = try_read_one<F>(slot, io, deadline);
+      CHECK_FALSE(none.ec);
+      CHECK_FALSE(none.value.has_value());
+    }
 
-    std::optional<try_result<typename F::error_code, std::string>> result;
-    slot.async_try_read(10s, record_into(result));
-    io.run_for(50ms);  // several pauses
-    REQUIRE_FALSE(result.has_value());
-    mailslot::client::open(name).write("in time");
-    run_until(io, [&] { return result.has_value(); });
-    CHECK_FALSE(result->ec);
-    CHECK(result->value == "in time");
+    // The context runs only after the deadline has passed, with the
+    // ReadFile that the slot's timeout ended waiting for it: the read ends
+    // there, with nothing.
+    std::optional<try_result<typename F::error_code, std::string>> late;
+    slot.async_try_read(30ms, record_into(late));
+    std::this_thread::sleep_for(100ms);
+    run_until(io, [&] { return late.has_value(); });
+    CHECK_FALSE(late->ec);
+    CHECK_FALSE(late->value.has_value());
+
+    for (const std::chrono::milliseconds deadline :
+         {std::chrono::milliseconds(10s), mailslot::wait_forever}) {
+      INFO("deadline " << deadline.count() << " ms");
+      std::optional<try_result<typename F::error_code, std::string>> result;
+      slot.async_try_read(deadline, record_into(result));
+      io.run_for(50ms);  // several pauses
+      REQUIRE_FALSE(result.has_value());
+      mailslot::client::open(name).write("in time");
+      run_until(io, [&] { return result.has_value(); });
+      CHECK_FALSE(result->ec);
+      CHECK(result->value == "in time");
+    }
     CHECK(slot.next_layer().info().read_timeout == slot_timeout);  // never changed
   }
 }

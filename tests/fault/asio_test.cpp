@@ -2,8 +2,9 @@
 // call and each allocation failing in turn, Asio's own included (tests/fault/explore.hpp): adopting
 // the slot (DuplicateHandle, CreateIoCompletionPort), then a chain of async_read<std::string>
 // reading 0 B, 16 B, 8 KiB and 2 MiB (or of async_try_read<std::string> with a deadline, whose
-// timer allocates too), then the throwing close(). Windows' kind of handle only: server::create's
-// is synchronous under Wine 10, and refused.
+// timer allocates too, on a slot whose timeout is 0 ms, then one more that finds nothing: it pauses
+// between ReadFiles on its own timer until its deadline), then the throwing close(). Windows' kind
+// of handle only: server::create's is synchronous under Wine 10, and refused.
 //
 // The server runs on the io_context's own executor. With a type-erased one
 // (any_io_executor, the default), Asio allocates to hand each completion to
@@ -50,7 +51,8 @@ struct boost_flavour {
 template <class Flavour>
 class asio_scenario : public slot_scenario<nt_create_mailslot> {
  public:
-  explicit asio_scenario(bool timed) : slot_scenario("fault-asio"), timed_(timed) {
+  explicit asio_scenario(bool timed)
+      : slot_scenario("fault-asio", timed ? 0ms : slot_timeout), timed_(timed) {
     if (timed_) {
       // The context's timer service, and the thread Asio starts with it, are
       // made before any failure is injected: Asio's own start of that thread
@@ -143,9 +145,30 @@ class asio_scenario : public slot_scenario<nt_create_mailslot> {
       return;
     }
     keep(std::move(message));
-    if (received_.size() < written_.size() && !recovering_) {
-      read_next();
+    if (recovering_) {
+      return;
     }
+    if (received_.size() < written_.size()) {
+      read_next();
+    } else if (timed_) {
+      read_none();
+    }
+  }
+
+  // A read that finds no message: each ReadFile ends at once (the slot's
+  // timeout is 0 ms), and the read pauses on a timer of its own between them
+  // until its deadline.
+  void read_none() {
+    async_.async_try_read(std::chrono::milliseconds(30),
+                          [this](const std::error_code& ec, std::optional<std::string> m) {
+                            if (ec || m) {
+                              const outside guard;
+                              error_ = ec ? ec : std::make_error_code(std::errc::invalid_argument);
+                              if (m) {
+                                received_.push_back(std::move(*m));  // (the check names it)
+                              }
+                            }
+                          });
   }
 
   typename Flavour::io_context io_{1};

@@ -24,12 +24,13 @@ namespace mailslot_fault {
 
 using namespace std::chrono_literals;
 
-/// The read timeout every scenario gives its slot (and checks afterwards).
+/// The read timeout a scenario gives its slot (and checks afterwards), unless
+/// it says otherwise.
 inline constexpr std::chrono::milliseconds slot_timeout = 1500ms;
 
-inline mailslot::server_options scenario_options() {
+inline mailslot::server_options scenario_options(std::chrono::milliseconds timeout = slot_timeout) {
   mailslot::server_options options;
-  options.read_timeout = slot_timeout;
+  options.read_timeout = timeout;
   return options;
 }
 
@@ -88,11 +89,12 @@ inline const std::vector<std::string>& messages() {
 
 /// After a run: reads what is left in `server` (with the harness disarmed)
 /// into `received`, then checks that every message written was read in
-/// order, that the slot's timeout is slot_timeout and that the server and
-/// the client still work (or say errc::not_open).
+/// order, that the slot's timeout is `timeout` and that the server and the
+/// client still work (or say errc::not_open).
 inline void check_slot(run& r, const std::string& slot, mailslot::server& server,
                        mailslot::client& client, const std::vector<std::string>& written,
-                       std::vector<std::string>& received) {
+                       std::vector<std::string>& received,
+                       std::chrono::milliseconds timeout = slot_timeout) {
   std::error_code ec;
   if (!server.is_open()) {
     (void)server.read(ec);
@@ -102,7 +104,7 @@ inline void check_slot(run& r, const std::string& slot, mailslot::server& server
   }
   // No read changes the slot's timeout, whatever failed.
   const mailslot::server_info before = server.info(ec);
-  r.expect(!ec && before.read_timeout == slot_timeout, "the slot's read timeout was left changed");
+  r.expect(!ec && before.read_timeout == timeout, "the slot's read timeout was left changed");
   for (;;) {
     auto message = server.try_read(0ms, ec);
     if (ec) {
@@ -116,7 +118,7 @@ inline void check_slot(run& r, const std::string& slot, mailslot::server& server
   }
   expect_same_messages(r, written, received);
   const mailslot::server_info info = server.info(ec);
-  r.expect(!ec && info.read_timeout == slot_timeout,
+  r.expect(!ec && info.read_timeout == timeout,
            "the slot's read timeout is not what was set, after a later read");
   if (!client.is_open()) {
     client.write("x", ec);
@@ -135,7 +137,8 @@ inline void check_slot(run& r, const std::string& slot, mailslot::server& server
 template <class Kind>
 class slot_scenario {
  public:
-  explicit slot_scenario(const char* label) : name_(mailslot_test::unique_slot_name(label)) {
+  explicit slot_scenario(const char* label, std::chrono::milliseconds timeout = slot_timeout)
+      : name_(mailslot_test::unique_slot_name(label)), timeout_(timeout) {
     written_.reserve(8);  // (no allocation of the test's while armed)
     received_.reserve(8);
   }
@@ -143,11 +146,12 @@ class slot_scenario {
   [[nodiscard]] const std::string& name() const { return name_; }
 
   /// check_slot() over what the scenario holds.
-  void check(run& r) { check_slot(r, name_, server_, client_, written_, received_); }
+  void check(run& r) { check_slot(r, name_, server_, client_, written_, received_, timeout_); }
 
  protected:
   /// Creates the slot: false if that reports an error.
-  bool create(run& r, const mailslot::server_options& options = scenario_options()) {
+  bool create(run& r) { return create(r, scenario_options(timeout_)); }
+  bool create(run& r, const mailslot::server_options& options) {
     std::error_code ec;
     server_ = Kind::create(name_, options, ec);
     return r.ok("create", ec);
@@ -190,6 +194,7 @@ class slot_scenario {
   }
 
   std::string name_;
+  std::chrono::milliseconds timeout_;
   mailslot::server server_;
   mailslot::client client_;
   std::vector<std::string> written_;

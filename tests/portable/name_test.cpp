@@ -282,6 +282,14 @@ TEST_CASE("a host with a dot is a DNS name: letters, digits, '-', '_' in labels"
   parse_ok("\\\\" + std::string(63, 'a') + ".example\\mailslot\\x");
   CHECK(contains(parse_fails("\\\\" + std::string(64, 'a') + ".example\\mailslot\\x"),
                  "DNS name label longer than 63 characters"));
+  // Letters, digits, '-' and '_' only: every other printable ASCII character
+  // is refused, those between and around the letters' and digits' ranges too.
+  CHECK(parse_ok(R"(\\AZaz09.Mz-_\mailslot\x)").host() == "AZaz09.Mz-_");
+  for (const char c : std::string_view("!#$%&'()+,;=@[]^`{}~:")) {
+    INFO("character " << c);
+    CHECK(contains(parse_fails(std::string(R"(\\a)") + c + R"(b.example\mailslot\x)"),
+                   "not allowed in a DNS name"));
+  }
   // What NetBIOS allows is not DNS.
   CHECK(contains(parse_fails(R"(\\my pc.example\mailslot\x)"), "not allowed in a DNS name"));
   CHECK(contains(parse_fails(R"(\\pc!.example\mailslot\x)"), "'!'"));
@@ -642,6 +650,17 @@ TEST_CASE("a name cut short inside its leading backslashes says where", "[name]"
 
 TEST_CASE("a name too long points at its first code unit over the limit", "[name][limit]") {
   // 13 + 300 code units: the 260th (index 259) is the first over 259.
-  CHECK(contains(parse_fails(prefix + std::string(300, 'a'), mailslot::errc::name_too_long),
-                 "at index 259"));
+  const std::string text = prefix + std::string(300, 'a');
+  CHECK(contains(parse_fails(text, mailslot::errc::name_too_long), "at index 259"));
+  // Given in UTF-16 or as wide characters: the same error, the same place.
+  std::error_code ec;
+  (void)mailslot::name::parse(std::u16string(text.begin(), text.end()), ec);
+  CHECK(ec == mailslot::errc::name_too_long);
+  try {
+    (void)mailslot::name::parse(std::wstring(text.begin(), text.end()));
+    FAIL("no exception");
+  } catch (const std::system_error& e) {
+    CHECK(e.code() == mailslot::errc::name_too_long);
+    CHECK(contains(e.what(), "at index 259"));
+  }
 }

@@ -4,6 +4,7 @@
 
 #include <mailslot/mailslot.hpp>
 
+#include <support/import_patch.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
 
@@ -98,6 +99,42 @@ TEMPLATE_TEST_CASE("a buffer too small for the message says both sizes, and the 
     CHECK(std::string(e.what()).find("; the buffer has 4 bytes, the message 10; it stays queued") !=
           std::string::npos);
   }
+  CHECK(server.read() == "ten bytes!");
+}
+
+namespace {
+// GetMailslotInfo failing, once armed.
+bool info_fails = false;
+decltype(&::GetMailslotInfo) real_get_info = nullptr;
+BOOL WINAPI failing_get_info(HANDLE slot, LPDWORD max, LPDWORD next, LPDWORD count,
+                             LPDWORD timeout) {
+  if (info_fails) {
+    ::SetLastError(ERROR_INVALID_FUNCTION);
+    return FALSE;
+  }
+  return real_get_info(slot, max, next, count, timeout);
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("a buffer too small for a message whose size cannot be told says its own size",
+                   "[errors][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  auto server = mailslot_test::make_server<TestType>("small-text-unknown");
+  mailslot::client::open(server.name()).write("ten bytes!");
+  mailslot_test::import_hook<decltype(&::GetMailslotInfo)> hook("GetMailslotInfo",
+                                                                &failing_get_info);
+  REQUIRE(hook.installed());
+  real_get_info = hook.original();
+  char buffer[4] = {};
+  info_fails = true;
+  try {
+    (void)server.read(mailslot::buffer(buffer, sizeof buffer));
+    FAIL("no exception");
+  } catch (const std::system_error& e) {
+    CHECK(e.code() == mailslot::condition::buffer_too_small);
+    CHECK(std::string(e.what()).find("; the buffer has 4 bytes; it stays queued") !=
+          std::string::npos);
+  }
+  info_fails = false;
   CHECK(server.read() == "ten bytes!");
 }
 

@@ -18,10 +18,12 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using mailslot::condition;
@@ -311,6 +313,118 @@ TEMPLATE_TEST_CASE("a try_read shorter than the slot's timeout ends at its own d
         slot_timeout(server) ==
         (own == mailslot::wait_forever ? MAILSLOT_WAIT_FOREVER : static_cast<DWORD>(own.count())));
   }
+}
+
+namespace {
+// SetThreadpoolTimer, once armed, firing at half of every relative due time
+// it is given: a timer that comes early by the steady clock.
+std::atomic<bool> timers_early{false};
+std::atomic<int> early_timers{0};
+decltype(&::SetThreadpoolTimer) real_set_timer = nullptr;
+VOID WINAPI early_set_timer(PTP_TIMER timer, PFILETIME due, DWORD period, DWORD window) {
+  if (timers_early && due != nullptr) {
+    ULARGE_INTEGER when{};
+    when.LowPart = due->dwLowDateTime;
+    when.HighPart = due->dwHighDateTime;
+    const auto relative = static_cast<LONGLONG>(when.QuadPart);
+    if (relative < -1) {
+      ++early_timers;
+      when.QuadPart = static_cast<ULONGLONG>(relative / 2);
+      FILETIME half{};
+      half.dwLowDateTime = when.LowPart;
+      half.dwHighDateTime = when.HighPart;
+      real_set_timer(timer, &half, period, window);
+      return;
+    }
+  }
+  real_set_timer(timer, due, period, window);
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE(
+    "a try_read waits its whole deadline by the steady clock, if its timer comes early",
+    "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  // (The timer ends the ReadFile of a synchronous handle; an asynchronous
+  // handle's read waits with a timeout of its own, and sets no timer.)
+  mailslot_test::import_hook<decltype(&::SetThreadpoolTimer)> hook("SetThreadpoolTimer",
+                                                                   &early_set_timer);
+  REQUIRE(hook.installed());
+  real_set_timer = hook.original();
+  auto server = make_server<TestType>("early-timer", mailslot::wait_forever);
+  early_timers = 0;
+  timers_early = true;
+  const auto start = clock_type::now();
+  const auto none = server.try_read(200ms);
+  const auto elapsed = clock_type::now() - start;
+  timers_early = false;
+  CHECK_FALSE(none.has_value());
+  CHECK(elapsed >= 200ms);
+  if (!mailslot_test::is_asynchronous(server.native_handle())) {
+    CHECK(early_timers >= 2);  // set again for the rest
+  }
+  mailslot::client::open(server.name()).write("after");
+  CHECK(server.read() == "after");
+}
+
+TEST_CASE("a read that a CancelIoEx from outside the library ends reports it, and takes nothing",
+          "[server][read][wine10]") {
+  // Windows' kind of handle: its ReadFile pends, and another thread cancels
+  // every I/O of the handle (CancelIoEx with no OVERLAPPED).
+  auto server =
+      make_server<mailslot_test::nt_create_mailslot>("outside-cancel", mailslot::wait_forever);
+  std::error_code ec;
+  std::atomic<bool> returned{false};
+  std::thread reader([&] {
+    (void)server.read(ec);
+    returned = true;
+  });
+  bool cancelled = false;
+  while (!returned) {  // (until the read is waiting)
+    std::this_thread::sleep_for(50ms);
+    cancelled = ::CancelIoEx(server.native_handle(), nullptr) != FALSE || cancelled;
+  }
+  reader.join();
+  CHECK(cancelled);
+  CHECK(ec == std::error_code(ERROR_OPERATION_ABORTED, std::system_category()));
+  CHECK(ec != errc::cancelled);  // not the library's cancel()
+  mailslot::client::open(server.name()).write("after");
+  CHECK(server.read() == "after");
+}
+
+namespace {
+// WaitForMultipleObjects that, once armed, runs `during_wait` and then says
+// that the time ran out.
+std::function<void()> during_wait;
+decltype(&::WaitForMultipleObjects) real_wait_for_multiple = nullptr;
+DWORD WINAPI timing_out_wait(DWORD count, const HANDLE* handles, BOOL all, DWORD ms) {
+  if (auto act = std::exchange(during_wait, nullptr)) {
+    act();
+    return WAIT_TIMEOUT;
+  }
+  return real_wait_for_multiple(count, handles, all, ms);
+}
+}  // namespace
+
+TEST_CASE("a stop_reading() that comes as the deadline ends a read reports cancelled",
+          "[server][read][wine10]") {
+  // Windows' kind of handle, whose pending ReadFile is awaited: the wait
+  // ends for the deadline while stop_reading() has come too. The read says
+  // cancelled, not "no message in time", and takes nothing.
+  auto server =
+      make_server<mailslot_test::nt_create_mailslot>("stop-at-deadline", mailslot::wait_forever);
+  mailslot_test::import_hook<decltype(&::WaitForMultipleObjects)> hook("WaitForMultipleObjects",
+                                                                       &timing_out_wait);
+  REQUIRE(hook.installed());
+  real_wait_for_multiple = hook.original();
+  during_wait = [&] { server.stop_reading(); };
+  std::error_code ec;
+  const auto none = server.try_read(10s, ec);
+  during_wait = nullptr;
+  CHECK(ec == errc::cancelled);
+  CHECK_FALSE(none.has_value());
+  server.resume_reading();
+  mailslot::client::open(server.name()).write("after");
+  CHECK(server.read() == "after");
 }
 
 TEMPLATE_TEST_CASE("a try_read's deadline never ends a later read of the same thread",

@@ -21,9 +21,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using mailslot::errc;
@@ -390,14 +393,25 @@ TEST_CASE("readers come and go on one server, and a re-created server is bound a
     first.start(server, box.handler());
     mailslot::client::open(name).write("to the first");
     REQUIRE(box.wait_for(1));
+    first.stop();
+    inbox second_box;
+    mailslot::thread_pool_reader second;  // the server kept the binding
+    second.start(server, second_box.handler());
+    // The first is not running, and stopping it again leaves the second alone.
+    CHECK_FALSE(first.is_running());
+    first.stop();
+    CHECK(second.is_running());
+    mailslot::client::open(name).write("to the second");
+    REQUIRE(second_box.wait_for(1));
+    CHECK(second_box.taken().front() == "to the second");
   }
   {
     inbox box;
-    mailslot::thread_pool_reader second;  // the server kept the binding
-    second.start(server, box.handler());
-    mailslot::client::open(name).write("to the second");
+    mailslot::thread_pool_reader third;  // the second is gone
+    third.start(server, box.handler());
+    mailslot::client::open(name).write("to the third");
     REQUIRE(box.wait_for(1));
-    CHECK(box.taken().front() == "to the second");
+    CHECK(box.taken().front() == "to the third");
   }
   // The same reader object, a server closed and created again in the same
   // object: Windows may give the new handle the old one's value.
@@ -411,6 +425,77 @@ TEST_CASE("readers come and go on one server, and a re-created server is bound a
   mailslot::client::open(name).write("to the new slot");
   REQUIRE(box.wait_for(1));
   CHECK(box.taken().front() == "to the new slot");
+}
+
+TEST_CASE("an exception from the handler's copy propagates from start(), and the reader runs on",
+          "[pool][wine10]") {
+  struct refusing_copy {
+    refusing_copy() = default;
+    refusing_copy(const refusing_copy&) { throw std::runtime_error("no copy"); }
+    refusing_copy& operator=(const refusing_copy&) = delete;
+    void operator()(const std::error_code&, std::string_view) const {}
+  };
+  auto server = make_server<nt_create_mailslot>("pool-refusing-copy", mailslot::wait_forever);
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  const refusing_copy handler;
+  std::error_code ec;
+  CHECK_THROWS_AS(reader.start(server, handler, ec), std::runtime_error);
+  CHECK(reader.is_running());
+  mailslot::client::open(server.name()).write("still read");
+  REQUIRE(box.wait_for(1));
+  CHECK(box.taken().front() == "still read");
+}
+
+namespace {
+// GetMailslotInfo that, once armed, first lets `take_away` read from the
+// slot through another handle (another reader taking the message that did
+// not fit).
+std::function<void()> take_away;
+decltype(&::GetMailslotInfo) real_get_info_taken = nullptr;
+BOOL WINAPI taking_get_info(HANDLE slot, LPDWORD max, LPDWORD next, LPDWORD count,
+                            LPDWORD timeout) {
+  if (auto take = std::exchange(take_away, nullptr)) {
+    take();
+  }
+  return real_get_info_taken(slot, max, next, count, timeout);
+}
+}  // namespace
+
+TEST_CASE("a message too large for the reader's buffer that another reader takes is not awaited",
+          "[pool][wine10]") {
+  // The reader's ReadFile fails for a message larger than its buffer; as it
+  // asks for that message's size, another handle takes it. The reader then
+  // reads what comes next, into the buffer it has.
+  auto server = make_server<nt_create_mailslot>("pool-taken", mailslot::wait_forever);
+  mailslot::server other = mailslot_test::duplicate(server);
+  mailslot_test::import_hook<decltype(&::GetMailslotInfo)> hook("GetMailslotInfo",
+                                                                &taking_get_info);
+  REQUIRE(hook.installed());
+  real_get_info_taken = hook.original();
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  auto client = mailslot::client::open(server.name());
+  const std::string large = pattern(std::size_t{200} << 10U, 9);  // > the reader's 64 KiB
+  std::vector<std::string> taken;
+  for (const bool small_behind : {false, true}) {
+    INFO((small_behind ? "a small message behind it" : "nothing behind it"));
+    take_away = [&] { taken.push_back(other.read()); };
+    client.write(large);
+    if (small_behind) {
+      client.write("behind");
+    } else {
+      std::this_thread::sleep_for(100ms);  // taken; the reader waits for the next
+      client.write("next");
+    }
+    REQUIRE(box.wait_for(small_behind ? 2 : 1));
+  }
+  take_away = nullptr;
+  reader.stop();
+  CHECK(box.taken() == std::vector<std::string>{"next", "behind"});
+  CHECK(taken == std::vector<std::string>{large, large});
 }
 
 namespace {

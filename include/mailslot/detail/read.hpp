@@ -918,8 +918,9 @@ class kept_buffer {
   /// never more (see first_offer()).
   void limit(DWORD max_size) noexcept { max_size_ = max_size; }
 
-  /// Makes sure the buffer exists (usual_size, or the slot's maximum).
-  bool prepare(std::error_code& ec) noexcept { return data_ || allocate(usual(), ec); }
+  /// Makes the buffer (usual_size, or the slot's maximum), at the start of a
+  /// listening: the end of the last one freed it (free()).
+  bool prepare(std::error_code& ec) noexcept { return allocate(usual(), ec); }
 
   /// After a ReadFile that failed because the next message is larger: grows
   /// to that message's size, never past the slot's maximum (see
