@@ -6,17 +6,6 @@
 /// Windows the server and the client (the thread pool reader has a header of
 /// its own: `<mailslot/thread_pool_reader.hpp>`). On other platforms only the
 /// portable parts (version, errors, names, accounts, buffers) are available.
-
-/// @namespace mailslot
-/// The library. Its internals live in mailslot::detail, which is not part of
-/// the API.
-
-/// @mainpage mailslot
-///
-/// Windows mailslots behind small, safe, modern C++ types: move-only objects
-/// that own their handles, every failure reported as a `std::error_code`
-/// (with throwing twins), strict names, messages never lost, truncated or
-/// split. Header-only, C++17 and later.
 ///
 /// Where to start:
 /// - mailslot::server creates `\\.\mailslot\[path\]name` and reads whole
@@ -52,6 +41,10 @@
 /// it (std::bad_alloc only if even that error's message cannot be made). A
 /// read that runs out of memory leaves its message queued; the thread pool
 /// reader and the Asio servers report it the same way.
+
+/// @namespace mailslot
+/// The library. Its internals live in mailslot::detail, which is not part of
+/// the API.
 
 #include <mailslot/account.hpp>
 #include <mailslot/buffer.hpp>

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Doxygen's input filter for the guide's pages (Doxyfile.in, FILTER_PATTERNS).
+
+The pages are written for two readers: GitHub, which follows relative links
+to files, and Doxygen, which renders them with the reference. For Doxygen it
+rewrites each Markdown link:
+
+- to another page of the guide (`timeouts.md`, `timeouts.md#deadlines`):
+  `@ref` to that page's id (its `# Title {#id}` line) or to the anchor;
+- to a public header (`../include/mailslot/server.hpp`): `@ref` to the
+  header's documentation;
+- to anything else in the repository (a script, a test, the contributors'
+  pages): the link's text alone, since the reference does not hold it.
+
+Links with a scheme (https:, mailto:) and anchors of the page itself are
+left as they are. Code blocks and code spans are left as they are.
+
+Usage: doxygen_filter.py PAGE.md   (the filtered page on standard output)
+"""
+
+import os
+import re
+import sys
+
+LINK = re.compile(r"(?<!\!)\[([^\]]*)\]\(([^)\s]+)\)")
+
+
+def page_id(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            first = f.readline()
+    except OSError:
+        return None
+    found = re.match(r"^#\s.*\{#([A-Za-z0-9_]+)\}\s*$", first)
+    return found.group(1) if found else None
+
+
+def rewrite(text, here):
+    guide = os.path.dirname(os.path.abspath(here))
+    include = os.path.normpath(os.path.join(guide, "..", "include"))
+
+    def link(match):
+        label, target = match.group(1), match.group(2)
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+            return match.group(0)
+        path, _, anchor = target.partition("#")
+        full = os.path.normpath(os.path.join(guide, path))
+        if full.endswith(".md") and os.path.dirname(full) == guide:
+            ref = anchor or page_id(full)
+            if ref:
+                return f"[{label}](@ref {ref})"
+        if full.startswith(include + os.sep) and full.endswith(".hpp"):
+            return f"[{label}](@ref {os.path.relpath(full, include).replace(os.sep, '/')})"
+        return label
+
+    out = []
+    fence = None
+    for line in text.split("\n"):
+        opened = re.match(r"^\s*(```+|~~~+)", line)
+        if fence is None and opened:
+            fence = opened.group(1)
+        elif fence is not None and line.strip().startswith(fence):
+            fence = None
+        elif fence is None:
+            # Outside code spans only.
+            parts = re.split(r"(`[^`]*`)", line)
+            line = "".join(p if p.startswith("`") else LINK.sub(link, p) for p in parts)
+        out.append(line)
+    return "\n".join(out)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    with open(sys.argv[1], encoding="utf-8") as f:
+        sys.stdout.write(rewrite(f.read(), sys.argv[1]))
+
+
+if __name__ == "__main__":
+    main()
