@@ -12,6 +12,10 @@ rewrites each Markdown link:
 - to anything else in the repository (a script, a test, the contributors'
   pages): the link's text alone, since the reference does not hold it.
 
+A link to a page or a file that does not exist is left to fail: a page as
+a reference to nothing (Doxygen's warning fails the build), anything else
+as it is (the link check over the HTML reports it).
+
 Links with a scheme (https:, mailto:) and anchors of the page itself are
 left as they are. Code blocks and code spans are left as they are.
 
@@ -22,7 +26,7 @@ import os
 import re
 import sys
 
-LINK = re.compile(r"(?<!\!)\[([^\]]*)\]\(([^)\s]+)\)")
+LINK = re.compile(r"(?<!\!)\[((?:`[^`]*`|[^\]`])*)\]\(([^)\s]+)\)")
 
 
 def page_id(path):
@@ -46,12 +50,14 @@ def rewrite(text, here):
         path, _, anchor = target.partition("#")
         full = os.path.normpath(os.path.join(guide, path))
         if full.endswith(".md") and os.path.dirname(full) == guide:
-            ref = anchor or page_id(full)
-            if ref:
-                return f"[{label}](@ref {ref})"
-        if full.startswith(include + os.sep) and full.endswith(".hpp"):
+            # (A page that is gone: a reference to nothing, which fails the build.)
+            ref = anchor or page_id(full) or "missing_page_" + re.sub(r"\W", "_", path)
+            return f"[{label}](@ref {ref})"
+        if full.startswith(include + os.sep) and full.endswith(".hpp") and os.path.isfile(full):
             return f"[{label}](@ref {os.path.relpath(full, include).replace(os.sep, '/')})"
-        return label
+        if os.path.exists(full):
+            return label
+        return match.group(0)  # (to nothing: the link check reports it)
 
     out = []
     fence = None
@@ -62,9 +68,15 @@ def rewrite(text, here):
         elif fence is not None and line.strip().startswith(fence):
             fence = None
         elif fence is None:
-            # Outside code spans only.
-            parts = re.split(r"(`[^`]*`)", line)
-            line = "".join(p if p.startswith("`") else LINK.sub(link, p) for p in parts)
+            # Links outside code spans only (a link's text may hold one).
+            spans = [m.span() for m in re.finditer(r"`[^`]*`", line)]
+
+            def outside(match):
+                if any(a <= match.start() < b for a, b in spans):
+                    return match.group(0)
+                return link(match)
+
+            line = LINK.sub(outside, line)
         out.append(line)
     return "\n".join(out)
 

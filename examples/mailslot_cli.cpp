@@ -5,7 +5,7 @@
 //   mailslot help [COMMAND]
 //
 // The help texts (cli/help.hpp) say what every option does and list the exit
-// codes; the README shows them word for word.
+// codes; the guide (docs/cli.md) shows them word for word.
 
 #include <mailslot/mailslot.hpp>
 

@@ -11,7 +11,7 @@
 #
 #   scripts/dev exec bash scripts/bench_modules.sh [N...]
 #
-# Prints a Markdown table (the README's "C++20 module" shows one), then where
+# Prints a Markdown table (docs/module.md shows one), then where
 # the import builds' time went, from Ninja's log.
 set -euo pipefail
 cd "$(dirname "$0")/.."

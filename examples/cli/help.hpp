@@ -1,5 +1,5 @@
-// The mailslot tool's help, word for word as it prints it. The README shows
-// the same texts; a test checks that the two agree.
+// The mailslot tool's help, word for word as it prints it. The guide's page
+// of the tool (docs/cli.md) shows the same texts; a test checks that they agree.
 
 #ifndef MAILSLOT_EXAMPLES_CLI_HELP_HPP
 #define MAILSLOT_EXAMPLES_CLI_HELP_HPP

@@ -33,8 +33,8 @@ struct client_options {
   /// anything is written. Only local slots have an owner to ask: for another
   /// name open() fails with errc::owner_check_not_local. The slot's DACL must
   /// grant the client READ_CONTROL (GENERIC_READ includes it), or the open
-  /// fails with ERROR_ACCESS_DENIED. What the check proves: the README's
-  /// "Security" section.
+  /// fails with ERROR_ACCESS_DENIED. What the check proves: the guide's
+  /// security page (docs/security.md).
   std::optional<account> required_owner;
 };
 

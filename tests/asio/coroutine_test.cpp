@@ -1,6 +1,8 @@
-// The Asio integration read from C++20 coroutines (use_awaitable): the
-// README's example as shown, and a coroutine that reads 4 writers' messages
-// in each writer's order. C++20 only: this program runs in the C++20 builds.
+// The Asio integration read from C++20 coroutines (use_awaitable): a
+// coroutine that serves a slot, one that reads with a time limit, and one
+// that reads 4 writers' messages in each writer's order. (The guide's own
+// coroutines are compiled from docs/asio.md by tests/docs.) C++20 only: this
+// program runs in the C++20 builds.
 
 #include "asio_support.hpp"  // (first: Asio before <windows.h>)
 
@@ -31,9 +33,9 @@ typename F::template awaitable<void> read_all(typename F::server& slot, std::siz
 }
 }  // namespace
 
-// The README's example, as shown (its slot made the way Windows' CreateMailslotW
-// makes it, so that it runs under Wine too).
-namespace readme {
+// Coroutines that serve a slot (made the way Windows' CreateMailslotW makes
+// it, so that it runs under Wine too).
+namespace serving {
 std::vector<std::string> handled;
 void handle(const std::string& message) { handled.push_back(message); }
 
@@ -44,7 +46,7 @@ asio::awaitable<void> serve(mailslot::asio::server& slot) {
   }
 }
 
-// The README's read with a time limit, as shown (500ms: std::chrono_literals).
+// A read with a time limit (500ms: std::chrono_literals).
 int idled = 0;
 void idle() { ++idled; }
 
@@ -57,32 +59,32 @@ asio::awaitable<void> serve_with_deadline(mailslot::asio::server& slot) {
     }
   }
 }
-}  // namespace readme
+}  // namespace serving
 
-TEST_CASE("the README's Asio example serves a slot from a coroutine", "[asio][coroutine][readme]") {
-  const std::string name = unique_slot_name("asio-readme");
+TEST_CASE("a coroutine serves a slot", "[asio][coroutine]") {
+  const std::string name = unique_slot_name("asio-serving");
   asio::io_context io;
   mailslot::asio::server slot(io, windows_kind_slot(name));
-  asio::co_spawn(io, readme::serve(slot), asio::detached);
+  asio::co_spawn(io, serving::serve(slot), asio::detached);
   mailslot::client writer = mailslot::client::open(name);
   writer.write("first");
   writer.write("second");
-  run_until(io, [] { return readme::handled.size() == 2; });
-  CHECK(readme::handled == std::vector<std::string>{"first", "second"});
+  run_until(io, [] { return serving::handled.size() == 2; });
+  CHECK(serving::handled == std::vector<std::string>{"first", "second"});
   slot.cancel();  // the coroutine ends with the exception operation_aborted makes
   io.run_for(1s);
 }
 
-TEST_CASE("the README's Asio read with a time limit handles messages and idles",
-          "[asio][coroutine][readme][deadline]") {
-  const std::string name = unique_slot_name("asio-readme-deadline");
+TEST_CASE("a coroutine's read with a time limit handles messages and idles",
+          "[asio][coroutine][deadline]") {
+  const std::string name = unique_slot_name("asio-serving-deadline");
   asio::io_context io;
   mailslot::asio::server slot(io, windows_kind_slot(name));
-  readme::handled.clear();
-  asio::co_spawn(io, readme::serve_with_deadline(slot), asio::detached);
+  serving::handled.clear();
+  asio::co_spawn(io, serving::serve_with_deadline(slot), asio::detached);
   mailslot::client::open(name).write("within the limit");
-  run_until(io, [] { return readme::handled.size() == 1 && readme::idled >= 1; });
-  CHECK(readme::handled == std::vector<std::string>{"within the limit"});
+  run_until(io, [] { return serving::handled.size() == 1 && serving::idled >= 1; });
+  CHECK(serving::handled == std::vector<std::string>{"within the limit"});
   slot.cancel();
   io.run_for(1s);
 }
@@ -171,7 +173,7 @@ typename F::template awaitable<void> read_with_deadlines(typename F::server& slo
 }
 }  // namespace
 
-// The pattern the README shows for a read with a time limit, against a
+// The pattern the guide shows for a read with a time limit, against a
 // writer whose messages come 1-3 ms apart: none is lost.
 TEMPLATE_TEST_CASE("a coroutine reading with co_await async_try_read(deadline) loses no message",
                    "[asio][coroutine][deadline]", standalone, boost_flavour) {

@@ -10,7 +10,7 @@
 // (any_io_executor, the default), Asio allocates to hand each completion to
 // its handler, and when that allocation fails it destroys the completed
 // operation, with the message the read took: the harness showed it (a 0 B
-// message lost, std::bad_alloc out of run()). The README says so.
+// message lost, std::bad_alloc out of run()). The guide (docs/asio.md) says so.
 
 #include <mailslot/asio.hpp>  // (Asio before <windows.h>)
 #include <mailslot/boost_asio.hpp>

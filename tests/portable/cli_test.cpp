@@ -1,6 +1,6 @@
 // The mailslot tool's formatting and command line (examples/cli), natively
-// with the sanitizers and under Wine; and that the README shows its help word
-// for word. The tool itself runs under Wine in tests/windows/cli_test.cpp.
+// with the sanitizers and under Wine; and that the guide (docs/cli.md) shows
+// its help word for word. The tool itself runs under Wine in tests/windows/cli_test.cpp.
 
 #include <cli/format.hpp>
 #include <cli/help.hpp>
@@ -149,14 +149,14 @@ TEST_CASE("the command line takes options anywhere, --name=value, and -- before 
   CHECK_FALSE(parse_number("", 10).has_value());
 }
 
-TEST_CASE("the README shows the tool's help word for word", "[cli][readme]") {
-  std::ifstream file(MAILSLOT_README_PATH, std::ios::binary);
+TEST_CASE("the guide's page of the tool shows its help word for word", "[cli][docs]") {
+  std::ifstream file(MAILSLOT_CLI_PAGE_PATH, std::ios::binary);
   REQUIRE(file);
   std::stringstream content;
   content << file.rdbuf();
-  const std::string readme = content.str();
+  const std::string page = content.str();
   for (const char* help : {general_help, listen_help, send_help}) {
     INFO(help);
-    CHECK(readme.find("```\n" + std::string(help) + "```\n") != std::string::npos);
+    CHECK(page.find("```text\n" + std::string(help) + "```\n") != std::string::npos);
   }
 }

@@ -345,7 +345,7 @@ TEST_CASE("mailslot takes options anywhere, --name=value, and -- before operands
              ContainsSubstring("--hex, --json and --raw choose one output"));
 }
 
-TEST_CASE("mailslot prints each command's help, as the README shows it", "[cli][process][wine10]") {
+TEST_CASE("mailslot prints each command's help, as the guide shows it", "[cli][process][wine10]") {
   const std::vector<std::pair<std::vector<std::wstring>, const char*>> helps = {
       {{L"--help"}, mailslot_cli::general_help},
       {{L"-h"}, mailslot_cli::general_help},
@@ -364,7 +364,7 @@ TEST_CASE("mailslot prints each command's help, as the README shows it", "[cli][
     CHECK(program.out == help);
     CHECK(program.err.empty());
   }
-  // (That the README shows these texts word for word: the portable tests.)
+  // (That the guide shows these texts word for word: the portable tests.)
   const run_result unknown = run({L"help", L"frobnicate"});
   CHECK(unknown.code == 2);
   CHECK_THAT(unknown.err, ContainsSubstring("help knows listen and send, not frobnicate"));
