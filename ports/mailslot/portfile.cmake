@@ -3,14 +3,19 @@
 # A port for a registry would fetch a release with vcpkg_from_github instead.
 get_filename_component(SOURCE_PATH "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
 
-set(VCPKG_BUILD_TYPE release)  # header-only: nothing differs between configurations
+# The feature "module" (off by default): the C++20 module, a static library.
+vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS FEATURES module MAILSLOT_MODULE)
+if(NOT "module" IN_LIST FEATURES)
+  set(VCPKG_BUILD_TYPE release)  # header-only: nothing differs between configurations
+endif()
 
 vcpkg_cmake_configure(
   SOURCE_PATH "${SOURCE_PATH}"
   OPTIONS
     -DMAILSLOT_INSTALL=ON
     -DMAILSLOT_BUILD_TESTS=OFF
-    -DMAILSLOT_BUILD_EXAMPLES=OFF)
+    -DMAILSLOT_BUILD_EXAMPLES=OFF
+    ${FEATURE_OPTIONS})
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(CONFIG_PATH share/cmake/mailslot)
 # mailslot.pc links advapi32 (a non-empty Libs:), so it goes where vcpkg wants
