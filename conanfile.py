@@ -71,8 +71,8 @@ class MailslotConan(ConanFile):
         if self.options.module:
             CMake(self).install()  # the headers, the module's library and interface unit, the package
         else:
-            copy(self, "*.hpp", os.path.join(self.source_folder, "include"),
-                 os.path.join(self.package_folder, "include"))
+            copy(self, "*", os.path.join(self.source_folder, "include"),
+                 os.path.join(self.package_folder, "include"))  # (the .ipp files too)
 
     def package_info(self):
         self.cpp_info.bindirs = []

@@ -3,10 +3,11 @@
 
 The pages are written for two readers: GitHub, which follows relative links
 to files, and Doxygen, which renders them with the reference. For Doxygen it
-rewrites each Markdown link:
+gives the page's title line its id, and rewrites each Markdown link:
 
 - to another page of the guide (`timeouts.md`, `timeouts.md#deadlines`):
-  `@ref` to that page's id (its `# Title {#id}` line) or to the anchor;
+  `@ref` to that page's id (the file's name, `-` made `_`; the main page's
+  for index.md) or to the anchor;
 - to a public header (`../include/mailslot/server.hpp`): `@ref` to the
   header's documentation;
 - to anything else in the repository (a script, a test, the contributors'
@@ -30,13 +31,10 @@ LINK = re.compile(r"(?<!\!)\[((?:`[^`]*`|[^\]`])*)\]\(([^)\s]+)\)")
 
 
 def page_id(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            first = f.readline()
-    except OSError:
-        return None
-    found = re.match(r"^#\s.*\{#([A-Za-z0-9_]+)\}\s*$", first)
-    return found.group(1) if found else None
+    """A guide page's id: its file's name, `-` made `_` (index.md: the main
+    page). The filter gives the page its title line's id."""
+    name = os.path.splitext(os.path.basename(path))[0]
+    return "mainpage" if name == "index" else name.replace("-", "_")
 
 
 def rewrite(text, here):
@@ -51,7 +49,8 @@ def rewrite(text, here):
         full = os.path.normpath(os.path.join(guide, path))
         if full.endswith(".md") and os.path.dirname(full) == guide:
             # (A page that is gone: a reference to nothing, which fails the build.)
-            ref = anchor or page_id(full) or "missing_page_" + re.sub(r"\W", "_", path)
+            ref = anchor or (page_id(full) if os.path.isfile(full) else
+                             "missing_page_" + re.sub(r"\W", "_", path))
             return f"[{label}](@ref {ref})"
         if full.startswith(include + os.sep) and full.endswith(".hpp") and os.path.isfile(full):
             return f"[{label}](@ref {os.path.relpath(full, include).replace(os.sep, '/')})"
@@ -61,7 +60,10 @@ def rewrite(text, here):
 
     out = []
     fence = None
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    if lines and lines[0].startswith("# ") and "{#" not in lines[0]:
+        lines[0] = f"{lines[0].rstrip()} {{#{page_id(here)}}}"  # (GitHub would show it)
+    for line in lines:
         opened = re.match(r"^\s*(```+|~~~+)", line)
         if fence is None and opened:
             fence = opened.group(1)

@@ -1,10 +1,11 @@
 #ifndef MAILSLOT_ACCOUNT_HPP
 #define MAILSLOT_ACCOUNT_HPP
 
-// mailslot::account: a Windows account named by its security identifier
-// (SID), as a client names the account it requires to own a slot
-// (client_options::required_owner). Portable: the SID is text until a client
-// hands it to Windows.
+/// @file
+/// mailslot::account: a Windows account named by its security identifier
+/// (SID), as a client names the account it requires to own a slot
+/// (client_options::required_owner). Portable: the SID is text until a client
+/// hands it to Windows.
 
 #include <string>
 #include <utility>

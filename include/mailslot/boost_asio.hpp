@@ -6,7 +6,7 @@
 /// the classes of mailslot::asio (see there) over `boost::asio`.
 
 // mailslot::boost_asio::server: a mailslot server read through Boost.Asio
-// (Boost 1.80 or later), with every completion token: callbacks,
+// (tested with Boost 1.83), with every completion token: callbacks,
 // use_future, deferred, use_awaitable. Link the mailslot::asio CMake target.
 // Include this header before <windows.h> and the other mailslot headers.
 // For standalone Asio, include <mailslot/asio.hpp> instead

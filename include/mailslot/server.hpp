@@ -85,8 +85,8 @@ struct server_options {
   bool inheritable = false;
   /// The slot's security descriptor as SDDL, for example
   /// "D:(A;OICI;GRGW;;;AU)(A;OICI;GA;;;BA)" to let every authenticated user
-  /// write to a service's slot; empty for the default security (write access
-  /// for LocalSystem, administrators and the creator owner only). Invalid
+  /// write to a service's slot; empty for the default security (access lists
+  /// from the creator's token, as CreateMailslot's documentation says). Invalid
   /// SDDL fails with errc::invalid_security_descriptor;
   /// check_security_descriptor() gives Windows' own reason. (A conversion that
   /// fails for want of memory reports that error instead.)

@@ -5,7 +5,9 @@ get_filename_component(SOURCE_PATH "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
 
 # The feature "module" (off by default): the C++20 module, a static library.
 vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS FEATURES module MAILSLOT_MODULE)
-if(NOT "module" IN_LIST FEATURES)
+if("module" IN_LIST FEATURES)
+  vcpkg_check_linkage(ONLY_STATIC_LIBRARY)
+else()
   set(VCPKG_BUILD_TYPE release)  # header-only: nothing differs between configurations
 endif()
 
@@ -22,10 +24,17 @@ vcpkg_cmake_config_fixup(CONFIG_PATH share/cmake/mailslot)
 # a library's, lib/pkgconfig: its post-build check allows share/pkgconfig only
 # for a .pc without Libs. (The same depth below the prefix: its relative
 # prefix still holds.)
-file(MAKE_DIRECTORY "${CURRENT_PACKAGES_DIR}/lib/pkgconfig")
-file(RENAME "${CURRENT_PACKAGES_DIR}/share/pkgconfig/mailslot.pc"
-            "${CURRENT_PACKAGES_DIR}/lib/pkgconfig/mailslot.pc")
-file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/share/pkgconfig")
+foreach(_prefix IN ITEMS "" "debug/")
+  if(EXISTS "${CURRENT_PACKAGES_DIR}/${_prefix}share/pkgconfig/mailslot.pc")
+    file(MAKE_DIRECTORY "${CURRENT_PACKAGES_DIR}/${_prefix}lib/pkgconfig")
+    file(RENAME "${CURRENT_PACKAGES_DIR}/${_prefix}share/pkgconfig/mailslot.pc"
+                "${CURRENT_PACKAGES_DIR}/${_prefix}lib/pkgconfig/mailslot.pc")
+    file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/${_prefix}share/pkgconfig")
+  endif()
+endforeach()
+# (With the module, the debug configuration is built too: only its library
+# is kept, as vcpkg's post-build checks want.)
+file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/debug/include" "${CURRENT_PACKAGES_DIR}/debug/share")
 vcpkg_fixup_pkgconfig()
 
 # The license goes where vcpkg keeps it, not under share/doc.

@@ -1,5 +1,5 @@
 // Loads the reference in headless Chromium (scripts/docs.sh): the main page,
-// every guide page (docs/*.md, by the id of its first line) and the pages of
+// every guide page (docs/*.md) and the pages of
 // mailslot::server, mailslot::client and mailslot::thread_pool_reader. Fails
 // on a page that is missing, a console error, an uncaught page error, a
 // request that fails, or a page without its title; keeps screenshots of the
@@ -20,13 +20,12 @@ if (!htmlDir || !guideDir || !shotsDir || !process.env.MAILSLOT_PLAYWRIGHT) {
 }
 const { chromium } = require(path.resolve(process.env.MAILSLOT_PLAYWRIGHT));
 
-// The guide's pages: [file, html page] from the `# Title {#id}` line.
+// The guide's pages: [file, html page], the page named as
+// docs/doxygen_filter.py names it (the file's name, `-` made `_`).
 function guidePages() {
   return fs.readdirSync(guideDir).filter((f) => f.endsWith('.md')).sort().map((f) => {
-    const first = fs.readFileSync(path.join(guideDir, f), 'utf8').split('\n')[0];
-    const found = /\{#([A-Za-z0-9_]+)\}\s*$/.exec(first);
-    if (!found) throw new Error(`${guideDir}/${f}: the first line must be '# Title {#id}'`);
-    return [f, found[1] === 'mainpage' ? 'index.html' : `${found[1]}.html`];
+    const name = f.slice(0, -3);
+    return [f, name === 'index' ? 'index.html' : `${name.replace(/-/g, '_')}.html`];
   });
 }
 

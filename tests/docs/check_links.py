@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Checks the reference Doxygen wrote (scripts/docs.sh):
 
-- every guide page (GUIDE/*.md, its `# Title {#id}` line) has its HTML page,
-  id.html (index.md: index.html, the main page);
+- every guide page (GUIDE/*.md) has its HTML page, its file's name with `-`
+  made `_` (index.md: index.html, the main page);
 - every link (href, src) of every HTML file that stays inside the reference
   leads to a file that exists and, with a #fragment, to an element of that
   id (or name) there. Links that leave it (http:, https:, mailto:) are not
@@ -13,7 +13,6 @@ Usage: check_links.py HTML_DIR GUIDE_DIR
 
 import html.parser
 import os
-import re
 import sys
 import urllib.parse
 
@@ -35,17 +34,13 @@ class Page(html.parser.HTMLParser):
 
 
 def guide_pages(guide):
+    """Each page's HTML file: its id (docs/doxygen_filter.py gives it), the
+    file's name with `-` made `_`; index.md is the main page."""
     pages = {}
     for entry in sorted(os.listdir(guide)):
-        if not entry.endswith(".md"):
-            continue
-        with open(os.path.join(guide, entry), encoding="utf-8") as f:
-            first = f.readline()
-        found = re.match(r"^#\s.*\{#([A-Za-z0-9_]+)\}\s*$", first)
-        if not found:
-            sys.exit(f"{guide}/{entry}: the first line must be '# Title {{#id}}'")
-        page_id = found.group(1)
-        pages[entry] = "index.html" if page_id == "mainpage" else page_id + ".html"
+        if entry.endswith(".md"):
+            name = entry[:-3]
+            pages[entry] = "index.html" if name == "index" else name.replace("-", "_") + ".html"
     return pages
 
 
