@@ -246,6 +246,34 @@ auto reporting_out_of_memory(std::error_code& ec, Body&& body) -> decltype(body(
 #endif
 }
 
+// Whether the Win32 error `code` means condition `c` (compared by value).
+inline bool matches_win32(condition c, int code) noexcept {
+  switch (c) {
+    case condition::timed_out:
+      return code == win32::sem_timeout || code == win32::wait_timeout || code == win32::timeout;
+    case condition::not_found:
+      return code == win32::file_not_found || code == win32::path_not_found ||
+             code == win32::bad_netpath;
+    case condition::already_exists:
+      return code == win32::already_exists || code == win32::file_exists;
+    case condition::buffer_too_small:
+      return code == win32::insufficient_buffer || code == win32::more_data;
+    case condition::remote_mailslots_disabled:
+      return code == win32::remote_mailslots_deprecated;
+    case condition::invalid_name:
+      return code == win32::invalid_name || code == win32::filename_exced_range;
+    case condition::access_denied:
+      return code == win32::access_denied;
+    case condition::cancelled:
+      return code == win32::operation_aborted;
+    case condition::not_enough_memory:
+      return code == win32::not_enough_memory || code == win32::outofmemory;
+    case condition::message_too_large:
+      return false;
+  }
+  return false;
+}
+
 class condition_category_impl final : public std::error_category {
  public:
   [[nodiscard]] const char* name() const noexcept override { return "mailslot.condition"; }
@@ -299,34 +327,6 @@ class condition_category_impl final : public std::error_category {
     if (code.category() == mailslot::error_category() ||
         std::string_view(code.category().name()) == mailslot::error_category().name()) {
       return matches_errc(static_cast<condition>(value), static_cast<errc>(code.value()));
-    }
-    return false;
-  }
-
- private:
-  static bool matches_win32(condition c, int code) noexcept {
-    switch (c) {
-      case condition::timed_out:
-        return code == win32::sem_timeout || code == win32::wait_timeout || code == win32::timeout;
-      case condition::not_found:
-        return code == win32::file_not_found || code == win32::path_not_found ||
-               code == win32::bad_netpath;
-      case condition::already_exists:
-        return code == win32::already_exists || code == win32::file_exists;
-      case condition::buffer_too_small:
-        return code == win32::insufficient_buffer || code == win32::more_data;
-      case condition::remote_mailslots_disabled:
-        return code == win32::remote_mailslots_deprecated;
-      case condition::invalid_name:
-        return code == win32::invalid_name || code == win32::filename_exced_range;
-      case condition::access_denied:
-        return code == win32::access_denied;
-      case condition::cancelled:
-        return code == win32::operation_aborted;
-      case condition::not_enough_memory:
-        return code == win32::not_enough_memory || code == win32::outofmemory;
-      case condition::message_too_large:
-        return false;
     }
     return false;
   }

@@ -222,8 +222,8 @@ inline name_check check_netbios_name(const std::vector<code_point>& cps, std::si
     }
     if (is_forbidden_in_netbios_name(c)) {
       return name_problem(errc::invalid_name,
-                          R"(character not allowed in a NetBIOS name (none of \ / : * ? " < > | )"
-                          R"([ ] + = ; , is: Active Directory naming conventions, MS-SRVS )"
+                          "character not allowed in a NetBIOS name (none of \\ / : * ? \" < > | "
+                          "[ ] + = ; , is: Active Directory naming conventions, MS-SRVS "
                           "NetprNameValidate)",
                           cps[i].index, c);
     }
@@ -355,10 +355,10 @@ name_check parse_name(std::basic_string_view<Char> in, parsed_name& out) {
       if (i < n && cps[i].value == U'/') {
         return name_problem(
             errc::invalid_name,
-            R"('/' where the name must start with "\\" (Windows rewrites '/' to '\'))", at);
+            "'/' where the name must start with \"\\\\\" (Windows rewrites '/' to '\\')", at);
       }
       return name_problem(errc::invalid_name,
-                          R"(the name must start with "\\" (as in \\.\mailslot\name))", at);
+                          "the name must start with \"\\\\\" (as in \\\\.\\mailslot\\name)", at);
     }
   }
   std::size_t host_end = 2;
@@ -387,11 +387,12 @@ name_check parse_name(std::basic_string_view<Char> in, parsed_name& out) {
   const std::size_t path_begin = keyword_begin + keyword.size() + 1;
   if (!keyword_ok ||
       (n > keyword_begin + keyword.size() && cps[keyword_begin + keyword.size()].value != U'\\')) {
-    return name_problem(errc::invalid_name, R"(expected "\mailslot\" after the host)",
+    return name_problem(errc::invalid_name, "expected \"\\mailslot\\\" after the host",
                         host_end < n ? cps[host_end].index : end_index);
   }
   if (path_begin >= n) {
-    return name_problem(errc::invalid_name, R"(empty path: nothing after "\mailslot\")", end_index);
+    return name_problem(errc::invalid_name, "empty path: nothing after \"\\mailslot\\\"",
+                        end_index);
   }
   std::size_t component_begin = path_begin;
   for (std::size_t i = path_begin; i <= n; ++i) {

@@ -177,6 +177,9 @@ class basic_server {
 
 #if MAILSLOT_HAS_EXCEPTIONS
   /// assign(); throws std::system_error naming the slot.
+  /// @param slot  the server to read through this context (left with the
+  ///              caller on failure)
+  /// @throws std::system_error  with the error the std::error_code form reports
   void assign(mailslot::server&& slot) {
     std::error_code ec;
     assign(std::move(slot), ec);
