@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds and runs every test (the matrix and why it covers each axis:
 # docs/dev/verification.md):
-#   1. the platform-independent parts natively: GCC, then Clang with the name
-#      fuzzer, both with ASan + UBSan;
-#   2. formatting (clang-format, first of all), the Windows workflow
-#      (actionlint), clang-tidy on the headers, and the reference (the guide
-#      and the API, Doxygen through CMake's docs target, any warning fails;
-#      its links checked, and its pages loaded in headless Chromium);
+#   1. formatting (clang-format, first of all) and the Windows workflow
+#      (actionlint);
+#   2. the platform-independent parts natively: GCC, then Clang with the name
+#      fuzzer, both with ASan + UBSan; clang-tidy on the headers; and the
+#      reference (the guide and the API, Doxygen through CMake's docs target,
+#      any warning fails; its links checked, and its pages loaded in headless
+#      Chromium);
 #   3. the Windows builds: MinGW GCC C++17 x64 (everything, the model test's
 #      slice included, under Wine), Clang C++20 x64 (the behavioural suite,
 #      what only C++20 has, the C++20 module and its consumers, and the
