@@ -9,8 +9,9 @@ Every fenced block opened with exactly ```cpp is code to compile:
   makes it a server for the next whole program of the page: that one is run
   (again, until it exits 0) while the server runs, and the server must then
   exit 0 by itself.
-- Any other block is a fragment: its #include lines go to the top of its
-  page's unit, the rest into the body of a function of its own, after the
+- Any other block is a fragment: its #include lines go to the top of a unit
+  of the fragments of every page that need the same (Asio, C++20, the
+  module), the rest into the body of a function of its own, after the
   setup of an HTML comment right before its fence
   (`<!-- snippet-setup ... -->`, which readers do not see).
   `<!-- snippet: namespace -->` puts the block at namespace scope instead.
@@ -145,11 +146,12 @@ def fragments_unit(snippets):
             if include.strip() not in includes:
                 includes.append(include.strip())
         where = f"{s.page}:{s.line}"
+        space = f"snippet_{unit_name(s.page)}_{s.line}"
         if "namespace" in s.marks:
-            bodies.append(f"// {where}\nnamespace snippet_{s.line} {{\n{setup}\n{code}\n}}  // namespace snippet_{s.line}\n")
+            bodies.append(f"// {where}\nnamespace {space} {{\n{setup}\n{code}\n}}  // namespace {space}\n")
         else:
             bodies.append(
-                f"// {where}\nnamespace snippet_{s.line} {{\n[[maybe_unused]] void run() {{\n{setup}\n{code}\n}}\n}}  // namespace snippet_{s.line}\n")
+                f"// {where}\nnamespace {space} {{\n[[maybe_unused]] void run() {{\n{setup}\n{code}\n}}\n}}  // namespace {space}\n")
     includes.sort(key=include_order)
     return ("// The documentation's code fragments, taken from the Markdown by tests/docs/snippets.py.\n"
             + "\n".join(includes) + "\n\n" + "\n".join(bodies))
@@ -162,11 +164,13 @@ def main():
     os.makedirs(out, exist_ok=True)
     entries = []
     written = set()
+    # Every page's fragments in a few units (by what they need), to compile
+    # few; each program apart.
+    groups = {}
     for page in pages:
         shown = os.path.relpath(page, root).replace(os.sep, "/")
         snippets = read_snippets(page, shown)
         base = unit_name(shown)
-        groups = {}
         programs = []
         for s in snippets:
             if s.is_program():
@@ -177,12 +181,6 @@ def main():
                 if "serves" in s.marks:
                     fail(shown, s.line, "only a whole program serves")
                 groups.setdefault(tuple(s.needs()), []).append(s)
-        for needs, group in sorted(groups.items()):
-            name = "_".join([base, "fragments"] + list(needs))
-            path = os.path.join(out, name + ".cpp")
-            write(path, fragments_unit(group), written)
-            where = ",".join(f"{s.page}:{s.line}" for s in group)
-            entries.append(f"fragments|{name}|{path}|{','.join(needs)}|{where}|")
         for index, s in enumerate(programs):
             name = f"{base}_{s.line}"
             path = os.path.join(out, name + ".cpp")
@@ -193,6 +191,13 @@ def main():
                     fail(shown, s.line, "a server with no program after it to serve")
                 partner = f"{base}_{programs[index + 1].line}"
             entries.append(f"program|{name}|{path}|{','.join(s.needs())}|{s.page}:{s.line}|{partner}")
+    for needs, group in sorted(groups.items()):
+        name = "_".join(["fragments"] + list(needs))
+        path = os.path.join(out, name + ".cpp")
+        write(path, fragments_unit(group), written)
+        pages_of = sorted({s.page for s in group})
+        where = f"{len(group)} fragments of {', '.join(pages_of)}"
+        entries.append(f"fragments|{name}|{path}|{','.join(needs)}|{where}|")
     # Units of an earlier run that are gone now.
     for stale in os.listdir(out):
         if stale.endswith(".cpp") and os.path.join(out, stale) not in written:
