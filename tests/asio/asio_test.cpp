@@ -270,6 +270,37 @@ TEMPLATE_TEST_CASE("an asio read into a container that cannot be resized leaves 
   CHECK(none == 0);
 }
 
+TEMPLATE_TEST_CASE(
+    "asio reads ask GetMailslotInfo a few times for a deep queue, not once a message", "[asio]",
+    MAILSLOT_TEST_ASIO_FLAVOURS) {
+  // (Wine's GetMailslotInfo counts the queue: once a message would cost more
+  // the deeper the queue.)
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-deep-queue");
+  const std::string message(100, 'a');
+  mailslot::server plain = windows_kind_slot(name);
+  auto client = mailslot::client::open(name);
+  for (int i = 0; i < 400; ++i) {
+    client.write(message);
+  }
+  mailslot_test::get_mailslot_info_counter info;
+  REQUIRE(info.installed());
+  typename F::server slot(io, std::move(plain));
+  std::string kept;
+  int read = 0;
+  for (int i = 0; i < 200; ++i) {
+    read += read_one(slot, io) == message ? 1 : 0;
+    std::optional<std::size_t> size;
+    slot.async_read(kept,
+                    [&](const typename F::error_code& ec, std::size_t n) { size = ec ? 0 : n; });
+    run_until(io, [&] { return size.has_value(); });
+    read += *size == message.size() && kept == message ? 1 : 0;
+  }
+  CHECK(read == 400);
+  CHECK(info.count() <= 3);  // (the slot's maximum when bound, and a first offer each)
+}
+
 TEMPLATE_TEST_CASE("asio reads complete through futures and deferred operations", "[asio]",
                    MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;

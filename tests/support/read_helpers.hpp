@@ -93,10 +93,18 @@ struct set_mailslot_info_tag {
   static constexpr const char* name = "SetMailslotInfo";
 };
 
+struct get_mailslot_info_tag {
+  using function = decltype(&::GetMailslotInfo);
+  static constexpr const char* name = "GetMailslotInfo";
+};
+
 /// Counts the program's ReadFile calls.
 using read_file_counter = call_counter<read_file_tag>;
 /// Counts the program's SetMailslotInfo calls.
 using set_mailslot_info_counter = call_counter<set_mailslot_info_tag>;
+/// Counts the program's GetMailslotInfo calls (Wine's counts the queue: its
+/// cost grows with the messages waiting).
+using get_mailslot_info_counter = call_counter<get_mailslot_info_tag>;
 
 /// The most ReadFiles a reader that waits `elapsed` may have made while
 /// nothing arrived: one each reread_interval (10 ms), the first and the last

@@ -703,6 +703,47 @@ TEMPLATE_TEST_CASE("overlapping try_reads on a slot of timeout 0 leave its timeo
   CHECK(slot_timeout(a) == 0);
 }
 
+TEMPLATE_TEST_CASE("reading a deep queue asks GetMailslotInfo a few times, not once a message",
+                   "[server][read][wine10]", MAILSLOT_TEST_SLOT_KINDS) {
+  // Wine's GetMailslotInfo counts the queue, so a read that asked it once a
+  // message would cost more the deeper the queue. Each form reads 100
+  // messages of one size from a queue of hundreds.
+  auto server = make_server<TestType>("deep-queue", mailslot::wait_forever);
+  auto client = mailslot::client::open(server.name());
+  const std::string message(100, 'q');
+  for (int i = 0; i < 600; ++i) {
+    client.write(message);
+  }
+  mailslot_test::get_mailslot_info_counter info;
+  REQUIRE(info.installed());
+  std::string kept;
+  std::array<char, 256> buffer{};
+  const std::pair<const char*, std::function<bool()>> forms[] = {
+      {"read<std::string>", [&] { return server.read() == message; }},
+      {"read(container)", [&] { return server.read(kept) == message.size() && kept == message; }},
+      {"read(buffer)",
+       [&] { return server.read(mailslot::buffer(buffer.data(), buffer.size())) == 100; }},
+      {"try_read(1s)", [&] { return server.try_read(1s) == std::optional<std::string>(message); }},
+      {"try_read(0ms)",
+       [&] { return server.try_read(0ms) == std::optional<std::string>(message); }},
+      {"try_read(buffer, 1s)",
+       [&] {
+         return server.try_read(mailslot::buffer(buffer.data(), buffer.size()), 1s) ==
+                std::optional<std::size_t>(100);
+       }},
+  };
+  for (const auto& [name, read_one] : forms) {
+    INFO(name);
+    info.reset();
+    int read = 0;
+    for (int i = 0; i < 100; ++i) {
+      read += read_one() ? 1 : 0;
+    }
+    CHECK(read == 100);
+    CHECK(info.count() <= 2);
+  }
+}
+
 TEST_CASE("a timeout is ERROR_SEM_TIMEOUT of the system category only", "[server]") {
   CHECK(mailslot::detail::is_timeout(std::error_code(ERROR_SEM_TIMEOUT, std::system_category())));
   CHECK_FALSE(

@@ -502,6 +502,27 @@ TEST_CASE("a message too large for the reader's buffer that another reader takes
   CHECK(taken == std::vector<std::string>{large, large});
 }
 
+TEST_CASE("the pool reader asks GetMailslotInfo a few times for a deep queue, not once a message",
+          "[pool][wine10]") {
+  // (Wine's GetMailslotInfo counts the queue: once a message would cost more
+  // the deeper the queue.)
+  auto server = make_server<nt_create_mailslot>("pool-deep-queue", mailslot::wait_forever);
+  auto client = mailslot::client::open(server.name());
+  const std::string message(100, 'p');
+  for (int i = 0; i < 600; ++i) {
+    client.write(message);
+  }
+  mailslot_test::get_mailslot_info_counter info;
+  REQUIRE(info.installed());
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  REQUIRE(box.wait_for(600));
+  reader.stop();
+  CHECK(box.taken() == std::vector<std::string>(600, message));
+  CHECK(info.count() <= 2);
+}
+
 namespace {
 std::atomic<int> second_read_calls{0};
 decltype(&::ReadFile) real_read_file_second = nullptr;
