@@ -6,7 +6,7 @@
 #     that exists, and to an anchor there (tests/docs/check_links.py);
 #   - every guide page (docs/*.md) has its HTML page;
 #   - headless Chromium loads the main page, every guide page and the
-#     server, client and thread_pool_reader class pages with no console
+#     server, client, thread_pool_reader, name and error class pages with no console
 #     error, no page error and no failed request, and keeps screenshots of the
 #     main page and one guide page in build/docs/screenshots
 #     (tests/docs/browser_check.cjs, through Playwright's playwright-core
@@ -22,30 +22,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=1.64.1
-sha512_base64=BC4s8y6SEVA6Q1rSxZTto8hI1KUI3xXlHGZgvGqP4IqPdI/a6FX9H29IDNz7vKo9l21b6LfYosScPL6M3xxyDQ==
+sha512=042e2cf32e9211503a435ad2c594eda3c848d4a508df15e51c6660bc6a8fe08a8f748fdae855fd1f6f480cdcfbbcaa3d976d5be8b7d8a2c49c3cbe8cdf1c720d
 url=https://registry.npmjs.org/playwright-core/-/playwright-core-$version.tgz
 tarball=playwright-core-$version.tgz
+. scripts/npm_package.sh
 
-fetch() {  # fetch DIR: DIR/package, playwright-core unpacked, downloaded and checked
-  local dir=$1 partial
-  [ -f "$dir/package/package.json" ] && return 0
-  mkdir -p "$dir"
-  partial=$(mktemp "$dir/$tarball.partial.XXXXXX")
-  if command -v curl >/dev/null; then
-    curl -fsSL --retry 2 -o "$partial" "$url"
-  else
-    cmake -DURL="$url" -DFILE="$partial" -P tests/docs/download.cmake || { rm -f "$partial"; exit 1; }
-  fi
-  if [ "$(python3 -c 'import base64, hashlib, sys
-print(base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' \
-          "$partial")" != "$sha512_base64" ]; then
-    rm -f "$partial"
-    echo "docs: $url does not have the expected SHA-512" >&2
-    exit 1
-  fi
-  rm -rf "$dir/package"
-  tar -xzf "$partial" -C "$dir"
-  rm -f "$partial"
+fetch() {  # fetch DIR: DIR/package, playwright-core unpacked
+  [ -f "$1/package/package.json" ] && return 0
+  npm_fetch "$url" "$sha512" "$1/$tarball"
+  rm -rf "$1/package"
+  tar -xzf "$1/$tarball" -C "$1"
 }
 
 browser=1
@@ -64,9 +50,7 @@ python3 tests/docs/check_links.py "$out/html" docs
 if [ "$browser" = 1 ]; then
   dir=${MAILSLOT_PLAYWRIGHT_DIR:-}
   if [ -z "$dir" ] || [ ! -f "$dir/package/package.json" ]; then
-    cache=${MAILSLOT_TEST_CACHE:-/var/cache/mailslot-test}
-    [ -w "$(dirname "$cache")" ] || cache=${XDG_CACHE_HOME:-$HOME/.cache}/mailslot-test
-    dir=$cache/playwright
+    dir=$(npm_cache playwright)
     fetch "$dir"
   fi
   command -v node >/dev/null || { echo "docs: Node.js (node) not found" >&2; exit 1; }

@@ -758,36 +758,21 @@ TEMPLATE_TEST_CASE("an asio read pausing between ReadFiles ends as not_open when
   CHECK(std::error_code(*result) == mailslot::errc::not_open);
 }
 
-namespace {
-// GetMailslotInfo that, once armed, first closes the adopted server under the
-// Asio server that asked (its handle goes, as a close from elsewhere would).
-std::function<void()> close_under_read;
-decltype(&::GetMailslotInfo) real_get_info_for_close = nullptr;
-BOOL WINAPI closing_get_info(HANDLE slot, LPDWORD max, LPDWORD next, LPDWORD count,
-                             LPDWORD timeout) {
-  if (auto close = std::exchange(close_under_read, nullptr)) {
-    close();
-  }
-  return real_get_info_for_close(slot, max, next, count, timeout);
-}
-}  // namespace
-
 TEMPLATE_TEST_CASE("an asio read whose handle goes while it grows ends as not_open", "[asio]",
                    MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;
   typename F::io_context io;
   const std::string name = unique_slot_name("asio-grow-closed");
   typename F::server slot(io, windows_kind_slot(name));
-  mailslot_test::import_hook<decltype(&::GetMailslotInfo)> hook("GetMailslotInfo",
-                                                                &closing_get_info);
-  REQUIRE(hook.installed());
-  real_get_info_for_close = hook.original();
+  // (Armed: the next GetMailslotInfo first closes the adopted server under the
+  // Asio server that asked, as a close from elsewhere would.)
+  mailslot_test::before_next_call<mailslot_test::get_mailslot_info_tag> info;
+  REQUIRE(info.installed());
   std::optional<typename F::error_code> result;
   slot.async_read([&](const typename F::error_code& ec, std::string) { result = ec; });
-  close_under_read = [&] { slot.next_layer().close(); };
+  info.arm([&] { slot.next_layer().close(); });
   mailslot::client::open(name).write(std::string(std::size_t{100} << 10U, 'g'));  // > first offer
   run_until(io, [&] { return result.has_value(); });
-  close_under_read = nullptr;
   CHECK(std::error_code(*result) == mailslot::errc::not_open);
 }
 

@@ -14,8 +14,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <system_error>
+#include <utility>
 
 namespace mailslot_test {
 
@@ -78,6 +80,42 @@ class call_counter<Tag, R(WINAPI*)(Args...)> {
   }
   static R WINAPI counting(Args... args) {
     ++calls();
+    return real()(args...);
+  }
+
+  import_hook<function> hook_;
+};
+
+/// While it lives, runs the function given to arm() once, in the next call
+/// of one Win32 function (`Tag` as for call_counter), before that call goes
+/// through: something another thread or handle does at that moment.
+template <class Tag, class F = typename Tag::function>
+class before_next_call;
+
+template <class Tag, class R, class... Args>
+class before_next_call<Tag, R(WINAPI*)(Args...)> {
+ public:
+  before_next_call() : hook_(Tag::name, &calling) { real() = hook_.original(); }
+  ~before_next_call() { action() = nullptr; }
+  before_next_call(const before_next_call&) = delete;
+  before_next_call& operator=(const before_next_call&) = delete;
+  [[nodiscard]] bool installed() const { return hook_.installed(); }
+  void arm(std::function<void()> act) { action() = std::move(act); }
+
+ private:
+  using function = R(WINAPI*)(Args...);
+  static std::function<void()>& action() {
+    static std::function<void()> armed;
+    return armed;
+  }
+  static function& real() {
+    static function original = nullptr;
+    return original;
+  }
+  static R WINAPI calling(Args... args) {
+    if (auto act = std::exchange(action(), nullptr)) {
+      act();
+    }
     return real()(args...);
   }
 

@@ -448,21 +448,6 @@ TEST_CASE("an exception from the handler's copy propagates from start(), and the
   CHECK(box.taken().front() == "still read");
 }
 
-namespace {
-// GetMailslotInfo that, once armed, first lets `take_away` read from the
-// slot through another handle (another reader taking the message that did
-// not fit).
-std::function<void()> take_away;
-decltype(&::GetMailslotInfo) real_get_info_taken = nullptr;
-BOOL WINAPI taking_get_info(HANDLE slot, LPDWORD max, LPDWORD next, LPDWORD count,
-                            LPDWORD timeout) {
-  if (auto take = std::exchange(take_away, nullptr)) {
-    take();
-  }
-  return real_get_info_taken(slot, max, next, count, timeout);
-}
-}  // namespace
-
 TEST_CASE("a message too large for the reader's buffer that another reader takes is not awaited",
           "[pool][wine10]") {
   // The reader's ReadFile fails for a message larger than its buffer; as it
@@ -470,10 +455,10 @@ TEST_CASE("a message too large for the reader's buffer that another reader takes
   // reads what comes next, into the buffer it has.
   auto server = make_server<nt_create_mailslot>("pool-taken", mailslot::wait_forever);
   mailslot::server other = mailslot_test::duplicate(server);
-  mailslot_test::import_hook<decltype(&::GetMailslotInfo)> hook("GetMailslotInfo",
-                                                                &taking_get_info);
-  REQUIRE(hook.installed());
-  real_get_info_taken = hook.original();
+  // (Armed: the next GetMailslotInfo, the reader's question about the size of
+  // the message that did not fit, first lets another handle take it.)
+  mailslot_test::before_next_call<mailslot_test::get_mailslot_info_tag> info;
+  REQUIRE(info.installed());
   inbox box;
   mailslot::thread_pool_reader reader;
   reader.start(server, box.handler());
@@ -482,11 +467,11 @@ TEST_CASE("a message too large for the reader's buffer that another reader takes
   std::vector<std::string> taken;
   for (const bool small_behind : {false, true}) {
     INFO((small_behind ? "a small message behind it" : "nothing behind it"));
-    take_away = [&] {  // (on a pool thread: the error_code form, checked below)
+    info.arm([&] {  // (on a pool thread: the error_code form, checked below)
       std::error_code ec;
       taken.push_back(other.read(ec));
       taken.back() += ec ? " (" + ec.message() + ")" : "";
-    };
+    });
     client.write(large);
     if (small_behind) {
       client.write("behind");
@@ -496,7 +481,6 @@ TEST_CASE("a message too large for the reader's buffer that another reader takes
     }
     REQUIRE(box.wait_for(small_behind ? 2 : 1));
   }
-  take_away = nullptr;
   reader.stop();
   CHECK(box.taken() == std::vector<std::string>{"next", "behind"});
   CHECK(taken == std::vector<std::string>{large, large});

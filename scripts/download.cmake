@@ -1,4 +1,4 @@
-# Downloads URL into FILE (scripts/docs.sh, where curl is missing).
+# Downloads URL into FILE (scripts/npm_package.sh, where there is no curl).
 #   cmake -DURL=... -DFILE=... -P download.cmake
 file(DOWNLOAD "${URL}" "${FILE}" STATUS status)
 list(GET status 0 code)
