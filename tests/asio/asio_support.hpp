@@ -45,8 +45,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <future>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -157,6 +159,34 @@ std::string read_one(Server& slot, IoContext& io) {
   slot.async_read([&](const auto& ec, std::string m) { message = ec ? "error" : m; });
   run_until(io, [&] { return message.has_value(); });
   return *message;
+}
+
+// A container of bytes that runs `on_resize` before each resize: one that
+// throws there stands for a container of a fixed capacity, past it.
+struct fragile_bytes {
+  using value_type = char;
+  std::string held;
+  std::function<void()> on_resize;
+  char* data() noexcept { return held.data(); }
+  [[nodiscard]] std::size_t size() const noexcept { return held.size(); }
+  [[nodiscard]] std::size_t capacity() const noexcept { return held.capacity(); }
+  void resize(std::size_t size) {
+    if (on_resize) {
+      on_resize();
+    }
+    held.resize(size);
+  }
+  void clear() noexcept { held.clear(); }
+};
+
+// on_resize for a fragile_bytes: throws at the resize numbered `at` (1: the
+// first offer), counting from now.
+inline std::function<void()> throw_at_resize(int at) {
+  return [at, count = 0]() mutable {
+    if (++count == at) {
+      throw std::length_error("fragile_bytes");
+    }
+  };
 }
 
 // The messages still queued in `slot`, read synchronously.

@@ -180,36 +180,6 @@ TEMPLATE_TEST_CASE("an asio read into a reused container leaves it holding exact
   CHECK(kept.empty());
 }
 
-namespace {
-// A container of bytes that runs `on_resize` before each resize: one that
-// throws there stands for a container of a fixed capacity, past it.
-struct fragile_bytes {
-  using value_type = char;
-  std::string held;
-  std::function<void()> on_resize;
-  char* data() noexcept { return held.data(); }
-  [[nodiscard]] std::size_t size() const noexcept { return held.size(); }
-  [[nodiscard]] std::size_t capacity() const noexcept { return held.capacity(); }
-  void resize(std::size_t size) {
-    if (on_resize) {
-      on_resize();
-    }
-    held.resize(size);
-  }
-  void clear() noexcept { held.clear(); }
-};
-
-// on_resize for a fragile_bytes: throws at the resize numbered `at` (1: the
-// first offer), counting from now.
-std::function<void()> throw_at_resize(int at) {
-  return [at, count = 0]() mutable {
-    if (++count == at) {
-      throw std::length_error("fragile_bytes");
-    }
-  };
-}
-}  // namespace
-
 TEMPLATE_TEST_CASE("an asio read into a container that cannot be resized leaves the message queued",
                    "[asio]", MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;

@@ -1,6 +1,7 @@
 // The Asio integration read from C++20 coroutines (use_awaitable): a
 // coroutine that serves a slot, one that reads with a time limit, and one
-// that reads 4 writers' messages in each writer's order. (The guide's own
+// that reads 4 writers' messages in each writer's order, one at a time and
+// in batches. (The guide's own
 // coroutines are compiled from docs/asio.md by tests/docs.) C++20 only: this
 // program runs in the C++20 builds.
 
@@ -94,27 +95,41 @@ TEST_CASE("a coroutine's read with a time limit handles messages and idles",
 // thousands of messages; Wine's GetMailslotInfo, which a string that must
 // grow calls, counts the queue each time, so the cost grows with the square
 // of the load: 4 x 10,000 took 66 to 105 s here, 4 x 2,500 takes 3 s.)
-TEMPLATE_TEST_CASE(
-    "a coroutine reads 4 writers x 2,500 messages in each writer's order, every byte intact",
-    "[asio][coroutine][load]", standalone, boost_flavour) {
-  using F = TestType;
+namespace {
+// Reads in batches of up to 64 (async_read_some_messages) until `count`
+// messages came.
+template <class F>
+typename F::template awaitable<void> read_all_in_batches(typename F::server& slot,
+                                                         std::size_t count,
+                                                         std::vector<std::string>& received) {
+  std::vector<std::string> batch;
+  while (received.size() < count) {
+    const std::size_t n = co_await slot.async_read_some_messages(64, batch, F::use_awaitable);
+    CHECK(n == batch.size());
+    received.insert(received.end(), batch.begin(), batch.end());
+  }
+}
+
+// 4 writers x `per_writer` messages, read by the coroutine `read` makes of
+// (slot, count, received): each writer's in its order, every byte intact.
+template <class F, class Read>
+void read_four_writers(int per_writer, Read read) {
   constexpr int writers = 4;
-  constexpr int per_writer = std::is_same_v<F, standalone> ? 2'500 : 1'000;
   typename F::io_context io;
   const std::string name = unique_slot_name("asio-coroutine");
   typename F::server slot(io, windows_kind_slot(name));
 
   std::vector<std::string> received;
-  received.reserve(writers * per_writer);
+  received.reserve(static_cast<std::size_t>(writers * per_writer));
   bool finished = false;
-  F::co_spawn(io, read_all<F>(slot, writers * per_writer, received),
+  F::co_spawn(io, read(slot, static_cast<std::size_t>(writers * per_writer), received),
               [&](const std::exception_ptr& failure) {
                 CHECK_FALSE(failure);
                 finished = true;
               });
   std::vector<std::thread> threads;
   for (int w = 0; w < writers; ++w) {
-    threads.emplace_back([&name, w] {
+    threads.emplace_back([&name, w, per_writer] {
       mailslot::client writer = mailslot::client::open(name);
       for (int i = 0; i < per_writer; ++i) {
         // Sizes vary (1 to ~5 KiB) so that the string grows and shrinks.
@@ -133,7 +148,7 @@ TEMPLATE_TEST_CASE(
   }
   INFO("received " << received.size() << " messages");
   REQUIRE(finished);
-  REQUIRE(received.size() == writers * per_writer);
+  REQUIRE(received.size() == static_cast<std::size_t>(writers * per_writer));
   std::array<int, writers> next{};
   int bad = 0;
   for (const std::string& message : received) {
@@ -151,6 +166,25 @@ TEMPLATE_TEST_CASE(
   }
   CHECK(bad == 0);
   CHECK(next == std::array<int, writers>{per_writer, per_writer, per_writer, per_writer});
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE(
+    "a coroutine reads 4 writers x 2,500 messages in each writer's order, every byte intact",
+    "[asio][coroutine][load]", standalone, boost_flavour) {
+  using F = TestType;
+  read_four_writers<F>(std::is_same_v<F, standalone> ? 2'500 : 1'000,
+                       [](auto& slot, std::size_t count, auto& received) {
+                         return read_all<F>(slot, count, received);
+                       });
+}
+
+TEMPLATE_TEST_CASE("a coroutine reads 4 writers' messages in batches, in each writer's order",
+                   "[asio][coroutine][load][batch]", standalone, boost_flavour) {
+  using F = TestType;
+  read_four_writers<F>(1'000, [](auto& slot, std::size_t count, auto& received) {
+    return read_all_in_batches<F>(slot, count, received);
+  });
 }
 
 namespace {

@@ -425,6 +425,119 @@ class reused_sink {
   bool offered_ = false;
 };
 
+/// ... or a list of the caller's messages (std::vector<std::string>, ...),
+/// for async_read_some_messages(): its first element is read as a reused
+/// container is (reused_sink, through the port), and the messages already
+/// waiting behind that one, up to `max` in all, are taken as soon as it has
+/// completed, each with a ReadFile that queues no packet
+/// (port_binding::read_waiting()). The list ends up holding exactly the
+/// messages read, in their order; elements past them are removed. Whatever
+/// stops the taking (nothing waiting, the handle going, a message larger
+/// than the slot's maximum, memory) leaves the rest
+/// queued for the next operation, which reports the error if there is one.
+template <class Messages>
+class batch_sink {
+ public:
+  using result_type = std::size_t;
+  static constexpr bool grows = true;
+  using message_type = typename Messages::value_type;
+
+  batch_sink(Messages& messages, std::size_t max) noexcept : messages_(&messages), max_(max) {}
+
+  bool offer(port_binding& binding, void*& data, std::size_t& size, std::error_code& ec) noexcept {
+    if (!first_) {
+      if (max_ == 0) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return false;
+      }
+      if (messages_->size() == 0 && !resize(*messages_, 1, ec)) {
+        return false;
+      }
+      first_.emplace((*messages_)[0]);
+    }
+    return first_->offer(binding, data, size, ec);
+  }
+
+  bool grow(std::size_t next, std::error_code& ec) noexcept { return first_->grow(next, ec); }
+
+  result_type take(port_binding& binding, std::size_t received) noexcept {
+    first_->take(binding, received);
+    std::size_t count = 1;
+    while (count < max_ && take_waiting(binding, count)) {
+      ++count;
+    }
+    shrink(count);
+    return count;
+  }
+
+  void failed() noexcept { shrink(0); }
+  static result_type empty() noexcept { return 0; }
+
+ private:
+  static constexpr std::size_t max_offer = std::size_t{64} << 10U;
+
+  // Reads a message already waiting into element `index` (made if the list
+  // is shorter); false when there is none, or it cannot be taken now.
+  bool take_waiting(port_binding& binding, std::size_t index) noexcept {
+    std::error_code ec;
+    if (messages_->size() <= index && !resize(*messages_, index + 1, ec)) {
+      return false;
+    }
+    message_type& message = (*messages_)[index];
+    // Offered what recent messages needed (their largest of the last 32 to
+    // 64): one that does not fit costs a GetMailslotInfo, which Wine pays
+    // for by counting the queue.
+    const std::size_t wanted =
+        (std::max)(message.size(), (std::min)(binding.hints().kept(), max_offer));
+    if (!resize(message, mailslot::detail::first_offer(wanted, wanted, binding.max_size()), ec)) {
+      return false;
+    }
+    for (bool grown = false;; grown = true) {
+      DWORD received = 0;
+      DWORD error = ERROR_SUCCESS;
+      const auto capacity = static_cast<DWORD>((std::min)(message.size(), std::size_t{MAXDWORD}));
+      if (binding.read_waiting(message.data(), capacity, received, error)) {
+        binding.hints().learn(received);
+        message.resize(received);  // shrinking: no allocation, cannot throw
+        return true;
+      }
+      if (grown || error != ERROR_INSUFFICIENT_BUFFER || !fit(binding, message)) {
+        return false;
+      }
+    }
+  }
+
+  // The waiting message did not fit: grow to its size (it stays queued),
+  // never past the slot's maximum.
+  static bool fit(port_binding& binding, message_type& message) noexcept {
+    const HANDLE handle = binding.handle();
+    DWORD max_size = 0;
+    DWORD next = 0;
+    std::error_code ec;
+    if (handle == nullptr ||
+        ::GetMailslotInfo(handle, &max_size, &next, nullptr, nullptr) == FALSE ||
+        next == MAILSLOT_NO_MESSAGE || mailslot::detail::exceeds_maximum(next, max_size, ec)) {
+      return false;
+    }
+    if (next <= message.size()) {
+      return true;
+    }
+    message.clear();  // nothing to keep: growing copies nothing
+    return resize(message, next, ec);
+  }
+
+  // Leaves the list holding `count` messages (shrinking cannot throw).
+  void shrink(std::size_t count) noexcept {
+    if (messages_->size() > count) {
+      messages_->resize(count);
+    }
+  }
+
+  Messages* messages_;
+  std::size_t max_;
+  std::optional<reused_sink<message_type>> first_;
+};
+
 /// One read operation: a ReadFile with its own OVERLAPPED (Asio's
 /// overlapped_ptr, completed through the context's port), started again
 /// when a container has grown, ended by the operation's cancellation slot

@@ -256,6 +256,49 @@ class basic_server {
                                             std::forward<CompletionToken>(token));
   }
 
+  /// Reads the next message and every message already waiting behind it,
+  /// up to `max` in all, into `messages`, a list the caller reuses
+  /// (std::vector<std::string>, std::vector<std::vector<std::byte>>, ...).
+  /// Completes once, with `(error_code, std::size_t count)`: `messages`
+  /// then holds exactly `count` messages (1 to `max`), in the order they
+  /// were queued, each exactly sized; elements past them are removed.
+  ///
+  ///   std::vector<std::string> batch;
+  ///   std::size_t n = co_await slot.async_read_some_messages(64, batch, asio::use_awaitable);
+  ///
+  /// The first message is read as async_read(Container&, token) reads one
+  /// (into `messages[0]`; it may wait for a completion packet, and honours
+  /// cancellation as every read does). Those already queued behind it are
+  /// then taken at once, each by a ReadFile that queues no completion packet
+  /// (its OVERLAPPED's event has the low-order bit set): so a burst costs one
+  /// packet per operation, not one per message. Taking stops at `max`, when
+  /// nothing more is waiting (one ReadFile that would wait, cancelled at
+  /// once), or at anything that would fail (the server closed, a message
+  /// larger than the slot's maximum, memory): the rest stays queued for the
+  /// next read, which reports the failure. (A cancellation that comes after
+  /// the first message was read does not end the operation early: it
+  /// completes with what it took.)
+  /// A message taken is never dropped. Elements are reused: in steady state a
+  /// message costs one ReadFile and no allocation. On failure (nothing was
+  /// read) `messages` is empty. It must stay valid, and untouched, until the
+  /// operation completes.
+  /// \tparam Messages  a resizable, indexable list of containers
+  ///                   mailslot::server::read(Container&) takes
+  /// \param max       how many messages at most: 1 or more, or the
+  ///                  operation fails with std::errc::invalid_argument
+  /// \param messages  the list that receives them
+  /// \param token     the completion token
+  /// \return what the token makes of the operation
+  template <class Messages,
+            class CompletionToken = detail::net::default_completion_token_t<executor_type>,
+            mailslot::detail::if_message_list<Messages> = 0>
+  auto async_read_some_messages(std::size_t max, Messages& messages,
+                                CompletionToken&& token =
+                                    detail::net::default_completion_token_t<executor_type>()) {
+    return start<void(error_code, std::size_t)>(detail::batch_sink<Messages>(messages, max),
+                                                std::forward<CompletionToken>(token));
+  }
+
   /// Reads the next message into `buffer` if one comes within `timeout`,
   /// as mailslot::server::try_read() does for a synchronous read. Completes
   /// with `(error_code, std::optional<std::size_t> bytes)`: the message's

@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <system_error>
 #include <utility>
@@ -192,6 +193,51 @@ class port_binding final : public async_binding {
     return outcome;
   }
 
+  /// Takes a message that is already waiting, for an operation whose read
+  /// has just ended with one: a ReadFile into `data` whose OVERLAPPED event
+  /// has its low-order bit set, so that no packet goes to the port (the
+  /// reader completes it here). A ReadFile that would wait (nothing is
+  /// waiting, or another read of the handle is ahead of it) is cancelled at
+  /// once; one that took a message meanwhile delivers it. Under the lock, as
+  /// start_read(): it does not start on a handle that is going
+  /// (ERROR_INVALID_HANDLE). (A cancellation of the operation that comes
+  /// meanwhile does not stop it: what it takes is delivered with the
+  /// message its read took.) Returns whether it took a message (`received`
+  /// bytes); otherwise `error` says why not. Waits only for a cancelled
+  /// ReadFile to end.
+  bool read_waiting(void* data, DWORD size, DWORD& received, DWORD& error) noexcept {
+    received = 0;
+    const HANDLE event = take_event(error);
+    if (event == nullptr) {
+      return false;
+    }
+    OVERLAPPED overlapped{};
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): the documented tagging (no completion packet)
+    overlapped.hEvent = reinterpret_cast<HANDLE>(reinterpret_cast<std::uintptr_t>(event) | 1U);
+    HANDLE handle = nullptr;
+    BOOL done = FALSE;
+    ::AcquireSRWLockExclusive(&lock_);
+    if (handle_ == nullptr) {
+      error = ERROR_INVALID_HANDLE;
+    } else {
+      handle = handle_;
+      done = ::ReadFile(handle, data, size, nullptr, &overlapped);
+      error = done != FALSE ? ERROR_SUCCESS : ::GetLastError();
+      if (error == ERROR_IO_PENDING) {
+        ::CancelIoEx(handle, &overlapped);  // only what is waiting already
+      }
+    }
+    ::ReleaseSRWLockExclusive(&lock_);
+    if (handle != nullptr && (done != FALSE || error == ERROR_IO_PENDING)) {
+      // (Waits on the event, not on the handle, which may be closing: the
+      // cancelled ReadFile ends either way.)
+      done = ::GetOverlappedResult(handle, &overlapped, &received, TRUE);
+      error = done != FALSE ? ERROR_SUCCESS : ::GetLastError();
+    }
+    give_event(event);
+    return done != FALSE;
+  }
+
   /// The handle is about to close: no read starts on it any more, and
   /// cancel() no longer touches it.
   void detach() noexcept {
@@ -291,6 +337,9 @@ class port_binding final : public async_binding {
     while (free_ != nullptr) {
       delete std::exchange(free_, free_->next);
     }
+    if (HANDLE event = spare_event_.exchange(nullptr)) {
+      ::CloseHandle(event);
+    }
     // (No read is active: each holds a reference.)
   }
 
@@ -299,6 +348,25 @@ class port_binding final : public async_binding {
     const bool same = context_ != nullptr && context_ == context;
     ::ReleaseSRWLockShared(&lock_);
     return same;
+  }
+
+  // The event of a read_waiting(): the one kept from the last, or a new one.
+  // Operations on a context run by several threads may read at once; each
+  // takes its own, and the binding keeps one.
+  HANDLE take_event(DWORD& error) noexcept {
+    HANDLE event = spare_event_.exchange(nullptr);
+    if (event == nullptr) {
+      event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+      if (event == nullptr) {
+        error = ::GetLastError();
+      }
+    }
+    return event;
+  }
+  void give_event(HANDLE event) noexcept {
+    if (HANDLE other = spare_event_.exchange(event)) {
+      ::CloseHandle(other);
+    }
   }
 
   void cancel_locked(read_slot& slot) noexcept {
@@ -363,7 +431,8 @@ class port_binding final : public async_binding {
   port_binding* previous_bound_ = nullptr;
 
   size_hints hints_;
-  const DWORD max_size_;  // the slot's maximum message size (0: any)
+  std::atomic<HANDLE> spare_event_{nullptr};  // read_waiting()'s, kept between reads
+  const DWORD max_size_;                      // the slot's maximum message size (0: any)
 };
 
 inline void port_registry::shutdown() noexcept {

@@ -260,6 +260,22 @@ struct is_byte_container<
 template <class C>
 using if_byte_container = std::enable_if_t<is_byte_container<C>::value, int>;
 
+/// Lists of messages a batch read fills (std::vector<std::string>,
+/// std::deque<std::vector<std::byte>>, ...): resizable, indexable, of byte
+/// containers.
+template <class C, class = void>
+struct is_message_list : std::false_type {};
+template <class C>
+struct is_message_list<
+    C, std::void_t<typename C::value_type, decltype(std::declval<C&>().resize(std::size_t{})),
+                   decltype(std::declval<C&>()[std::size_t{}])>>
+    : std::bool_constant<
+          !std::is_const_v<C> && is_byte_container<typename C::value_type>::value &&
+          std::is_same_v<decltype(std::declval<C&>()[std::size_t{}]), typename C::value_type&>> {};
+
+template <class C>
+using if_message_list = std::enable_if_t<is_message_list<C>::value, int>;
+
 // --- bindings -------------------------------------------------------------------------------
 
 /// What ties a server's handle to a completion port (a thread pool reader's
