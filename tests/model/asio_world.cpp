@@ -47,11 +47,15 @@ struct read_record {
   bool cancellable = false;
   std::vector<unsigned char> buffer;
   std::string kept;  // form 4: a container the read reuses (a used one: it holds text)
+  std::vector<std::string> batch;  // form 5: the list a batch read fills
   asio::cancellation_signal signal;
   std::atomic<bool> done{false};
   std::atomic<bool> dropped{false};
   std::atomic<bool> cancel_asked{false};  // something that cancels it was done
 };
+
+// How many messages a batch read (form 5) takes at most.
+constexpr std::size_t batch_bound = 3;
 
 // The completion handler: checks what the read delivered; destroyed without
 // being called, it counts as a dropped handler.
@@ -74,6 +78,10 @@ class read_handler {
   }
 
   void operator()(const std::error_code& ec, std::size_t size) {
+    if (record_->form == 5) {
+      complete_batch(ec, size);
+      return;
+    }
     if (record_->form == 4 && !ec && record_->kept.size() != size) {
       model_->report_violation("a reused container holds " + std::to_string(record_->kept.size()) +
                                " bytes after a read of " + std::to_string(size));
@@ -94,6 +102,27 @@ class read_handler {
   }
 
  private:
+  // A batch: each message is delivered on its own (a batch holds messages in
+  // the order they were queued, which the model checks per writer).
+  void complete_batch(const std::error_code& ec, std::size_t count) {
+    const auto& batch = record_->batch;
+    if (!ec && (count == 0 || count > batch_bound || count != batch.size())) {
+      model_->report_violation("a batch read of " + std::to_string(count) +
+                               " messages left its list holding " + std::to_string(batch.size()));
+    }
+    if (ec && !batch.empty()) {
+      model_->report_violation("a batch read's list is not empty after a failed read");
+    }
+    if (ec || batch.empty()) {
+      complete(ec, nullptr, 0);
+      return;
+    }
+    for (std::size_t i = 0; i + 1 < batch.size(); ++i) {
+      deliver(*model_, slot_model::unordered, batch[i].data(), batch[i].size());
+    }
+    complete(ec, batch.back().data(), batch.back().size());
+  }
+
   void complete(const std::error_code& ec, const void* data, std::size_t size) {
     if (!ec) {
       if (record_->position >= 0) {
@@ -236,9 +265,11 @@ class asio_world final : public world {
         break;
       case op::async_read:
         // Forms: 0 a buffer that holds any message, 1 a small buffer, 2 a new
-        // string, 3 new bytes, 4 a string the read reuses (chosen by c, so
-        // that the forms b chose in sequences kept before stay theirs).
-        async_read((one.c / 2) % 5 == 4 ? 4 : one.b % 4, one.c % 2 == 1);
+        // string, 3 new bytes, 4 a string the read reuses, 5 a batch of up to
+        // 3 messages (4 and 5 chosen by c, so that the forms b chose in
+        // sequences kept before stay theirs).
+        async_read((one.c / 2) % 5 == 4 ? ((one.c / 10) % 2 == 0 ? 4 : 5) : one.b % 4,
+                   one.c % 2 == 1);
         break;
       case op::cancel_one:
         cancel_one(one.a, one.b % 3);
@@ -405,6 +436,9 @@ class asio_world final : public world {
     if (form == 4) {
       record->kept.assign(100, 'k');  // (a used container: its content must go)
     }
+    if (form == 5) {
+      record->batch.assign(5, std::string(100, 'k'));  // (a used list: what is past them must go)
+    }
     outstanding_.push_back(record);
     auto handler = asio::bind_executor(context_.strand(), read_handler(record, model_));
     if (cancellable) {
@@ -427,6 +461,9 @@ class asio_world final : public world {
         break;
       case 4:
         server.async_read(record.kept, std::forward<Token>(token));
+        break;
+      case 5:
+        server.async_read_some_messages(batch_bound, record.batch, std::forward<Token>(token));
         break;
       default:
         server.template async_read<std::vector<std::byte>>(std::forward<Token>(token));

@@ -278,9 +278,9 @@ class basic_server {
   /// next read, which reports the failure. (A cancellation that comes after
   /// the first message was read does not end the operation early: it
   /// completes with what it took.)
-  /// A message taken is never dropped. Elements are reused: in steady state a
-  /// message costs one ReadFile and no allocation. On failure (nothing was
-  /// read) `messages` is empty. It must stay valid, and untouched, until the
+  /// A message taken is never dropped. The elements the list holds are
+  /// reused: a message that fits one's capacity costs one ReadFile and no
+  /// allocation. On failure (nothing was read) `messages` is empty. It must stay valid, and untouched, until the
   /// operation completes.
   /// \tparam Messages  a resizable, indexable list of containers
   ///                   mailslot::server::read(Container&) takes
