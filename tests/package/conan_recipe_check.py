@@ -13,6 +13,10 @@ import importlib.util
 import sys
 import types
 
+# The recipe is loaded from the source tree, which its bytecode cache must
+# not be written into.
+sys.dont_write_bytecode = True
+
 calls = []
 
 
