@@ -18,7 +18,7 @@ fi
 # Compile cost: each header over <windows.h> alone, in C++17 and C++20, the
 # runs of each standard interleaved (so that the machine's load falls on all
 # alike). <string> alone is the floor: the library's API holds strings.
-[ "${1:-}" = --listening ] || [ "${1:-}" = --idle ] || [ "${1:-}" = --overhead ] && exit 0
+case "${1:-}" in --listening | --idle | --overhead | --scale | --deep) exit 0 ;; esac
 echo
 echo "compile cost (MinGW g++ -fsyntax-only, median of 9 runs), over <windows.h> alone:"
 cxx=$(command -v x86_64-w64-mingw32-g++-posix || command -v x86_64-w64-mingw32-g++)

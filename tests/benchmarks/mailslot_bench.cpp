@@ -55,9 +55,10 @@
 // nanoseconds). A raw loop calls the same stubs. One line per form, size and
 // handle kind: `overhead SIZE FORM: library X ns raw Y ns extra Z ns allocs N`.
 //
-//   mailslot_bench [--quick | --listening | --idle | --overhead]
+//   mailslot_bench [--quick | --listening | --idle | --overhead | --scale | --deep]
 //     --quick: a few small rounds, for the tests; --listening, --idle: that
-//     part only
+//     part only; --scale, --deep: the parts in scale.cpp (the full run
+//     includes --deep, not --scale)
 
 #if MAILSLOT_BENCH_ASIO
 #  include <mailslot/asio.hpp>  // (before <windows.h>)
@@ -71,6 +72,7 @@
 #include <mailslot/mailslot.hpp>
 #include <mailslot/thread_pool_reader.hpp>
 
+#include <benchmarks/scale.hpp>
 #include <support/allocations.hpp>
 #include <support/import_patch.hpp>
 #include <support/slot_kinds.hpp>
@@ -1131,6 +1133,16 @@ int main(int argc, char** argv) {
   const bool listening_only = argc > 1 && std::strcmp(argv[1], "--listening") == 0;
   const bool idle_only = argc > 1 && std::strcmp(argv[1], "--idle") == 0;
   const bool overhead_only = argc > 1 && std::strcmp(argv[1], "--overhead") == 0;
+  // (Before the counters: the scale and deep parts read on many threads.)
+  if (argc > 1 && std::strcmp(argv[1], "--scale") == 0) {
+    return mailslot_bench::run_scale() ? 0 : 1;
+  }
+  if (argc > 3 && std::strcmp(argv[1], "--scale-point") == 0) {
+    return mailslot_bench::run_scale_point(argv[2], argv[3]);
+  }
+  if (argc > 1 && std::strcmp(argv[1], "--deep") == 0) {
+    return mailslot_bench::run_deep() ? 0 : 1;
+  }
   if (!install_counters()) {
     std::fprintf(stderr, "mailslot_bench: could not patch the import table\n");
     return 1;
@@ -1245,6 +1257,12 @@ int main(int argc, char** argv) {
     for (const std::size_t size : {std::size_t{16}, std::size_t{4096}}) {
       port_costs(size, pid);
     }
+  }
+  if (quick) {
+    all_ok &= mailslot_bench::run_scale_and_deep_quick();
+  } else if (!listening_only) {
+    std::printf("\n");
+    all_ok &= mailslot_bench::run_deep();
   }
   if (!all_ok) {
     std::fprintf(stderr, "mailslot_bench: some messages arrived wrong\n");
