@@ -38,7 +38,9 @@ using error_code = MAILSLOT_DETAIL_ASIO_ERROR_CODE;
 /// finds its message waiting: its handler never runs inside the initiating
 /// function, and the kernel's completion packet is the cheapest way to defer
 /// it (a read completed at once and then posted to the port costs a
-/// PostQueuedCompletionStatus more; the benchmark measures both). Several reads may be outstanding; Windows hands messages
+/// PostQueuedCompletionStatus more; the benchmark measures both). A batch
+/// read (async_read_some_messages()) completes through the port once, and
+/// takes the messages waiting behind its first without a packet each. Several reads may be outstanding; Windows hands messages
 /// to their ReadFiles in the order those were issued (a read that grew its
 /// container issues a new one, behind the others, and so does a read that
 /// the slot's timeout ended: see below), and their handlers may run in any
