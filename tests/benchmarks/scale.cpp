@@ -16,7 +16,9 @@
 //          evenly over the writers: latency from WriteFile to the message
 //          in user code (median, p99). Measured apart from the burst, so
 //          that the latencies of different N compare at the same load
-//          instead of at each kind's own saturation.
+//          instead of at each kind's own saturation. Three runs: the median
+//          of all their latencies, and the median of their three p99s, so
+//          that one stall of a shared machine does not decide the p99.
 // What the readers cost at rest is measured once their fixed machinery (the
 // pool's threads, the io_context and its threads) is up, before the slots:
 // private bytes (PROCESS_MEMORY_COUNTERS_EX::PrivateUsage; Wine reports 0
@@ -303,12 +305,73 @@ std::wstring linux_proc_dir(const std::string& marker) {
   return matches == 1 ? mine : std::wstring();
 }
 
+// Under Wine, the processor time (user and system, milliseconds) of the
+// Wine server, which does the kernel's share of every mailslot call: from
+// its /proc/PID/stat (the one process named wineserver or wineserver64 in
+// this PID namespace). Negative elsewhere, or if it cannot be told.
+double wineserver_cpu_ms() {
+  static const std::wstring stat = [] {
+    if (::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "wine_get_version") == nullptr) {
+      return std::wstring();
+    }
+    std::wstring found_stat;
+    int matches = 0;
+    WIN32_FIND_DATAW found{};
+    const HANDLE search = ::FindFirstFileW(L"Z:\\proc\\*", &found);
+    if (search == INVALID_HANDLE_VALUE) {
+      return std::wstring();
+    }
+    do {
+      const std::wstring name = found.cFileName;
+      if (name.empty() || name.find_first_not_of(L"0123456789") != std::wstring::npos) {
+        continue;
+      }
+      const std::wstring dir = L"Z:\\proc\\" + name;
+      const std::string comm = linux_file((dir + L"\\comm").c_str());
+      if (comm.rfind("wineserver", 0) == 0) {
+        found_stat = dir + L"\\stat";
+        ++matches;
+      }
+    } while (::FindNextFileW(search, &found) != FALSE);
+    ::FindClose(search);
+    return matches == 1 ? found_stat : std::wstring();
+  }();
+  if (stat.empty()) {
+    return -1;
+  }
+  // Fields 14 and 15 (utime, stime), in clock ticks of 1/100 s, after the
+  // command name in parentheses (which may hold spaces).
+  const std::string text = linux_file(stat.c_str());
+  const std::size_t after = text.rfind(')');
+  if (after == std::string::npos) {
+    return -1;
+  }
+  const char* at = text.c_str() + after + 2;
+  double times[2] = {0, 0};
+  for (int field = 3; field <= 15 && *at != '\0'; ++field) {
+    if (field >= 14) {
+      times[field - 14] = std::atof(at);
+    }
+    const char* space = std::strchr(at, ' ');
+    if (space == nullptr) {
+      break;
+    }
+    at = space + 1;
+  }
+  return (times[0] + times[1]) * 10;
+}
+
 // Under Wine, what Linux sees of this process (found by `marker`, see
 // linux_proc_dir()): its threads, its open file descriptors and their limit
 // (each Wine thread holds some: its pipes to the Wine server), its
 // resident memory. Empty elsewhere.
 std::string linux_view(const std::string& marker) {
-  const std::wstring dir = linux_proc_dir(marker);
+  static std::string found_for;
+  static std::wstring dir;
+  if (found_for != marker) {
+    found_for = marker;
+    dir = linux_proc_dir(marker);
+  }
   if (dir.empty()) {
     return {};
   }
@@ -748,7 +811,8 @@ std::unique_ptr<reader_set> make_readers(reader_kind kind, std::size_t slots, ar
 struct scale_config {
   std::vector<int> writers{1, 4, 16, 64};
   long long burst = 4096;      // messages in the burst phase
-  long long paced = 1024;      // messages in the paced phase
+  long long paced = 400;       // messages in each of the paced runs
+  int paced_runs = 3;
   double rate = 1000;          // messages/s, all writers together, in the paced phase
   DWORD phase_limit_ms = 60000;      // a phase whose messages have not all come by then fails
   double setup_limit_s = 90;         // a set-up that takes longer stops the point
@@ -771,8 +835,10 @@ std::uint32_t slot_of(std::size_t slots, int writers, int w, long long j) {
 struct phase_result {
   double messages_per_second = 0;
   double cpu_ms = 0;
+  double server_cpu_ms = 0;  // the Wine server's (negative when it cannot be told)
   double p50_us = 0;
   double p99_us = 0;
+  std::vector<long long> latencies;  // (sorted, in ticks)
   bool ok = true;
   std::string why;
 };
@@ -819,11 +885,14 @@ phase_result run_phase(const std::vector<HANDLE>& clients, arrivals& into, int w
       }
     });
   }
+  const double server_before = wineserver_cpu_ms();
   const double cpu_before = process_cpu_ms();
   start.store(now_ticks());
   ::SetEvent(go);
   const bool arrived = into.wait(limit_ms);
   const double cpu_after = process_cpu_ms();
+  const double server_after = wineserver_cpu_ms();
+  result.server_cpu_ms = server_before < 0 ? -1 : server_after - server_before;
   for (auto& thread : threads) {
     thread.join();
   }
@@ -843,10 +912,10 @@ phase_result run_phase(const std::vector<HANDLE>& clients, arrivals& into, int w
     const double seconds =
         static_cast<double>(into.last_arrival() - start.load()) / static_cast<double>(frequency);
     result.messages_per_second = static_cast<double>(total) / seconds;
-    const std::vector<long long> latencies = into.latencies();
-    if (!latencies.empty()) {
-      result.p50_us = ticks_to_us(latencies[latencies.size() / 2]);
-      result.p99_us = ticks_to_us(latencies[latencies.size() * 99 / 100]);
+    result.latencies = into.latencies();
+    if (!result.latencies.empty()) {
+      result.p50_us = ticks_to_us(result.latencies[result.latencies.size() / 2]);
+      result.p99_us = ticks_to_us(result.latencies[result.latencies.size() * 99 / 100]);
     }
   }
   return result;
@@ -859,6 +928,7 @@ struct point_result {
   bool stopped = false;  // the machine could not hold the point (why says which limit)
   std::string why;
   double cpu_ms = 0;  // the burst phases' processor time, every writer count together
+  double server_cpu_ms = 0;  // the Wine server's in them (negative when it cannot be told)
 };
 
 // One kind over `slots` slots, every writer count of `config`; prints one
@@ -880,7 +950,13 @@ point_result scale_point(reader_kind kind, std::size_t slots, const scale_config
   (void)figures_now();  // (the figures' own first allocations, before the baseline)
   const process_figures before = figures_now();
   const auto setup_start = std::chrono::steady_clock::now();
+  std::string last_view;  // (once the process runs short of file descriptors, none can be read)
   for (std::size_t i = 0; i < slots && result.ok; ++i) {
+    if (i % 1024 == 0 && i != 0) {
+      if (std::string seen = linux_view(marker); !seen.empty()) {
+        last_view = "at slot " + std::to_string(i) + ": " + seen;
+      }
+    }
     if (i % 256 == 0) {
       MEMORYSTATUSEX memory{};
       memory.dwLength = sizeof memory;
@@ -922,7 +998,10 @@ point_result scale_point(reader_kind kind, std::size_t slots, const scale_config
       std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count();
   if (!result.ok) {
     if (const std::string seen = linux_view(marker); !seen.empty()) {
-      result.why += " [" + seen + "]";
+      result.why += " [now: " + seen + "]";
+    }
+    if (!last_view.empty()) {
+      result.why += " [" + last_view + "]";
     }
     readers->stop();
     return result;
@@ -951,10 +1030,19 @@ point_result scale_point(reader_kind kind, std::size_t slots, const scale_config
     }
     const phase_result burst =
         run_phase(clients, into, writers, config.burst, 0, config.phase_limit_ms);
-    const phase_result paced =
-        burst.ok ? run_phase(clients, into, writers, config.paced, config.rate,
-                             config.phase_limit_ms)
-                 : phase_result{};
+    phase_result paced;
+    std::vector<long long> all_latencies;
+    std::vector<double> p99s;
+    for (int run = 0; run < config.paced_runs && burst.ok && paced.ok; ++run) {
+      paced = run_phase(clients, into, writers, config.paced, config.rate, config.phase_limit_ms);
+      all_latencies.insert(all_latencies.end(), paced.latencies.begin(), paced.latencies.end());
+      p99s.push_back(paced.p99_us);
+    }
+    if (paced.ok && !all_latencies.empty()) {
+      std::sort(all_latencies.begin(), all_latencies.end());
+      paced.p50_us = ticks_to_us(all_latencies[all_latencies.size() / 2]);
+      paced.p99_us = median(p99s);
+    }
     if (!burst.ok || !paced.ok) {
       result.ok = false;
       result.why = std::string(!burst.ok ? "burst" : "paced") + " phase, " +
@@ -962,6 +1050,8 @@ point_result scale_point(reader_kind kind, std::size_t slots, const scale_config
       break;
     }
     result.cpu_ms += burst.cpu_ms;
+    result.server_cpu_ms =
+        burst.server_cpu_ms < 0 ? -1 : result.server_cpu_ms + burst.server_cpu_ms;
     std::printf(
         "scale %s %zu %d: msgs/s %.0f p50_us %.0f p99_us %.0f threads %ld bytes_per_slot %.0f "
         "handles_per_slot %.2f\n",
@@ -994,6 +1084,8 @@ struct child_outcome {
   DWORD exit_code = 0;
   bool timed_out = false;
   std::vector<std::string> lines;
+  long wine_errors = 0;  // lines of Wine's own ("wine client error:..."), not printed
+  std::string first_wine_error;
 };
 
 // Runs this program with `arguments`, its output through a pipe (each line
@@ -1038,6 +1130,13 @@ child_outcome run_child(const std::wstring& arguments, DWORD limit_ms) {
     const auto line_done = [&](std::string line) {
       if (!line.empty() && line.back() == '\r') {
         line.pop_back();
+      }
+      if (line.rfind("wine client error", 0) == 0) {
+        // (Wine prints one for each thread it cannot start: thousands.)
+        if (outcome.wine_errors++ == 0) {
+          outcome.first_wine_error = line;
+        }
+        return;
       }
       // (Not its "main returned" line: the benchmark's own comes at its end.)
       if (line.rfind("scale-cpu", 0) != 0 && line.rfind("main returned", 0) != 0) {
@@ -1113,13 +1212,14 @@ bool run_scale() {
   std::printf(
       "scale: each reader kind over N slots (Windows' handle kind), W writer threads each "
       "writing to its share;\n"
-      "%lld messages of %zu B in a burst (msgs/s), then %lld paced at %.0f msgs/s in all "
-      "(latency from\n"
-      "WriteFile to the message in user code, p50 and p99); threads after the run; bytes and "
-      "handles per\n"
-      "slot once the readers are set up, their fixed cost left out; each (kind, N) in a process "
-      "of its own\n",
-      config.burst, scale_size, config.paced, config.rate);
+      "%lld messages of %zu B in a burst (msgs/s), then %d runs of %lld paced at %.0f msgs/s "
+      "in all (latency\n"
+      "from WriteFile to the message in user code: p50 of all, median of the runs' p99s); "
+      "threads after the\n"
+      "runs; bytes and handles per slot once the readers are set up, their fixed cost left "
+      "out; each (kind, N)\n"
+      "in a process of its own\n",
+      config.burst, scale_size, config.paced_runs, config.paced, config.rate);
   const char* bytes_source = nullptr;
   const char* handles_source = nullptr;
   (void)private_bytes(&bytes_source);
@@ -1133,6 +1233,7 @@ bool run_scale() {
   const auto scale_start = std::chrono::steady_clock::now();
   for (const reader_kind kind : all_kinds()) {
     std::vector<std::pair<double, double>> cpu;
+    std::vector<std::pair<double, double>> server_cpu;
     for (const std::size_t n : counts) {
       const std::wstring kind_wide(kind_name(kind), kind_name(kind) + std::strlen(kind_name(kind)));
       const DWORD limit_ms = n >= 10000 ? 240000 : 150000;
@@ -1144,6 +1245,10 @@ bool run_scale() {
           const double ms = field(line, "ms");
           if (ms > 0) {
             cpu.emplace_back(static_cast<double>(n), ms);
+          }
+          const double server_ms = field(line, "server_ms");
+          if (server_ms > 0) {
+            server_cpu.emplace_back(static_cast<double>(n), server_ms);
           }
         } else if (line.rfind("scale stop", 0) == 0) {
           stopped = true;
@@ -1162,6 +1267,10 @@ bool run_scale() {
             table[name][{slots, writers}] = p;
           }
         }
+      }
+      if (child.wine_errors != 0) {
+        std::printf("  (Wine printed %ld lines like \"%s\")\n", child.wine_errors,
+                    child.first_wine_error.c_str());
       }
       if (child.timed_out) {
         std::printf("scale stop %s %zu: time: the point took over %lu s and was ended\n",
@@ -1194,6 +1303,15 @@ bool run_scale() {
       for (const auto& [n, ms] : cpu) {
         detail += " N=" + std::to_string(static_cast<long long>(n)) + " " +
                   std::to_string(static_cast<long long>(ms));
+      }
+      if (server_cpu.size() == cpu.size()) {
+        std::snprintf(line, sizeof line, "; the Wine server's ~ N^%.2f:",
+                      log_log_slope(server_cpu));
+        detail += line;
+        for (const auto& [n, ms] : server_cpu) {
+          detail += " N=" + std::to_string(static_cast<long long>(n)) + " " +
+                    std::to_string(static_cast<long long>(ms));
+        }
       }
       growth.push_back(detail + ")");
     }
@@ -1233,13 +1351,19 @@ bool run_scale() {
       }
     }
     line += " p99 N=1000/N=1:";
+    std::vector<double> ratios;
     for (const int w : config.writers) {
       const printed_point* one = at(1, w);
       const printed_point* thousand = at(1000, w);
       if (one != nullptr && thousand != nullptr && one->p99 > 0) {
-        std::snprintf(part, sizeof part, " W=%d %.2f", w, thousand->p99 / one->p99);
+        ratios.push_back(thousand->p99 / one->p99);
+        std::snprintf(part, sizeof part, " W=%d %.2f", w, ratios.back());
         line += part;
       }
+    }
+    if (!ratios.empty()) {
+      std::snprintf(part, sizeof part, " (median %.2f)", median(ratios));
+      line += part;
     }
     std::printf("%s\n", line.c_str());
   }
@@ -1261,7 +1385,8 @@ int run_scale_point(const char* kind_text, const char* slots_text) {
   const point_result result =
       scale_point(*kind, static_cast<std::size_t>(slots), config,
                   std::string("--scale-point ") + kind_text + " " + slots_text);
-  std::printf("scale-cpu %s %ld: ms %.0f\n", kind_text, slots, result.cpu_ms);
+  std::printf("scale-cpu %s %ld: ms %.0f server_ms %.0f\n", kind_text, slots, result.cpu_ms,
+              result.server_cpu_ms);
   if (!result.ok) {
     std::printf("scale stop %s %ld: %s\n", kind_text, slots, result.why.c_str());
   }
@@ -1593,7 +1718,8 @@ struct deep_config {
   std::vector<long long> depths{1000, 10000, 100000};
   long long most_per_read = 1000;  // messages a form reads in one timed go: at most this,
   long long depth_share = 4;       // and at most the depth divided by this
-  int rounds = 3;
+  long long info_first_at_most = 100;  // (GetMailslotInfo first costs milliseconds when deep)
+  int rounds = 5;
 };
 
 // Each form's microseconds per message at each depth (medians over the
@@ -1603,83 +1729,128 @@ struct deep_row {
   std::map<long long, std::pair<long long, long long>> info;  // calls, messages
 };
 
-// One slot, the forms that read it in turn, every depth; false if a
-// message arrived wrong.
-bool deep_group(deep_slot& slot, const std::vector<deep_form>& forms, const deep_config& config,
-                std::map<std::string, deep_row>& rows, const std::string& suffix) {
-#if MAILSLOT_BENCH_ASIO
-  std::optional<::asio::io_context> io;
-  std::optional<mailslot::asio::server> asio_server;
-  std::optional<deep_asio<mailslot::asio::server>> asio_reads;
-#endif
-  std::optional<deep_pool> pool;
-  // The reading machinery of the kinds: made once, its first use (binding,
-  // buffers) taken by a warm-up read of a few messages.
-  for (const deep_form form : forms) {
-    if (form == deep_form::pool && !pool) {
-      pool.emplace(slot);
+// One queue of a group: its slot, and the reading machinery of the kinds
+// that read it, made once (their first use, binding and buffers, taken by a
+// warm-up read of a few messages).
+class deep_queue {
+ public:
+  deep_queue() = default;
+  deep_queue(const deep_queue&) = delete;
+  deep_queue& operator=(const deep_queue&) = delete;
+  ~deep_queue() = default;
+
+  bool open(mailslot::server server, const std::vector<deep_form>& forms) {
+    if (!slot_.open(std::move(server))) {
+      return false;
     }
-#if MAILSLOT_BENCH_ASIO
-    if ((form == deep_form::asio_read || form == deep_form::asio_batch) && !io) {
-      io.emplace(1);
-      asio_server.emplace(io->get_executor());
-      std::error_code ec;
-      asio_server->assign(std::move(slot.server), ec);
-      if (ec) {
-        return false;
+    for (const deep_form form : forms) {
+      if (form == deep_form::pool && !pool_) {
+        pool_.emplace(slot_);
       }
-      asio_reads.emplace(deep_asio<mailslot::asio::server>{*asio_server, slot, 0, {}});
-    }
+#if MAILSLOT_BENCH_ASIO
+      if ((form == deep_form::asio_read || form == deep_form::asio_batch) && !io_) {
+        io_.emplace(1);
+        asio_server_.emplace(io_->get_executor());
+        std::error_code ec;
+        asio_server_->assign(std::move(slot_.server), ec);
+        if (ec) {
+          return false;
+        }
+        asio_reads_.emplace(deep_asio<mailslot::asio::server>{*asio_server_, slot_, 0, {}});
+      }
 #endif
+    }
+    bool ok = slot_.fill_to(static_cast<long long>(forms.size()) * 8);
+    for (const deep_form form : forms) {
+      read_with(form, 8);  // (warm-up)
+    }
+    return ok;
   }
-  const auto read_with = [&](deep_form form, long long count) {
+
+  void read_with(deep_form form, long long count) {
     switch (form) {
       case deep_form::pool:
-        pool->read(count);
+        pool_->read(count);
         break;
 #if MAILSLOT_BENCH_ASIO
       case deep_form::asio_read:
       case deep_form::asio_batch:
-        asio_reads->left = count;
-        io->restart();
+        asio_reads_->left = count;
+        io_->restart();
         if (form == deep_form::asio_read) {
-          asio_reads->read_one();
+          asio_reads_->read_one();
         } else {
-          asio_reads->read_some();
+          asio_reads_->read_some();
         }
-        io->run();
+        io_->run();
         break;
 #endif
       default:
-        read_directly(form, slot, count);
+        read_directly(form, slot_, count);
         break;
     }
-  };
-  bool ok = slot.fill_to(static_cast<long long>(forms.size()) * 8);
-  for (const deep_form form : forms) {
-    read_with(form, 8);  // (warm-up)
   }
-  for (const long long depth : config.depths) {
-    const long long per_read = std::max<long long>(
-        1, std::min(config.most_per_read, depth / config.depth_share));
-    ok &= slot.fill_to(depth);
-    for (int round = 0; round < config.rounds; ++round) {
+
+  deep_slot& slot() { return slot_; }
+
+ private:
+  deep_slot slot_;  // (first: the machinery below reads it, and is destroyed before it)
+#if MAILSLOT_BENCH_ASIO
+  std::optional<::asio::io_context> io_;
+  std::optional<mailslot::asio::server> asio_server_;
+  std::optional<deep_asio<mailslot::asio::server>> asio_reads_;
+#endif
+  std::optional<deep_pool> pool_;
+};
+
+// One group of forms over a queue per depth (each from `make`), in rounds:
+// each round visits the depths and, at each, the forms, both in rotating
+// order, so that the machine's load falls on every depth and form alike.
+// False if a message arrived wrong.
+template <class MakeServer>
+bool deep_group(MakeServer make, const std::vector<deep_form>& forms, const deep_config& config,
+                std::map<std::string, deep_row>& rows, const std::string& suffix) {
+  const std::size_t depths = config.depths.size();
+  std::vector<std::unique_ptr<deep_queue>> queues;
+  bool ok = true;
+  for (std::size_t d = 0; d < depths && ok; ++d) {
+    queues.push_back(std::make_unique<deep_queue>());
+    ok = queues.back()->open(make(), forms) && queues.back()->slot().fill_to(config.depths[d]);
+  }
+  for (int round = 0; round < config.rounds && ok; ++round) {
+    for (std::size_t j = 0; j < depths; ++j) {
+      const std::size_t d = (j + static_cast<std::size_t>(round)) % depths;
+      const long long depth = config.depths[d];
+      deep_queue& queue = *queues[d];
       for (std::size_t k = 0; k < forms.size(); ++k) {
         const deep_form form = forms[(k + static_cast<std::size_t>(round)) % forms.size()];
+        long long per_read =
+            std::max<long long>(1, std::min(config.most_per_read, depth / config.depth_share));
+        if (form == deep_form::info_first) {
+          per_read = std::min(per_read, config.info_first_at_most);
+        }
         deep_row& row = rows[std::string(deep_form_name(form)) + suffix];
         const long long calls_before = info_calls.load();
         const long long start = now_ticks();
-        read_with(form, per_read);
+        queue.read_with(form, per_read);
         const long long elapsed = now_ticks() - start;
         row.us[depth].push_back(ticks_to_us(elapsed) / static_cast<double>(per_read));
         auto& [calls, messages] = row.info[depth];
         calls += info_calls.load() - calls_before;
         messages += per_read;
-        ok &= slot.fill_to(depth);  // (not timed)
+        ok &= queue.slot().fill_to(depth);  // (not timed)
       }
     }
   }
-  return ok && slot.bad() == 0;
+  long long bad = 0;
+  for (const auto& queue : queues) {
+    bad += queue->slot().bad();
+  }
+  if (bad != 0) {
+    std::printf("deep: %s%s: %lld messages arrived wrong\n", deep_form_name(forms.front()),
+                suffix.c_str(), bad);
+  }
+  return ok && bad == 0;
 }
 
 bool deep(const deep_config& config, bool print) {
@@ -1697,43 +1868,36 @@ bool deep(const deep_config& config, bool print) {
                                          deep_form::owned,     deep_form::try_read_0,
                                          deep_form::try_read_1s};
   bool ok = true;
-  int group = 0;
-  const auto run_group = [&](mailslot::server server, const std::vector<deep_form>& forms,
+  int made = 0;
+  const auto next_name = [&] { return mailslot::name::local(prefix + std::to_string(made++)); };
+  const auto plain = [&] {
+    std::error_code ec;
+    return mailslot::server::create(next_name(), ec);
+  };
+  const auto windows = [&] {
+    std::error_code ec;
+    return windows_kind(next_name(), ec);
+  };
+  const auto run_group = [&](auto make, const std::vector<deep_form>& forms,
                              const std::string& suffix) {
-    deep_slot slot;
-    if (!slot.open(std::move(server))) {
-      ok = false;
-      return;
-    }
     for (const deep_form form : forms) {
       order.push_back(std::string(deep_form_name(form)) + suffix);
     }
-    const bool group_ok = deep_group(slot, forms, config, rows, suffix);
-    if (!group_ok) {
-      std::printf("deep: %s%s: %lld messages arrived wrong\n", deep_form_name(forms.front()),
-                  suffix.c_str(), slot.bad());
-    }
-    ok &= group_ok;
-    ++group;
+    ok &= deep_group(make, forms, config, rows, suffix);
   };
-  std::error_code ec;
   {
-    auto server =
-        mailslot::server::create(mailslot::name::local(prefix + std::to_string(group)), ec);
-    const bool asynchronous = mailslot_test::is_asynchronous(server.native_handle());
-    run_group(std::move(server), direct, asynchronous ? "/async-cm" : "/sync");
+    // CreateMailslotW's handle: synchronous under Wine, asynchronous on Windows.
+    const mailslot::server probe = plain();
+    run_group(plain, direct,
+              mailslot_test::is_asynchronous(probe.native_handle()) ? "/async-cm" : "/sync");
   }
-  run_group(windows_kind(mailslot::name::local(prefix + std::to_string(group)), ec), direct,
-            "/async");
-  run_group(windows_kind(mailslot::name::local(prefix + std::to_string(group)), ec),
-            {deep_form::pool}, "");
+  run_group(windows, direct, "/async");
+  run_group(windows, {deep_form::pool}, "");
 #if MAILSLOT_BENCH_ASIO
   if constexpr (batch_read_available) {
-    run_group(windows_kind(mailslot::name::local(prefix + std::to_string(group)), ec),
-              {deep_form::asio_read, deep_form::asio_batch}, "");
+    run_group(windows, {deep_form::asio_read, deep_form::asio_batch}, "");
   } else {
-    run_group(windows_kind(mailslot::name::local(prefix + std::to_string(group)), ec),
-              {deep_form::asio_read}, "");
+    run_group(windows, {deep_form::asio_read}, "");
   }
 #endif
   if (print) {
@@ -1778,12 +1942,14 @@ bool deep(const deep_config& config, bool print) {
 bool run_deep() {
   const deep_config config;
   std::printf(
-      "deep queues: a slot nobody reads holds D messages of %zu B; each form reads %lld of them "
-      "(at most\n"
-      "D/%lld), timed, and as many are written back, untimed; the forms in rotating order, "
-      "median of %d\n"
-      "rounds; GetMailslotInfo calls per message counted through the import table\n\n",
-      deep_size, config.most_per_read, config.depth_share, config.rounds);
+      "deep queues: a slot nobody reads holds D messages of %zu B (a slot per depth and group of "
+      "forms);\n"
+      "each form reads %lld of them (at most D/%lld; GetMailslotInfo first %lld), timed, and as "
+      "many are\n"
+      "written back, untimed; the depths and forms in rotating order, median of %d rounds;\n"
+      "GetMailslotInfo calls per message counted through the import table\n\n",
+      deep_size, config.most_per_read, config.depth_share, config.info_first_at_most,
+      config.rounds);
   std::fflush(stdout);
   return deep(config, true);
 }
@@ -1794,6 +1960,7 @@ bool run_scale_and_deep_quick() {
   config.writers = {2};
   config.burst = 64;
   config.paced = 16;
+  config.paced_runs = 1;
   config.rate = 4000;
   config.phase_limit_ms = 20000;
   std::printf("\nscale and deep queues, a tiny point of each:\n");
