@@ -409,7 +409,8 @@ struct listening_sample {
   double messages_per_second = 0;
   double median_us = 0;
   double p99_us = 0;
-  std::size_t threads = 0;  // the threads the messages arrived on
+  std::size_t threads = 0;    // the threads the messages arrived on
+  double per_completion = 1;  // a batch reader's messages per completion in the burst
   bool ok = true;
 };
 
@@ -520,15 +521,18 @@ mailslot::server windows_kind(const mailslot::name& slot) {
   return mailslot::server::create(slot, options);
 }
 
-enum class listener { pool, asio, thread, raw_pool, raw_asio };
-constexpr listener all_listeners[] = {listener::pool, listener::asio, listener::thread,
-                                      listener::raw_pool, listener::raw_asio};
+enum class listener { pool, asio, asio_batch, thread, raw_pool, raw_asio };
+constexpr listener all_listeners[] = {listener::pool,   listener::asio,     listener::asio_batch,
+                                      listener::thread, listener::raw_pool, listener::raw_asio};
+constexpr std::size_t listening_batch = 64;  // asio batch's bound
 const char* listener_name(listener l) {
   switch (l) {
     case listener::pool:
       return "thread pool reader";
     case listener::asio:
       return "asio async_read<std::string>";
+    case listener::asio_batch:
+      return "asio batch (64)";
     case listener::thread:
       return "thread in read<std::string>";
     case listener::raw_pool:
@@ -580,7 +584,7 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
       result.ok = loop.ok();
       loop.read();
       const listening_sample s = measure_listening(server.name(), size, count, into);
-      result = {s.messages_per_second, s.median_us, s.p99_us, s.threads, s.ok && result.ok};
+      result = {s.messages_per_second, s.median_us, s.p99_us, s.threads, 1, s.ok && result.ok};
       break;
     }
 #if MAILSLOT_BENCH_ASIO
@@ -609,6 +613,43 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
         server.cancel();
       });
       runner.join();
+      break;
+    }
+    case listener::asio_batch: {
+      // async_read_some_messages into one list, reused.
+      ::asio::io_context io;
+      mailslot::asio::server server(io, windows_kind(slot));
+      bool stopping = false;  // (on the io_context's thread)
+      std::vector<std::string> batch;
+      int completions = 0;
+      std::function<void()> next;
+      next = [&] {
+        server.async_read_some_messages(listening_batch, batch,
+                                        [&](const std::error_code& ec, std::size_t) {
+                                          if (!ec) {
+                                            ++completions;
+                                            for (const std::string& message : batch) {
+                                              into.take(message, size);
+                                            }
+                                            if (!stopping) {
+                                              next();
+                                            }
+                                          }
+                                        });
+      };
+      next();
+      auto work = ::asio::make_work_guard(io);
+      std::thread runner([&] { io.run(); });
+      result = measure_listening(server.next_layer().name(), size, count, into);
+      work.reset();
+      ::asio::post(io, [&] {
+        stopping = true;
+        server.cancel();
+      });
+      runner.join();
+      // (Messages sent one at a time complete one each: the rest is the burst's.)
+      result.per_completion =
+          completions > count ? static_cast<double>(count) / (completions - count) : 0.0;
       break;
     }
     case listener::raw_asio: {
@@ -646,6 +687,7 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
     }
 #else
     case listener::asio:
+    case listener::asio_batch:
     case listener::raw_asio:
       break;
 #endif
@@ -653,45 +695,73 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
   return result;
 }
 
+// One thread reads `count` messages of `size` bytes already waiting in a
+// slot bound to a completion port, each read completed one way: `how` 0,
+// through the packet the port queues; 1, completed at once and posted to the
+// port, as a deferred handler is; 2, completed at once and handled inline,
+// the handle skipping the port on success. Messages/s. The last is the
+// platform's limit for a reader: nothing is cheaper than one ReadFile that
+// finds its message.
+double port_rate(std::size_t size, int how, const std::string& tag) {
+  constexpr int count = 1000;
+  auto server = windows_kind(mailslot::name::local("mailslot-bench\\" + tag));
+  const HANDLE handle = server.native_handle();
+  const HANDLE port = ::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1);
+  ::CreateIoCompletionPort(handle, port, 1, 0);
+  if (how != 0) {
+    ::SetFileCompletionNotificationModes(handle, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
+  }
+  const HANDLE client = open_client(server.name());
+  std::vector<char> message((std::max)(size, std::size_t{1}), 'c');
+  std::vector<char> buffer(message.size());
+  DWORD n = 0;
+  for (int i = 0; i < count; ++i) {
+    ::WriteFile(client, message.data(), static_cast<DWORD>(size), &n, nullptr);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < count; ++i) {
+    OVERLAPPED overlapped{};
+    const BOOL done =
+        ::ReadFile(handle, buffer.data(), static_cast<DWORD>(buffer.size()), nullptr, &overlapped);
+    ULONG_PTR key = 0;
+    OVERLAPPED* dequeued = nullptr;
+    if (how == 1 && done != FALSE) {  // completed at once: posted, as a deferred handler is
+      ::PostQueuedCompletionStatus(port, n, 0, &overlapped);
+    }
+    if (how != 2 || done == FALSE) {
+      ::GetQueuedCompletionStatus(port, &n, &key, &dequeued, INFINITE);
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ::CloseHandle(client);
+  ::CloseHandle(port);
+  return count / seconds;
+}
+
+// One thread writes 1,000 messages of `size` bytes to a slot that nobody
+// reads: messages/s. A burst's writer pays this beside its reader's reads.
+double write_rate(std::size_t size, const std::string& tag) {
+  constexpr int count = 1000;
+  auto server = windows_kind(mailslot::name::local("mailslot-bench\\" + tag));
+  const HANDLE client = open_client(server.name());
+  std::vector<char> message((std::max)(size, std::size_t{1}), 'w');
+  DWORD n = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < count; ++i) {
+    ::WriteFile(client, message.data(), static_cast<DWORD>(size), &n, nullptr);
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ::CloseHandle(client);
+  return count / seconds;
+}
+
 // Where a message's time goes when a port delivers it: one thread reads a
 // slot of waiting messages (nothing else runs), each way of completing a read.
 void port_costs(std::size_t size, const std::string& pid) {
-  constexpr int count = 1000;
   const auto rate = [&](int how) {
-    auto server = windows_kind(
-        mailslot::name::local("mailslot-bench\\" + pid + "\\port-" + std::to_string(how)));
-    const HANDLE handle = server.native_handle();
-    const HANDLE port = ::CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1);
-    ::CreateIoCompletionPort(handle, port, 1, 0);
-    if (how != 0) {
-      ::SetFileCompletionNotificationModes(handle, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
-    }
-    const HANDLE client = open_client(server.name());
-    std::vector<char> message((std::max)(size, std::size_t{1}), 'c');
-    std::vector<char> buffer(message.size());
-    DWORD n = 0;
-    for (int i = 0; i < count; ++i) {
-      ::WriteFile(client, message.data(), static_cast<DWORD>(size), &n, nullptr);
-    }
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < count; ++i) {
-      OVERLAPPED overlapped{};
-      const BOOL done = ::ReadFile(handle, buffer.data(), static_cast<DWORD>(buffer.size()),
-                                   nullptr, &overlapped);
-      ULONG_PTR key = 0;
-      OVERLAPPED* dequeued = nullptr;
-      if (how == 1 && done != FALSE) {  // completed at once: posted, as a deferred handler is
-        ::PostQueuedCompletionStatus(port, n, 0, &overlapped);
-      }
-      if (how != 2 || done == FALSE) {
-        ::GetQueuedCompletionStatus(port, &n, &key, &dequeued, INFINITE);
-      }
-    }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    ::CloseHandle(client);
-    ::CloseHandle(port);
-    return count / seconds;
+    return port_rate(size, how, pid + "\\port-" + std::to_string(how));
   };
   const double packet = rate(0);
   const double posted = rate(1);
@@ -1187,10 +1257,17 @@ int main(int argc, char** argv) {
               "threads");
   std::vector<std::string> ratio_lines;
   std::vector<std::string> latency_lines;
+  std::vector<std::string> limit_lines;  // burst messages/s against the limit row's
   for (const std::size_t size :
        {std::size_t{16}, std::size_t{424}, std::size_t{4096}, std::size_t{65536}}) {
     listening_row rows[std::size(all_listeners)];
+    std::vector<double> limit;   // the limit row's messages/s per round
+    std::vector<double> writes;  // the writer alone's
     for (int round = 0; round < listening_rounds; ++round) {
+      writes.push_back(
+          write_rate(size, pid + "\\write-" + std::to_string(size) + "-" + std::to_string(round)));
+      limit.push_back(port_rate(
+          size, 2, pid + "\\limit-" + std::to_string(size) + "-" + std::to_string(round)));
       for (std::size_t k = 0; k < std::size(all_listeners); ++k) {
         const std::size_t index = (k + static_cast<std::size_t>(round)) % std::size(all_listeners);
         const listener way = all_listeners[index];
@@ -1230,10 +1307,27 @@ int main(int argc, char** argv) {
     const double thread_latency = latency(listener::thread);
     char line[256];
     std::snprintf(line, sizeof line,
-                  "listening ratio %zu: pool %.2f asio %.2f raw-pool %.2f raw-asio %.2f", size,
-                  rate(listener::pool) / thread_rate, rate(listener::asio) / thread_rate,
-                  rate(listener::raw_pool) / thread_rate, rate(listener::raw_asio) / thread_rate);
+                  "listening ratio %zu: pool %.2f asio %.2f asio-batch %.2f raw-pool %.2f "
+                  "raw-asio %.2f",
+                  size, rate(listener::pool) / thread_rate, rate(listener::asio) / thread_rate,
+                  rate(listener::asio_batch) / thread_rate, rate(listener::raw_pool) / thread_rate,
+                  rate(listener::raw_asio) / thread_rate);
     ratio_lines.emplace_back(line);
+    const double limit_rate = median(limit);
+    const double write_alone = median(writes);
+    std::printf("%8zu  %-22s %12.0f\n", size, "limit: ReadFile inline", limit_rate);
+    std::printf("%8zu  %-22s %12.0f\n", size, "writer alone", write_alone);
+    // What a burst could reach if the writer's and the reader's calls could
+    // not overlap (Wine's server handles one request at a time).
+    std::printf("%8zu  %-22s %12.0f\n", size, "both, one at a time",
+                1.0 / (1.0 / limit_rate + 1.0 / write_alone));
+    std::snprintf(line, sizeof line, "limit ratio %zu: pool %.2f asio %.2f asio-batch %.2f", size,
+                  rate(listener::pool) / limit_rate, rate(listener::asio) / limit_rate,
+                  rate(listener::asio_batch) / limit_rate);
+    limit_lines.emplace_back(line);
+    std::snprintf(line, sizeof line, "asio batch %zu: %.1f messages per completion in the burst",
+                  size, rows[static_cast<std::size_t>(listener::asio_batch)].last.per_completion);
+    limit_lines.emplace_back(line);
     std::snprintf(line, sizeof line, "latency ratio %zu: pool %.2f asio %.2f", size,
                   latency(listener::pool) / thread_latency,
                   latency(listener::asio) / thread_latency);
@@ -1241,6 +1335,9 @@ int main(int argc, char** argv) {
   }
   std::printf("\n");
   for (const auto& line : ratio_lines) {
+    std::printf("%s\n", line.c_str());
+  }
+  for (const auto& line : limit_lines) {
     std::printf("%s\n", line.c_str());
   }
   for (const auto& line : latency_lines) {
