@@ -403,8 +403,8 @@ std::string linux_view(const std::string& marker) {
   std::replace(threads.begin(), threads.end(), '\t', ' ');
   std::string resident = line_of(status, "VmRSS:");
   std::replace(resident.begin(), resident.end(), '\t', ' ');
-  return "Linux: " + threads + ", " + std::to_string(descriptors) + " open fds (" + limit +
-         "), " + resident;
+  return "Linux: " + threads + ", " + std::to_string(descriptors) + " open fds (" + limit + "), " +
+         resident;
 }
 
 // --- scale: the messages and where they arrive ------------------------------------------------
@@ -533,9 +533,8 @@ const char* kind_name(reader_kind kind) {
   return "?";
 }
 std::optional<reader_kind> kind_named(std::string_view name) {
-  for (const reader_kind kind :
-       {reader_kind::thread, reader_kind::pool, reader_kind::pool2, reader_kind::asio1,
-        reader_kind::asio2}) {
+  for (const reader_kind kind : {reader_kind::thread, reader_kind::pool, reader_kind::pool2,
+                                 reader_kind::asio1, reader_kind::asio2}) {
     if (name == kind_name(kind)) {
       return kind;
     }
@@ -617,8 +616,7 @@ class thread_readers final : public reader_set {
 // pool of its own of at most `most_threads` threads.
 class pool_readers final : public reader_set {
  public:
-  pool_readers(std::size_t slots, arrivals& into, const std::string& prefix,
-               DWORD most_threads = 0)
+  pool_readers(std::size_t slots, arrivals& into, const std::string& prefix, DWORD most_threads = 0)
       : into_(into) {
     ::InitializeThreadpoolEnvironment(&environment_);
     if (most_threads != 0) {
@@ -810,13 +808,13 @@ std::unique_ptr<reader_set> make_readers(reader_kind kind, std::size_t slots, ar
 
 struct scale_config {
   std::vector<int> writers{1, 4, 16, 64};
-  long long burst = 4096;      // messages in the burst phase
-  long long paced = 400;       // messages in each of the paced runs
+  long long burst = 4096;  // messages in the burst phase
+  long long paced = 400;   // messages in each of the paced runs
   int paced_runs = 3;
-  double rate = 1000;          // messages/s, all writers together, in the paced phase
-  DWORD phase_limit_ms = 60000;      // a phase whose messages have not all come by then fails
-  double setup_limit_s = 90;         // a set-up that takes longer stops the point
-  double memory_floor_bytes = 3e9;   // a set-up stops before leaving the machine less than this
+  double rate = 1000;               // messages/s, all writers together, in the paced phase
+  DWORD phase_limit_ms = 60000;     // a phase whose messages have not all come by then fails
+  double setup_limit_s = 90;        // a set-up that takes longer stops the point
+  double memory_floor_bytes = 3e9;  // a set-up stops before leaving the machine less than this
 };
 
 // Writer `w` of `writers`, over `slots` slots: the slot of its `j`-th message.
@@ -927,7 +925,7 @@ struct point_result {
   bool ok = true;
   bool stopped = false;  // the machine could not hold the point (why says which limit)
   std::string why;
-  double cpu_ms = 0;  // the burst phases' processor time, every writer count together
+  double cpu_ms = 0;         // the burst phases' processor time, every writer count together
   double server_cpu_ms = 0;  // the Wine server's in them (negative when it cannot be told)
 };
 
@@ -936,9 +934,8 @@ struct point_result {
 point_result scale_point(reader_kind kind, std::size_t slots, const scale_config& config,
                          const std::string& marker = {}) {
   point_result result;
-  const std::string prefix =
-      "mailslot-bench\\" + pid_text() + "\\scale-" + kind_name(kind) + "-" +
-      std::to_string(slots) + "\\";
+  const std::string prefix = "mailslot-bench\\" + pid_text() + "\\scale-" + kind_name(kind) + "-" +
+                             std::to_string(slots) + "\\";
   arrivals into(slots);
   const auto clock_start = std::chrono::steady_clock::now();
   std::unique_ptr<reader_set> readers = make_readers(kind, slots, into, prefix);
@@ -979,8 +976,7 @@ point_result scale_point(reader_kind kind, std::size_t slots, const scale_config
       }
     }
     std::error_code ec;
-    mailslot::server server =
-        windows_kind(mailslot::name::local(prefix + std::to_string(i)), ec);
+    mailslot::server server = windows_kind(mailslot::name::local(prefix + std::to_string(i)), ec);
     if (ec) {
       result.ok = false;
       result.stopped = true;
@@ -1084,8 +1080,6 @@ struct child_outcome {
   DWORD exit_code = 0;
   bool timed_out = false;
   std::vector<std::string> lines;
-  long wine_errors = 0;  // lines of Wine's own ("wine client error:..."), not printed
-  std::string first_wine_error;
 };
 
 // Runs this program with `arguments`, its output through a pipe (each line
@@ -1130,13 +1124,6 @@ child_outcome run_child(const std::wstring& arguments, DWORD limit_ms) {
     const auto line_done = [&](std::string line) {
       if (!line.empty() && line.back() == '\r') {
         line.pop_back();
-      }
-      if (line.rfind("wine client error", 0) == 0) {
-        // (Wine prints one for each thread it cannot start: thousands.)
-        if (outcome.wine_errors++ == 0) {
-          outcome.first_wine_error = line;
-        }
-        return;
       }
       // (Not its "main returned" line: the benchmark's own comes at its end.)
       if (line.rfind("scale-cpu", 0) != 0 && line.rfind("main returned", 0) != 0) {
@@ -1268,10 +1255,6 @@ bool run_scale() {
           }
         }
       }
-      if (child.wine_errors != 0) {
-        std::printf("  (Wine printed %ld lines like \"%s\")\n", child.wine_errors,
-                    child.first_wine_error.c_str());
-      }
       if (child.timed_out) {
         std::printf("scale stop %s %zu: time: the point took over %lu s and was ended\n",
                     kind_name(kind), n, static_cast<unsigned long>(limit_ms / 1000));
@@ -1297,16 +1280,17 @@ bool run_scale() {
       std::snprintf(line, sizeof line, "scale growth %s: cpu ~ N^%.2f", kind_name(kind),
                     log_log_slope(cpu));
       growth.emplace_back(line);
-      std::string detail = "  (" + std::string(kind_name(kind)) + " processor ms for " +
-                           std::to_string(config.burst * static_cast<long long>(config.writers.size())) +
-                           " messages:";
+      std::string detail =
+          "  (" + std::string(kind_name(kind)) + " processor ms for " +
+          std::to_string(config.burst * static_cast<long long>(config.writers.size())) +
+          " messages:";
       for (const auto& [n, ms] : cpu) {
         detail += " N=" + std::to_string(static_cast<long long>(n)) + " " +
                   std::to_string(static_cast<long long>(ms));
       }
       if (server_cpu.size() == cpu.size()) {
-        std::snprintf(line, sizeof line, "; the Wine server's ~ N^%.2f:",
-                      log_log_slope(server_cpu));
+        std::snprintf(line, sizeof line,
+                      "; the Wine server's ~ N^%.2f:", log_log_slope(server_cpu));
         detail += line;
         for (const auto& [n, ms] : server_cpu) {
           detail += " N=" + std::to_string(static_cast<long long>(n)) + " " +
@@ -1692,21 +1676,22 @@ struct deep_asio {
   }
   void read_some() {
     if constexpr (has_batch_read<Server>::value) {
-      const auto most = static_cast<std::size_t>(
-          std::min<long long>(static_cast<long long>(batch_max), left));
-      server.async_read_some_messages(most, batch, [this](const std::error_code& ec, std::size_t n) {
-        if (ec || n == 0 || n > batch.size()) {
-          slot.failed();
-          return;
-        }
-        for (std::size_t i = 0; i < n; ++i) {
-          slot.take(batch[i]);
-        }
-        left -= static_cast<long long>(n);
-        if (left > 0) {
-          read_some();
-        }
-      });
+      const auto most =
+          static_cast<std::size_t>(std::min<long long>(static_cast<long long>(batch_max), left));
+      server.async_read_some_messages(most, batch,
+                                      [this](const std::error_code& ec, std::size_t n) {
+                                        if (ec || n == 0 || n > batch.size()) {
+                                          slot.failed();
+                                          return;
+                                        }
+                                        for (std::size_t i = 0; i < n; ++i) {
+                                          slot.take(batch[i]);
+                                        }
+                                        left -= static_cast<long long>(n);
+                                        if (left > 0) {
+                                          read_some();
+                                        }
+                                      });
     } else {
       slot.failed();
     }
@@ -1716,8 +1701,8 @@ struct deep_asio {
 
 struct deep_config {
   std::vector<long long> depths{1000, 10000, 100000};
-  long long most_per_read = 1000;  // messages a form reads in one timed go: at most this,
-  long long depth_share = 4;       // and at most the depth divided by this
+  long long most_per_read = 1000;      // messages a form reads in one timed go: at most this,
+  long long depth_share = 4;           // and at most the depth divided by this
   long long info_first_at_most = 100;  // (GetMailslotInfo first costs milliseconds when deep)
   int rounds = 5;
 };
@@ -1863,10 +1848,9 @@ bool deep(const deep_config& config, bool print) {
   const std::string prefix = "mailslot-bench\\" + pid_text() + "\\deep-";
   std::map<std::string, deep_row> rows;
   std::vector<std::string> order;
-  const std::vector<deep_form> direct = {deep_form::raw,       deep_form::info_first,
-                                         deep_form::buffer,    deep_form::container,
-                                         deep_form::owned,     deep_form::try_read_0,
-                                         deep_form::try_read_1s};
+  const std::vector<deep_form> direct = {
+      deep_form::raw,   deep_form::info_first, deep_form::buffer,     deep_form::container,
+      deep_form::owned, deep_form::try_read_0, deep_form::try_read_1s};
   bool ok = true;
   int made = 0;
   const auto next_name = [&] { return mailslot::name::local(prefix + std::to_string(made++)); };
