@@ -48,8 +48,9 @@ namespace mailslot {
 /// (SubmitThreadpoolWork) delivers the next, so a slot that never runs dry
 /// cannot starve the pool's other callbacks. The callback never
 /// runs inside start(), on the thread that calls it; on a pool thread it may
-/// run before start() has returned. A message larger than the reader's buffer (64 KiB at
-/// first) stays queued while the buffer grows to its size.
+/// run before start() has returned. A message larger than the reader's buffer (4 KiB at
+/// first) stays queued while the buffer grows to its size, which it keeps
+/// (up to 1 MiB) for the messages after it.
 ///
 /// The callback gets `(const std::error_code& ec, std::string_view message)`:
 /// the message's bytes, valid until it returns, with `ec` clear; or an error

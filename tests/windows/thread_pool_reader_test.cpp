@@ -98,7 +98,7 @@ TEST_CASE("the thread pool reader delivers whole messages in order, empty ones a
   reader.start(server, box.handler());
   CHECK(reader.is_running());
   auto client = mailslot::client::open(server.name());
-  // Larger than the reader's buffer (64 KiB at first) and well beyond it.
+  // Larger than the reader's buffer (4 KiB at first) and well beyond it.
   const std::vector<std::size_t> sizes{5, 0, 70000, 3, std::size_t{3} << 20U, 0, 65536, 1};
   for (unsigned i = 0; i < sizes.size(); ++i) {
     client.write(pattern(sizes[i], i));
@@ -114,6 +114,34 @@ TEST_CASE("the thread pool reader delivers whole messages in order, empty ones a
   CHECK(box.errors.empty());
   CHECK(box.most_concurrent == 1);  // never on two threads at once
   CHECK(server.info().message_count == 0);
+}
+
+TEST_CASE("the reader's buffer grows once for a larger message and keeps that size",
+          "[pool][wine10]") {
+  auto server = make_server<nt_create_mailslot>("pool-grows", mailslot::wait_forever);
+  auto client = mailslot::client::open(server.name());
+  // Its first size exactly, then one byte more, then more of those: only the
+  // first message over 4 KiB asks GetMailslotInfo for its size.
+  const std::vector<std::size_t> sizes{4096, 4097, 4097, 4000, 4097, 10, 4097};
+  for (unsigned i = 0; i < sizes.size(); ++i) {
+    client.write(pattern(sizes[i], i));
+  }
+  mailslot_test::get_mailslot_info_counter info;
+  REQUIRE(info.installed());
+  inbox box;
+  mailslot::thread_pool_reader reader;
+  reader.start(server, box.handler());
+  REQUIRE(box.wait_for(sizes.size()));
+  reader.stop();
+  const auto messages = box.taken();
+  REQUIRE(messages.size() == sizes.size());
+  for (unsigned i = 0; i < sizes.size(); ++i) {
+    CHECK(messages[i] == pattern(sizes[i], i));
+  }
+  // The slot's maximum, asked when the reader starts, and the one growth: a
+  // first buffer over 4 KiB would not grow (1), one that did not keep its
+  // size would grow for each message over 4 KiB (5).
+  CHECK(info.count() == 2);
 }
 
 namespace {
@@ -463,7 +491,7 @@ TEST_CASE("a message too large for the reader's buffer that another reader takes
   mailslot::thread_pool_reader reader;
   reader.start(server, box.handler());
   auto client = mailslot::client::open(server.name());
-  const std::string large = pattern(std::size_t{200} << 10U, 9);  // > the reader's 64 KiB
+  const std::string large = pattern(std::size_t{200} << 10U, 9);  // > the reader's first 4 KiB
   std::vector<std::string> taken;
   for (const bool small_behind : {false, true}) {
     INFO((small_behind ? "a small message behind it" : "nothing behind it"));
@@ -569,7 +597,7 @@ TEST_CASE("a reader moved into itself keeps reading", "[pool][wine10]") {
 
 TEST_CASE("the reader never takes a message over the slot's maximum message size",
           "[pool][limit][wine10]") {
-  // 256 KiB is beyond the first 64 KiB; 200 bytes fits the reader's buffer,
+  // 256 KiB is beyond the first 4 KiB; 200 bytes fits the reader's buffer,
   // were it not kept to the slot's maximum.
   for (const std::size_t size : {std::size_t{256} << 10U, std::size_t{200}}) {
     INFO("a message of " << size << " bytes");
@@ -735,7 +763,7 @@ TEST_CASE("an error met once stop() was called is not delivered", "[pool][limit]
   auto server =
       nt_create_mailslot::create(mailslot_test::unique_slot_name("pool-stop-error"), options);
   auto client = mailslot::client::open(server.name());
-  const std::string big(std::size_t{256} << 10U, 'b');  // beyond the first 64 KiB
+  const std::string big(std::size_t{256} << 10U, 'b');  // beyond the first 4 KiB
   if (!mailslot_test::running_under_wine()) {
     SKIP("Windows refuses a message over the slot's maximum at the writer");
   }
@@ -996,7 +1024,7 @@ TEST_CASE(
   // grows to its size); what follows must go as after any first read.
   constexpr int small = 100;
   auto server = make_server<nt_create_mailslot>("pool-large-first", mailslot::wait_forever);
-  const std::string large = pattern(100'000, 7);  // over the reader's first 64 KiB
+  const std::string large = pattern(100'000, 7);  // over the reader's first 4 KiB
   {
     auto client = mailslot::client::open(server.name());
     client.write(large);

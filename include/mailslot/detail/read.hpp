@@ -924,7 +924,11 @@ class read_state {
 /// ERROR_NOT_ENOUGH_MEMORY, and the message stays queued.
 class kept_buffer {
  public:
-  static constexpr std::size_t usual_size = std::size_t{64} << 10U;
+  // 4 KiB: most messages fit (a message that leaves the computer is 424
+  // bytes at most), and a process that listens on thousands of slots keeps
+  // one such buffer per slot. A larger message costs one GetMailslotInfo,
+  // and the buffer keeps its size afterwards (up to kept_at_most).
+  static constexpr std::size_t usual_size = std::size_t{4} << 10U;
   static constexpr std::size_t kept_at_most = std::size_t{1} << 20U;
 
   [[nodiscard]] char* data() noexcept { return data_.get(); }
