@@ -111,19 +111,36 @@ TEMPLATE_TEST_CASE("a batch read waits for its first message, then takes what ca
   const std::string name = unique_slot_name("asio-batch-wait");
   typename F::server slot(io, windows_kind_slot(name));
   auto client = mailslot::client::open(name);
-  std::vector<std::string> messages;
-  std::optional<batch_result<F>> result;
-  slot.async_read_some_messages(8, messages,
-                                [&](const typename F::error_code& ec, std::size_t count) {
-                                  result = batch_result<F>{ec, count};
-                                });
-  io.poll();
-  CHECK_FALSE(result.has_value());  // the slot is empty: it waits
-  client.write("alone");
-  run_until(io, [&] { return result.has_value(); });
-  CHECK_FALSE(result->ec);
-  CHECK(result->count == 1);
-  CHECK(messages == std::vector<std::string>{"alone"});
+  mailslot_test::read_file_counter reads;
+  REQUIRE(reads.installed());
+  mailslot_test::get_mailslot_info_counter info;
+  REQUIRE(info.installed());
+  // A first read that had to wait asks how many came meanwhile, and reads
+  // those: no ReadFile that would wait.
+  for (const int sent : {1, 3}) {
+    INFO(sent << " messages written while the read waits");
+    reads.reset();
+    info.reset();
+    std::vector<std::string> messages;
+    std::optional<batch_result<F>> result;
+    slot.async_read_some_messages(8, messages,
+                                  [&](const typename F::error_code& ec, std::size_t count) {
+                                    result = batch_result<F>{ec, count};
+                                  });
+    io.poll();
+    CHECK_FALSE(result.has_value());  // the slot is empty: it waits
+    std::vector<std::string> expected;
+    for (int i = 0; i < sent; ++i) {
+      expected.push_back("m" + std::to_string(i));
+      client.write(expected.back());
+    }
+    run_until(io, [&] { return result.has_value(); });
+    CHECK_FALSE(result->ec);
+    CHECK(result->count == static_cast<std::size_t>(sent));
+    CHECK(messages == expected);
+    CHECK(reads.count() == sent);
+    CHECK(info.count() == 1);
+  }
 }
 
 TEMPLATE_TEST_CASE("a batch read on a slot whose timeout is short takes only what waits",

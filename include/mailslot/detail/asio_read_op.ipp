@@ -295,6 +295,7 @@ class buffer_sink {
  public:
   using result_type = std::size_t;
   static constexpr bool grows = false;
+  static constexpr bool batches = false;
 
   explicit buffer_sink(net::mutable_buffer buffer) noexcept : buffer_(buffer) {}
   bool offer(port_binding&, void*& data, std::size_t& size, std::error_code&) noexcept {
@@ -323,6 +324,7 @@ class container_sink {
  public:
   using result_type = Container;
   static constexpr bool grows = true;
+  static constexpr bool batches = false;
 
   bool offer(port_binding& binding, void*& data, std::size_t& size, std::error_code& ec) noexcept {
     if (!message_ && !allocate(binding, ec)) {
@@ -381,6 +383,7 @@ class reused_sink {
  public:
   using result_type = std::size_t;
   static constexpr bool grows = true;
+  static constexpr bool batches = false;
 
   explicit reused_sink(Container& message) noexcept : message_(&message) {}
 
@@ -440,6 +443,7 @@ class batch_sink {
  public:
   using result_type = std::size_t;
   static constexpr bool grows = true;
+  static constexpr bool batches = true;
   using message_type = typename Messages::value_type;
 
   batch_sink(Messages& messages, std::size_t max) noexcept : messages_(&messages), max_(max) {}
@@ -460,10 +464,24 @@ class batch_sink {
 
   bool grow(std::size_t next, std::error_code& ec) noexcept { return first_->grow(next, ec); }
 
+  /// Whether the first message's ReadFile had to wait for it (see take()).
+  void first_waited(bool waited) noexcept { first_waited_ = waited; }
+
   result_type take(port_binding& binding, std::size_t received) noexcept {
     first_->take(binding, received);
+    // A first read that found its message waiting may have a long queue
+    // behind it: read on until `max`, or until a ReadFile would wait (it is
+    // cancelled at once). One that had to wait found the queue empty, and
+    // at most what came meanwhile is there: GetMailslotInfo, cheap for a
+    // short queue, says how many, and no ReadFile has to wait (a wait
+    // cancelled costs a few Wine server calls and a wake-up more, added to
+    // the message's latency).
+    std::size_t most = max_;
+    if (first_waited_ && max_ > 1) {
+      most = 1 + (std::min)(static_cast<std::size_t>(waiting(binding)), max_ - 1);
+    }
     std::size_t count = 1;
-    while (count < max_ && take_waiting(binding, count)) {
+    while (count < most && take_waiting(binding, count)) {
       ++count;
     }
     shrink(count);
@@ -526,6 +544,17 @@ class batch_sink {
     return resize(message, next, ec);
   }
 
+  // How many messages wait (GetMailslotInfo); 0 if that cannot be told.
+  static DWORD waiting(port_binding& binding) noexcept {
+    const HANDLE handle = binding.handle();
+    DWORD count = 0;
+    if (handle == nullptr ||
+        ::GetMailslotInfo(handle, nullptr, nullptr, &count, nullptr) == FALSE) {
+      return 0;
+    }
+    return count;
+  }
+
   // Leaves the list holding `count` messages (shrinking cannot throw).
   void shrink(std::size_t count) noexcept {
     if (messages_->size() > count) {
@@ -536,6 +565,7 @@ class batch_sink {
   Messages* messages_;
   std::size_t max_;
   std::optional<reused_sink<message_type>> first_;
+  bool first_waited_ = false;
 };
 
 /// One read operation: a ReadFile with its own OVERLAPPED (Asio's
@@ -606,6 +636,9 @@ class read_op {
       binding->ended(*slot);
     }
     if (!ec) {
+      if constexpr (Sink::batches) {
+        sink_.first_waited(binding->waited(*slot));
+      }
       result_type message(sink_.take(*binding, received));
       finish();
       self.complete(ec, std::move(message));

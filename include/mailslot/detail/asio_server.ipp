@@ -273,11 +273,13 @@ class basic_server {
   /// cancellation as every read does). Those already queued behind it are
   /// then taken at once, each by a ReadFile that queues no completion packet
   /// (its OVERLAPPED's event has the low-order bit set): so a burst costs one
-  /// packet per operation, not one per message. Taking stops at `max`, when
-  /// nothing more is waiting (one ReadFile that would wait, cancelled at
-  /// once), or at anything that would fail (the server closed, a message
-  /// larger than the slot's maximum, memory): the rest stays queued for the
-  /// next read, which reports the failure. (A cancellation that comes after
+  /// packet per operation, not one per message. Taking stops at `max`; when
+  /// nothing more is waiting (after a first read that had to wait, the
+  /// messages GetMailslotInfo counts then are taken; after one that found
+  /// its message waiting, ReadFiles go on until one would wait, and that one
+  /// is cancelled at once); or at anything that would fail (the server
+  /// closed, a message larger than the slot's maximum, memory): the rest
+  /// stays queued for the next read, which reports the failure. (A cancellation that comes after
   /// the first message was read does not end the operation early: it
   /// completes with what it took.)
   /// A message taken is never dropped. The elements the list holds are

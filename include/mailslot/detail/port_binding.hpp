@@ -63,6 +63,7 @@ class port_binding final : public async_binding {
     OVERLAPPED* overlapped = nullptr;  // while the ReadFile is outstanding
     bool cancelled = false;            // cancel() came for this read
     bool expired = false;              // its operation's deadline passed (expire())
+    bool waited = false;               // its last ReadFile found no message waiting
     unsigned long serial = 0;          // which read it is (slots are reused)
     read_slot* next = nullptr;         // in the active or the free list
     read_slot* previous = nullptr;     // in the active list
@@ -182,6 +183,7 @@ class port_binding final : public async_binding {
       slot.overlapped = overlapped;
       const BOOL done = ::ReadFile(handle_, data, size, nullptr, overlapped);
       error = done != FALSE ? ERROR_SUCCESS : ::GetLastError();
+      slot.waited = error == ERROR_IO_PENDING;
       outcome = classify_read(done, error, false);
       if (outcome != read_start::pending) {
         slot.overlapped = nullptr;
@@ -258,6 +260,14 @@ class port_binding final : public async_binding {
   [[nodiscard]] bool cancelled(const read_slot& slot) const noexcept {
     ::AcquireSRWLockShared(&lock_);
     const bool result = slot.cancelled;
+    ::ReleaseSRWLockShared(&lock_);
+    return result;
+  }
+
+  /// True if the read's last ReadFile found no message waiting (it pended).
+  [[nodiscard]] bool waited(const read_slot& slot) const noexcept {
+    ::AcquireSRWLockShared(&lock_);
+    const bool result = slot.waited;
     ::ReleaseSRWLockShared(&lock_);
     return result;
   }
