@@ -847,6 +847,9 @@ class server {
     reader_.leave();  // (a thread_pool_reader of this server stops first)
     detail::async_binding* binding = reader_.take_binding();
     reader_.reset(nullptr);
+    if (binding != nullptr) {
+      binding->closing();
+    }
     close();
     if (binding != nullptr) {
       binding->unbind();

@@ -9,18 +9,22 @@
 #include <mailslot/boost_asio.hpp>  // both in one program
 
 #include <asio/bind_cancellation_slot.hpp>
+#include <asio/bind_executor.hpp>
 #include <asio/cancellation_signal.hpp>
 #include <asio/deferred.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
 #include <asio/use_future.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
 #if defined(__cpp_impl_coroutine)
 #  include <asio/awaitable.hpp>
@@ -84,6 +88,15 @@ struct standalone {
   static void post(io_context& io, Handler&& handler) {
     ::asio::post(io, std::forward<Handler>(handler));
   }
+  static auto make_strand(io_context& io) { return ::asio::make_strand(io); }
+  template <class Executor, class Handler>
+  static auto bind_executor(const Executor& executor, Handler&& handler) {
+    return ::asio::bind_executor(executor, std::forward<Handler>(handler));
+  }
+  template <class Executor, class Handler>
+  static void post_to(const Executor& executor, Handler&& handler) {
+    ::asio::post(executor, std::forward<Handler>(handler));
+  }
 #if defined(__cpp_impl_coroutine)
   template <class T>
   using awaitable = ::asio::awaitable<T>;
@@ -115,6 +128,15 @@ struct boost_flavour {
   template <class Handler>
   static void post(io_context& io, Handler&& handler) {
     ::boost::asio::post(io, std::forward<Handler>(handler));
+  }
+  static auto make_strand(io_context& io) { return ::boost::asio::make_strand(io); }
+  template <class Executor, class Handler>
+  static auto bind_executor(const Executor& executor, Handler&& handler) {
+    return ::boost::asio::bind_executor(executor, std::forward<Handler>(handler));
+  }
+  template <class Executor, class Handler>
+  static void post_to(const Executor& executor, Handler&& handler) {
+    ::boost::asio::post(executor, std::forward<Handler>(handler));
   }
 #if defined(__cpp_impl_coroutine)
   template <class T>

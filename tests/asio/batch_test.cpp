@@ -11,6 +11,7 @@
 #include <catch2/catch_template_test_macros.hpp>
 #include <catch2/catch_test_macros.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -19,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -117,9 +119,8 @@ TEMPLATE_TEST_CASE("a batch read waits for its first message, then takes what ca
   REQUIRE(info.installed());
   // A first read that had to wait asks how many came meanwhile, and reads
   // those: no ReadFile that would wait.
-  for (const int sent : {1, 3}) {
+  for (const int sent : {1, 3, 10}) {
     INFO(sent << " messages written while the read waits");
-    reads.reset();
     info.reset();
     std::vector<std::string> messages;
     std::optional<batch_result<F>> result;
@@ -129,6 +130,7 @@ TEMPLATE_TEST_CASE("a batch read waits for its first message, then takes what ca
                                   });
     io.poll();
     CHECK_FALSE(result.has_value());  // the slot is empty: it waits
+    reads.reset();                    // (the first ReadFile is outstanding)
     std::vector<std::string> expected;
     for (int i = 0; i < sent; ++i) {
       expected.push_back("m" + std::to_string(i));
@@ -136,10 +138,16 @@ TEMPLATE_TEST_CASE("a batch read waits for its first message, then takes what ca
     }
     run_until(io, [&] { return result.has_value(); });
     CHECK_FALSE(result->ec);
-    CHECK(result->count == static_cast<std::size_t>(sent));
-    CHECK(messages == expected);
-    CHECK(reads.count() == sent);
+    // At most its bound of 8; the rest stays queued.
+    const auto taken = static_cast<std::size_t>((std::min)(sent, 8));
+    CHECK(result->count == taken);
+    CHECK(reads.count() == static_cast<int>(taken) - 1);  // (the first was started before)
     CHECK(info.count() == 1);
+    std::vector<std::string> all = messages;
+    for (auto& left : drain(slot.next_layer())) {
+      all.push_back(std::move(left));
+    }
+    CHECK(all == expected);
   }
 }
 
@@ -185,9 +193,10 @@ TEMPLATE_TEST_CASE("a cancelled batch read has taken nothing", "[asio][batch][ca
   typename F::io_context io;
   const std::string name = unique_slot_name("asio-batch-cancel");
   typename F::server slot(io, windows_kind_slot(name));
-  std::vector<std::string> messages = {"old"};
-  for (const bool by_signal : {true, false}) {
-    INFO((by_signal ? "its cancellation slot" : "the server's cancel()"));
+  // Each kind of cancellation through the operation's slot, and cancel().
+  for (const int how : {0, 1, 2, 3}) {
+    INFO("cancellation " << how);
+    std::vector<std::string> messages = {"old", "elements"};
     typename F::cancellation_signal signal;
     std::optional<batch_result<F>> result;
     slot.async_read_some_messages(
@@ -196,8 +205,10 @@ TEMPLATE_TEST_CASE("a cancelled batch read has taken nothing", "[asio][batch][ca
         }));
     io.poll();
     REQUIRE_FALSE(result.has_value());
-    if (by_signal) {
-      signal.emit(F::cancellation_type::terminal);
+    const typename F::cancellation_type types[] = {
+        F::cancellation_type::terminal, F::cancellation_type::partial, F::cancellation_type::total};
+    if (how < 3) {
+      signal.emit(types[how]);
     } else {
       slot.cancel();
     }
@@ -313,7 +324,7 @@ TEMPLATE_TEST_CASE("a batch stops before a message over the slot's maximum, whic
   CHECK(own == big);
 }
 
-TEMPLATE_TEST_CASE("a batch whose list cannot grow delivers what it took and leaves the rest",
+TEMPLATE_TEST_CASE("a batch whose element cannot grow delivers what it took and leaves the rest",
                    "[asio][batch]", MAILSLOT_TEST_ASIO_FLAVOURS) {
   using F = TestType;
   typename F::io_context io;
@@ -336,6 +347,141 @@ TEMPLATE_TEST_CASE("a batch whose list cannot grow delivers what it took and lea
   CHECK(messages[0].held == "m1");
   CHECK(messages[1].held == "m2");
   CHECK(drain(slot.next_layer()) == std::vector<std::string>{"m3"});
+}
+
+namespace {
+// A list of strings that cannot hold more than `most` elements: growing past
+// it throws, as a list of a fixed capacity would.
+struct bounded_list {
+  using value_type = std::string;
+  std::vector<std::string> held;
+  std::size_t most = 0;
+  [[nodiscard]] std::size_t size() const noexcept { return held.size(); }
+  void resize(std::size_t size) {
+    if (size > most) {
+      throw std::length_error("bounded_list");
+    }
+    held.resize(size);
+  }
+  std::string& operator[](std::size_t i) { return held[i]; }
+};
+}  // namespace
+
+TEMPLATE_TEST_CASE("a batch whose list cannot grow delivers what it took and leaves the rest",
+                   "[asio][batch]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-batch-list");
+  typename F::server slot(io, windows_kind_slot(name));
+  auto client = mailslot::client::open(name);
+  for (int i = 0; i < 4; ++i) {
+    client.write("m" + std::to_string(i));
+  }
+  bounded_list messages;
+  messages.most = 2;
+  batch_result<F> result = read_batch<F>(slot, io, 8, messages);
+  CHECK_FALSE(result.ec);
+  CHECK(messages.held == std::vector<std::string>{"m0", "m1"});
+  messages.held.clear();
+  messages.most = 0;  // not even the first
+  result = read_batch<F>(slot, io, 8, messages);
+  CHECK(std::error_code(result.ec) == mailslot::condition::not_enough_memory);
+  CHECK(drain(slot.next_layer()) == std::vector<std::string>{"m2", "m3"});
+}
+
+TEMPLATE_TEST_CASE("a batch taken while another read is outstanding keeps the order of issue",
+                   "[asio][batch]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-batch-order");
+  typename F::server slot(io, windows_kind_slot(name));
+  auto client = mailslot::client::open(name);
+  // A batch, then a single read, both waiting; three messages: the first
+  // goes to the batch, the second to the read. The batch must not take the
+  // third, or its handler would see it before the read's handler sees the
+  // second.
+  std::vector<std::string> seen;
+  std::vector<std::string> messages;
+  int done = 0;
+  slot.async_read_some_messages(8, messages, [&](const typename F::error_code& ec, std::size_t) {
+    CHECK_FALSE(ec);
+    seen.insert(seen.end(), messages.begin(), messages.end());
+    ++done;
+  });
+  slot.async_read([&](const typename F::error_code& ec, std::string message) {
+    CHECK_FALSE(ec);
+    seen.push_back(std::move(message));
+    ++done;
+  });
+  io.poll();
+  client.write("1");
+  client.write("2");
+  client.write("3");
+  run_until(io, [&] { return done == 2; });
+  CHECK(messages == std::vector<std::string>{"1"});
+  CHECK(seen == std::vector<std::string>{"1", "2"});
+  CHECK(drain(slot.next_layer()) == std::vector<std::string>{"3"});
+}
+
+TEMPLATE_TEST_CASE("a batch stops taking once its server is cancelled, released or closed",
+                   "[asio][batch][cancel]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  // Between two of the batch's reads (from the next element's resize), the
+  // server is cancelled, released or closed: the batch delivers what it
+  // took and reads no more.
+  for (const int how : {0, 1, 2}) {
+    INFO((how == 0 ? "cancel()" : how == 1 ? "release()" : "close()"));
+    typename F::io_context io;
+    const std::string name = unique_slot_name("asio-batch-stop");
+    mailslot::server plain = windows_kind_slot(name);
+    mailslot::server keeper = mailslot_test::duplicate(plain);  // (keeps the slot after close())
+    typename F::server slot(io, std::move(plain));
+    auto client = mailslot::client::open(name);
+    for (int i = 0; i < 5; ++i) {
+      client.write("m" + std::to_string(i));
+    }
+    mailslot::server released;
+    std::vector<fragile_bytes> messages(3);
+    messages[2].on_resize = [&] {
+      if (how == 0) {
+        slot.cancel();
+      } else if (how == 1) {
+        released = slot.release();
+      } else {
+        slot.close();
+      }
+    };
+    mailslot_test::read_file_counter reads;
+    REQUIRE(reads.installed());
+    const batch_result<F> result = read_batch<F>(slot, io, 8, messages);
+    CHECK_FALSE(result.ec);
+    REQUIRE(result.count == 2);
+    CHECK(messages[0].held == "m0");
+    CHECK(messages[1].held == "m1");
+    CHECK(reads.count() == 2);  // none after the server was stopped
+    CHECK(drain(keeper) == std::vector<std::string>{"m2", "m3", "m4"});
+  }
+}
+
+TEMPLATE_TEST_CASE("a batch keeps a message that completes its last read as it is cancelled",
+                   "[asio][batch]", MAILSLOT_TEST_ASIO_FLAVOURS) {
+  using F = TestType;
+  typename F::io_context io;
+  const std::string name = unique_slot_name("asio-batch-last");
+  typename F::server slot(io, windows_kind_slot(name));
+  auto client = mailslot::client::open(name);
+  client.write("waiting");
+  // The batch reads on after its first message until a ReadFile would wait,
+  // and cancels that one: a message that comes just before the cancel
+  // completes that ReadFile, and the batch delivers it.
+  mailslot_test::before_next_call<mailslot_test::cancel_io_ex_tag> just_before;
+  REQUIRE(just_before.installed());
+  just_before.arm([&] { client.write("just in time"); });
+  std::vector<std::string> messages;
+  const batch_result<F> result = read_batch<F>(slot, io, 8, messages);
+  CHECK_FALSE(result.ec);
+  CHECK(messages == std::vector<std::string>{"waiting", "just in time"});
+  CHECK(drain(slot.next_layer()).empty());
 }
 
 TEMPLATE_TEST_CASE("batch reads complete through futures and deferred operations", "[asio][batch]",
@@ -377,31 +523,40 @@ TEMPLATE_TEST_CASE("batch reads on a context of two threads deliver each message
   typename F::server slot(io, windows_kind_slot(name));
   constexpr int total = 2000;
   std::mutex mutex;
-  std::vector<std::string> seen;
-  int completions = 0;
-  // Two operations at a time, each starting the next when it completes (on
-  // either thread): their ReadFiles queue behind each other's.
+  std::vector<int> seen;
+  std::vector<typename F::error_code> errors;
+  bool unordered = false;
+  // Two operations at a time on a strand (the server is used from one
+  // thread at a time), each starting the next when it completes, on either
+  // of the context's threads.
+  auto strand = F::make_strand(io);
   std::vector<std::string> lists[2];
   std::function<void(int)> next = [&](int which) {
     slot.async_read_some_messages(
-        32, lists[which], [&, which](const typename F::error_code& ec, std::size_t) {
-          if (ec) {
-            return;
-          }
+        32, lists[which],
+        F::bind_executor(strand, [&, which](const typename F::error_code& ec, std::size_t) {
           bool more = false;
           {
             const std::lock_guard<std::mutex> hold(mutex);
-            seen.insert(seen.end(), lists[which].begin(), lists[which].end());
-            ++completions;
+            if (ec) {
+              errors.push_back(ec);
+              return;
+            }
+            for (std::size_t i = 0; i < lists[which].size(); ++i) {
+              seen.push_back(std::stoi(lists[which][i]));
+              unordered = unordered || (i > 0 && seen[seen.size() - 2] >= seen.back());
+            }
             more = seen.size() < static_cast<std::size_t>(total);
           }
           if (more) {
             next(which);
           }
-        });
+        }));
   };
-  next(0);
-  next(1);
+  F::post_to(strand, [&] {
+    next(0);
+    next(1);
+  });
   std::thread a([&] { io.run_for(30s); });
   std::thread b([&] { io.run_for(30s); });
   {
@@ -421,17 +576,18 @@ TEMPLATE_TEST_CASE("batch reads on a context of two threads deliver each message
     }
     std::this_thread::sleep_for(5ms);
   }
-  slot.cancel();  // (the operation still pending)
+  F::post_to(strand, [&] { slot.cancel(); });  // (the operation still pending)
+  std::this_thread::sleep_for(50ms);
   io.stop();
   a.join();
   b.join();
-  std::set<int> numbers;
-  for (const auto& message : seen) {
-    numbers.insert(std::stoi(message));
-  }
+  std::set<int> numbers(seen.begin(), seen.end());
   CHECK(seen.size() == static_cast<std::size_t>(total));
   CHECK(numbers.size() == static_cast<std::size_t>(total));
-  INFO(completions << " completions for " << total << " messages");
+  CHECK_FALSE(unordered);  // one writer: each batch in its order
+  for (const auto& ec : errors) {
+    CHECK(ec == F::aborted());  // (the cancel at the end)
+  }
 }
 
 TEMPLATE_TEST_CASE("a batch read of a deep queue asks GetMailslotInfo a few times, not per message",

@@ -102,8 +102,10 @@ class read_handler {
   }
 
  private:
-  // A batch: each message is delivered on its own (a batch holds messages in
-  // the order they were queued, which the model checks per writer).
+  // A batch: each message is delivered on its own, unordered as the
+  // container reads' are (reads issued again, after a growth or the slot's
+  // timeout, get messages in no set order); the model checks each arrives
+  // once and intact, and that the list holds exactly the count.
   void complete_batch(const std::error_code& ec, std::size_t count) {
     const auto& batch = record_->batch;
     if (!ec && (count == 0 || count > batch_bound || count != batch.size())) {

@@ -136,6 +136,11 @@ struct get_mailslot_info_tag {
   static constexpr const char* name = "GetMailslotInfo";
 };
 
+struct cancel_io_ex_tag {
+  using function = decltype(&::CancelIoEx);
+  static constexpr const char* name = "CancelIoEx";
+};
+
 /// Counts the program's ReadFile calls.
 using read_file_counter = call_counter<read_file_tag>;
 /// Counts the program's SetMailslotInfo calls.

@@ -464,8 +464,12 @@ class batch_sink {
 
   bool grow(std::size_t next, std::error_code& ec) noexcept { return first_->grow(next, ec); }
 
-  /// Whether the first message's ReadFile had to wait for it (see take()).
-  void first_waited(bool waited) noexcept { first_waited_ = waited; }
+  /// The read that took the first message (its slot, and whether its
+  /// ReadFile had to wait: see take()).
+  void first_read(const port_binding::read_slot& slot, bool waited) noexcept {
+    slot_ = &slot;
+    first_waited_ = waited;
+  }
 
   result_type take(port_binding& binding, std::size_t received) noexcept {
     first_->take(binding, received);
@@ -478,7 +482,12 @@ class batch_sink {
     // the message's latency).
     std::size_t most = max_;
     if (first_waited_ && max_ > 1) {
-      most = 1 + (std::min)(static_cast<std::size_t>(waiting(binding)), max_ - 1);
+      DWORD count = 0;
+      DWORD error = ERROR_SUCCESS;
+      if (!binding.info(nullptr, nullptr, &count, error)) {
+        count = 0;  // (the next read reports what is wrong)
+      }
+      most = 1 + (std::min)(static_cast<std::size_t>(count), max_ - 1);
     }
     std::size_t count = 1;
     while (count < most && take_waiting(binding, count)) {
@@ -502,11 +511,16 @@ class batch_sink {
       return false;
     }
     message_type& message = (*messages_)[index];
-    // Offered what recent messages needed (their largest of the last 32 to
-    // 64): one that does not fit costs a GetMailslotInfo, which Wine pays
-    // for by counting the queue.
-    const std::size_t wanted =
-        (std::max)(message.size(), (std::min)(binding.hints().kept(), max_offer));
+    // Offered what recent messages needed, as reused_sink offers a kept
+    // container (their largest of the last 32 to 64, within what the element
+    // holds), and at least what a new container is offered (the recent
+    // sizes, decaying): a message that does not fit costs a GetMailslotInfo,
+    // which Wine pays for by counting the queue.
+    const std::size_t wanted = (std::max)(
+        message.size(),
+        (std::min)((std::max)((std::min)(message.capacity(), binding.hints().kept()),
+                              binding.hints().owned()),
+                   max_offer));
     if (!resize(message, mailslot::detail::first_offer(wanted, wanted, binding.max_size()), ec)) {
       return false;
     }
@@ -514,7 +528,7 @@ class batch_sink {
       DWORD received = 0;
       DWORD error = ERROR_SUCCESS;
       const auto capacity = static_cast<DWORD>((std::min)(message.size(), std::size_t{MAXDWORD}));
-      if (binding.read_waiting(message.data(), capacity, received, error)) {
+      if (binding.read_waiting(*slot_, message.data(), capacity, received, error)) {
         binding.hints().learn(received);
         message.resize(received);  // shrinking: no allocation, cannot throw
         return true;
@@ -528,13 +542,12 @@ class batch_sink {
   // The waiting message did not fit: grow to its size (it stays queued),
   // never past the slot's maximum.
   static bool fit(port_binding& binding, message_type& message) noexcept {
-    const HANDLE handle = binding.handle();
     DWORD max_size = 0;
     DWORD next = 0;
+    DWORD error = ERROR_SUCCESS;
     std::error_code ec;
-    if (handle == nullptr ||
-        ::GetMailslotInfo(handle, &max_size, &next, nullptr, nullptr) == FALSE ||
-        next == MAILSLOT_NO_MESSAGE || mailslot::detail::exceeds_maximum(next, max_size, ec)) {
+    if (!binding.info(&max_size, &next, nullptr, error) || next == MAILSLOT_NO_MESSAGE ||
+        mailslot::detail::exceeds_maximum(next, max_size, ec)) {
       return false;
     }
     if (next <= message.size()) {
@@ -542,17 +555,6 @@ class batch_sink {
     }
     message.clear();  // nothing to keep: growing copies nothing
     return resize(message, next, ec);
-  }
-
-  // How many messages wait (GetMailslotInfo); 0 if that cannot be told.
-  static DWORD waiting(port_binding& binding) noexcept {
-    const HANDLE handle = binding.handle();
-    DWORD count = 0;
-    if (handle == nullptr ||
-        ::GetMailslotInfo(handle, nullptr, nullptr, &count, nullptr) == FALSE) {
-      return 0;
-    }
-    return count;
   }
 
   // Leaves the list holding `count` messages (shrinking cannot throw).
@@ -565,6 +567,7 @@ class batch_sink {
   Messages* messages_;
   std::size_t max_;
   std::optional<reused_sink<message_type>> first_;
+  const port_binding::read_slot* slot_ = nullptr;  // the first read's, while the operation runs
   bool first_waited_ = false;
 };
 
@@ -637,7 +640,7 @@ class read_op {
     }
     if (!ec) {
       if constexpr (Sink::batches) {
-        sink_.first_waited(binding->waited(*slot));
+        sink_.first_read(*slot, binding->waited(*slot));
       }
       result_type message(sink_.take(*binding, received));
       finish();
@@ -831,13 +834,14 @@ class read_op {
   bool grow(std::error_code& ec) noexcept {
     DWORD max_size = 0;
     DWORD next = 0;
-    const HANDLE handle = ticket_.handle();
-    if (handle == nullptr) {
+    DWORD error = ERROR_SUCCESS;
+    port_binding* binding = ticket_.binding();
+    if (binding == nullptr || binding->handle() == nullptr) {
       ec = errc::not_open;
       return false;
     }
-    if (::GetMailslotInfo(handle, &max_size, &next, nullptr, nullptr) == FALSE) {
-      ec = mailslot::detail::last_error();
+    if (!binding->info(&max_size, &next, nullptr, error)) {
+      ec = std::error_code(static_cast<int>(error), std::system_category());  // (see fail())
       return false;
     }
     if (mailslot::detail::exceeds_maximum(next, max_size, ec)) {

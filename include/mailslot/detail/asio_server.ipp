@@ -39,8 +39,8 @@ using error_code = MAILSLOT_DETAIL_ASIO_ERROR_CODE;
 /// function, and the kernel's completion packet is the cheapest way to defer
 /// it (a read completed at once and then posted to the port costs a
 /// PostQueuedCompletionStatus more; the benchmark measures both). A batch
-/// read (async_read_some_messages()) completes through the port once, and
-/// takes the messages waiting behind its first without a packet each. Several reads may be outstanding; Windows hands messages
+/// read (async_read_some_messages()) completes once, and takes the messages
+/// waiting behind its first without a packet each. Several reads may be outstanding; Windows hands messages
 /// to their ReadFiles in the order those were issued (a read that grew its
 /// container issues a new one, behind the others, and so does a read that
 /// the slot's timeout ended: see below), and their handlers may run in any
@@ -263,33 +263,42 @@ class basic_server {
   /// (std::vector<std::string>, std::vector<std::vector<std::byte>>, ...).
   /// Completes once, with `(error_code, std::size_t count)`: `messages`
   /// then holds exactly `count` messages (1 to `max`), in the order they
-  /// were queued, each exactly sized; elements past them are removed.
+  /// were queued, each exactly sized; the elements past them are removed.
   ///
   ///   std::vector<std::string> batch;
   ///   std::size_t n = co_await slot.async_read_some_messages(64, batch, asio::use_awaitable);
   ///
-  /// The first message is read as async_read(Container&, token) reads one
-  /// (into `messages[0]`; it may wait for a completion packet, and honours
-  /// cancellation as every read does). Those already queued behind it are
-  /// then taken at once, each by a ReadFile that queues no completion packet
-  /// (its OVERLAPPED's event has the low-order bit set): so a burst costs one
-  /// packet per operation, not one per message. Taking stops at `max`; when
-  /// nothing more is waiting (after a first read that had to wait, the
-  /// messages GetMailslotInfo counts then are taken; after one that found
-  /// its message waiting, ReadFiles go on until one would wait, and that one
-  /// is cancelled at once); or at anything that would fail (the server
-  /// closed, a message larger than the slot's maximum, memory): the rest
-  /// stays queued for the next read, which reports the failure. (A cancellation that comes after
-  /// the first message was read does not end the operation early: it
-  /// completes with what it took.)
-  /// A message taken is never dropped. The elements the list holds are
-  /// reused: a message that fits one's capacity costs one ReadFile and no
-  /// allocation. On failure (nothing was read) `messages` is empty. It must stay valid, and untouched, until the
-  /// operation completes.
-  /// \tparam Messages  a resizable, indexable list of containers
-  ///                   mailslot::server::read(Container&) takes
+  /// The first message is read as async_read(Container&, token) reads one,
+  /// into `messages[0]`: it may wait, it completes through the context's
+  /// port, and cancellation ends it as any read. The messages queued behind
+  /// it are then taken at once, on the thread that runs its completion, each
+  /// by a ReadFile that queues no completion packet (its OVERLAPPED's event
+  /// has the low-order bit set): a burst costs one packet per operation, not
+  /// one per message. After a first read that had to wait, the messages
+  /// GetMailslotInfo counts then are taken; after one that found its message
+  /// waiting (a queue that may be long, which Wine's GetMailslotInfo would
+  /// walk), ReadFiles go on until one would wait, and that one is cancelled
+  /// at once. Taking stops at `max` (which also bounds how long the
+  /// completion keeps its thread); when another read of this server is
+  /// outstanding (it may hold a message queued before the next one, and
+  /// messages reach reads in the order the reads were issued); when the
+  /// operation is cancelled, or the server released or closed, meanwhile;
+  /// and before anything that would fail (a message larger than the slot's
+  /// maximum, memory). The rest stays queued for the next read, which
+  /// reports a failure. A message the operation took is delivered with the
+  /// others (it is lost only as any completed read's is: with its handler,
+  /// when the context is destroyed before running it). The elements the
+  /// list already holds are reused: a message that fits one's capacity
+  /// costs one ReadFile and no allocation; a new element is offered about
+  /// what recent messages needed. On failure (nothing was read) `messages`
+  /// is empty. It must stay valid, and untouched, until the operation
+  /// completes.
+  /// \tparam Messages  a list of byte containers, as for
+  ///                   mailslot::server::read(Container&): sized, resizable
+  ///                   and indexable (std::vector, std::deque)
   /// \param max       how many messages at most: 1 or more, or the
-  ///                  operation fails with std::errc::invalid_argument
+  ///                  operation fails with std::errc::invalid_argument (and
+  ///                  `messages` is emptied)
   /// \param messages  the list that receives them
   /// \param token     the completion token
   /// \return what the token makes of the operation

@@ -124,6 +124,25 @@ class port_binding final : public async_binding {
     release();
   }
 
+  /// The handle is about to be closed: nothing of this binding's touches it
+  /// any more (the reads outstanding end when it closes).
+  void closing() noexcept override { detach(); }
+
+  /// GetMailslotInfo on the handle, under the lock that detach() takes, so
+  /// that it never asks a handle that is closing; ERROR_INVALID_HANDLE once
+  /// it is gone.
+  bool info(DWORD* max_size, DWORD* next, DWORD* count, DWORD& error) const noexcept {
+    ::AcquireSRWLockShared(&lock_);
+    BOOL done = FALSE;
+    error = ERROR_INVALID_HANDLE;
+    if (handle_ != nullptr) {
+      done = ::GetMailslotInfo(handle_, max_size, next, count, nullptr);
+      error = done != FALSE ? ERROR_SUCCESS : ::GetLastError();
+    }
+    ::ReleaseSRWLockShared(&lock_);
+    return done != FALSE;
+  }
+
   /// The handle to read, or nullptr once it is closed.
   [[nodiscard]] HANDLE handle() const noexcept {
     ::AcquireSRWLockShared(&lock_);
@@ -195,19 +214,21 @@ class port_binding final : public async_binding {
     return outcome;
   }
 
-  /// Takes a message that is already waiting, for an operation whose read
-  /// has just ended with one: a ReadFile into `data` whose OVERLAPPED event
-  /// has its low-order bit set, so that no packet goes to the port (the
-  /// reader completes it here). A ReadFile that would wait (nothing is
-  /// waiting, or another read of the handle is ahead of it) is cancelled at
-  /// once; one that took a message meanwhile delivers it. Under the lock, as
-  /// start_read(): it does not start on a handle that is going
-  /// (ERROR_INVALID_HANDLE). (A cancellation of the operation that comes
-  /// meanwhile does not stop it: what it takes is delivered with the
-  /// message its read took.) Returns whether it took a message (`received`
-  /// bytes); otherwise `error` says why not. Waits only for a cancelled
-  /// ReadFile to end.
-  bool read_waiting(void* data, DWORD size, DWORD& received, DWORD& error) noexcept {
+  /// Takes a message that is already waiting, for the operation of `slot`,
+  /// whose read has just ended with one: a ReadFile into `data` whose
+  /// OVERLAPPED event has its low-order bit set, so that no packet goes to
+  /// the port (the reader completes it here). A ReadFile that would wait is
+  /// cancelled at once; one that took a message meanwhile delivers it. Under
+  /// the lock, as start_read(), it does not start once the operation is
+  /// cancelled (cancel(), release(), close(): ERROR_OPERATION_ABORTED), on
+  /// a handle that is going (ERROR_INVALID_HANDLE), or while another read of
+  /// the binding is outstanding (ERROR_BUSY): that one was issued after this
+  /// operation's first and may hold a message queued before the one this
+  /// would take, and its handler must not see a later message first.
+  /// Returns whether it took a message (`received` bytes); otherwise `error`
+  /// says why not. Waits only for a cancelled ReadFile to end.
+  bool read_waiting(const read_slot& slot, void* data, DWORD size, DWORD& received,
+                    DWORD& error) noexcept {
     received = 0;
     const HANDLE event = take_event(error);
     if (event == nullptr) {
@@ -219,8 +240,12 @@ class port_binding final : public async_binding {
     HANDLE handle = nullptr;
     BOOL done = FALSE;
     ::AcquireSRWLockExclusive(&lock_);
-    if (handle_ == nullptr) {
+    if (slot.cancelled) {
+      error = ERROR_OPERATION_ABORTED;
+    } else if (handle_ == nullptr) {
       error = ERROR_INVALID_HANDLE;
+    } else if (active_ != &slot || slot.next != nullptr) {
+      error = ERROR_BUSY;
     } else {
       handle = handle_;
       done = ::ReadFile(handle, data, size, nullptr, &overlapped);

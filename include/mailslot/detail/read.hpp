@@ -245,6 +245,9 @@ inline void set_timer(PTP_TIMER timer, DWORD ms) noexcept {
 
 /// Containers a message can be read into: contiguous, resizable, of one-byte
 /// trivially copyable elements (std::string, std::vector<std::byte>, ...).
+/// Their resize() to a smaller size must not throw (as the standard
+/// containers' cannot): the readers shrink a container to its message once
+/// the message is read, where a throw could only lose it.
 template <class C, class = void>
 struct is_byte_container : std::false_type {};
 template <class C>
@@ -261,14 +264,14 @@ template <class C>
 using if_byte_container = std::enable_if_t<is_byte_container<C>::value, int>;
 
 /// Lists of messages a batch read fills (std::vector<std::string>,
-/// std::deque<std::vector<std::byte>>, ...): resizable, indexable, of byte
-/// containers.
+/// std::deque<std::vector<std::byte>>, ...): sized, resizable, indexable, of
+/// byte containers; as for those, resize() to a smaller size must not throw.
 template <class C, class = void>
 struct is_message_list : std::false_type {};
 template <class C>
-struct is_message_list<
-    C, std::void_t<typename C::value_type, decltype(std::declval<C&>().resize(std::size_t{})),
-                   decltype(std::declval<C&>()[std::size_t{}])>>
+struct is_message_list<C, std::void_t<typename C::value_type, decltype(std::declval<C&>().size()),
+                                      decltype(std::declval<C&>().resize(std::size_t{})),
+                                      decltype(std::declval<C&>()[std::size_t{}])>>
     : std::bool_constant<
           !std::is_const_v<C> && is_byte_container<typename C::value_type>::value &&
           std::is_same_v<decltype(std::declval<C&>()[std::size_t{}]), typename C::value_type&>> {};
@@ -289,6 +292,11 @@ class async_binding {
 
   /// The handle is closed (or given away): release the binding. May free it.
   virtual void unbind() noexcept = 0;
+
+  /// The handle is about to be closed (unbind() follows once it is): a
+  /// binding that reads it itself stops doing so, so that nothing reads a
+  /// handle value that is closed, and may already name another object.
+  virtual void closing() noexcept {}
 
   /// The server that claimed its reads for this binding's reader (see
   /// read_state::claim()) is closing, moving, releasing its handle or going:
