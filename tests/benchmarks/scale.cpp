@@ -1640,16 +1640,6 @@ class deep_pool {
 };
 
 #if MAILSLOT_BENCH_ASIO
-// Whether the Asio server has the batch read (async_read_some_messages).
-template <class Server, class = void>
-struct has_batch_read : std::false_type {};
-template <class Server>
-struct has_batch_read<Server, std::void_t<decltype(std::declval<Server&>().async_read_some_messages(
-                                  std::size_t{1}, std::declval<std::vector<std::string>&>(),
-                                  std::declval<void (*)(std::error_code, std::size_t)>()))>>
-    : std::true_type {};
-constexpr bool batch_read_available = has_batch_read<mailslot::asio::server>::value;
-
 // How many messages one batch read takes at most.
 constexpr std::size_t batch_max = 64;
 
@@ -1675,26 +1665,21 @@ struct deep_asio {
     });
   }
   void read_some() {
-    if constexpr (has_batch_read<Server>::value) {
-      const auto most =
-          static_cast<std::size_t>(std::min<long long>(static_cast<long long>(batch_max), left));
-      server.async_read_some_messages(most, batch,
-                                      [this](const std::error_code& ec, std::size_t n) {
-                                        if (ec || n == 0 || n > batch.size()) {
-                                          slot.failed();
-                                          return;
-                                        }
-                                        for (std::size_t i = 0; i < n; ++i) {
-                                          slot.take(batch[i]);
-                                        }
-                                        left -= static_cast<long long>(n);
-                                        if (left > 0) {
-                                          read_some();
-                                        }
-                                      });
-    } else {
-      slot.failed();
-    }
+    const auto most =
+        static_cast<std::size_t>(std::min<long long>(static_cast<long long>(batch_max), left));
+    server.async_read_some_messages(most, batch, [this](const std::error_code& ec, std::size_t n) {
+      if (ec || n == 0 || n != batch.size()) {
+        slot.failed();
+        return;
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        slot.take(batch[i]);
+      }
+      left -= static_cast<long long>(n);
+      if (left > 0) {
+        read_some();
+      }
+    });
   }
 };
 #endif
@@ -1878,11 +1863,7 @@ bool deep(const deep_config& config, bool print) {
   run_group(windows, direct, "/async");
   run_group(windows, {deep_form::pool}, "");
 #if MAILSLOT_BENCH_ASIO
-  if constexpr (batch_read_available) {
-    run_group(windows, {deep_form::asio_read, deep_form::asio_batch}, "");
-  } else {
-    run_group(windows, {deep_form::asio_read}, "");
-  }
+  run_group(windows, {deep_form::asio_read, deep_form::asio_batch}, "");
 #endif
   if (print) {
     for (const std::string& name : order) {
@@ -1905,14 +1886,7 @@ bool deep(const deep_config& config, bool print) {
       }
       std::printf("%s%s)\n", line.c_str(), calls.c_str());
     }
-#if MAILSLOT_BENCH_ASIO
-    if constexpr (!batch_read_available) {
-      std::printf(
-          "deep %s: (not measured: this build's mailslot::asio::server has no "
-          "async_read_some_messages)\n",
-          deep_form_name(deep_form::asio_batch));
-    }
-#endif
+
     std::printf(
         "\ndeep: %.0f s in all\n",
         std::chrono::duration<double>(std::chrono::steady_clock::now() - deep_start).count());
