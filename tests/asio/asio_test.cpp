@@ -734,15 +734,22 @@ TEMPLATE_TEST_CASE("an asio read whose handle goes while it grows ends as not_op
   typename F::io_context io;
   const std::string name = unique_slot_name("asio-grow-closed");
   typename F::server slot(io, windows_kind_slot(name));
-  // (Armed: the next GetMailslotInfo first closes the adopted server under the
-  // Asio server that asked, as a close from elsewhere would.)
-  mailslot_test::before_next_call<mailslot_test::get_mailslot_info_tag> info;
-  REQUIRE(info.installed());
+  // The adopted server is closed under the Asio server while the read grows
+  // its container for a message larger than the first offer (from the
+  // container's second resize, after GetMailslotInfo told the size), as a
+  // close from elsewhere would.
+  fragile_bytes box;
+  int resizes = 0;
+  box.on_resize = [&] {
+    if (++resizes == 2) {
+      slot.next_layer().close();
+    }
+  };
   std::optional<typename F::error_code> result;
-  slot.async_read([&](const typename F::error_code& ec, std::string) { result = ec; });
-  info.arm([&] { slot.next_layer().close(); });
+  slot.async_read(box, [&](const typename F::error_code& ec, std::size_t) { result = ec; });
   mailslot::client::open(name).write(std::string(std::size_t{100} << 10U, 'g'));  // > first offer
   run_until(io, [&] { return result.has_value(); });
+  CHECK(resizes == 2);
   CHECK(std::error_code(*result) == mailslot::errc::not_open);
 }
 
