@@ -288,9 +288,9 @@ class basic_server {
   /// reports a failure. A message the operation took is delivered with the
   /// others (it is lost only as any completed read's is: with its handler,
   /// when the context is destroyed before running it). The elements the
-  /// list already holds are reused: a message that fits one's capacity
-  /// costs one ReadFile and no allocation; a new element is offered about
-  /// what recent messages needed. On failure (nothing was read) `messages`
+  /// list already holds are reused: while messages keep about the same
+  /// sizes, a message costs one ReadFile and no allocation; a new element
+  /// is offered about what recent messages needed. On failure (nothing was read) `messages`
   /// is empty. It must stay valid, and untouched, until the operation
   /// completes.
   /// \tparam Messages  a list of byte containers, as for
