@@ -415,10 +415,10 @@ struct pool_inbox {
 }  // namespace
 
 TEST_CASE(
-    "the thread pool reader takes 4 writer threads x 10,000 messages of up to 64 KiB: none lost, "
+    "the thread pool reader takes 4 writer threads x 6,000 messages of up to 64 KiB: none lost, "
     "corrupted or reordered",
     "[stress][pool]") {
-  constexpr std::uint32_t per_writer = 10000;
+  constexpr std::uint32_t per_writer = 6000;
   auto server = mailslot_test::make_server<mailslot_test::nt_create_mailslot>(
       "stress-pool", mailslot::wait_forever);
   pool_inbox inbox;
