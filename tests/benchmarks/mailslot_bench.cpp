@@ -543,6 +543,38 @@ const char* listener_name(listener l) {
   return "?";
 }
 
+#if MAILSLOT_BENCH_ASIO
+// Listens through an Asio server on an io_context of its own, run by one
+// thread: `read(server, again)` starts a read whose handler takes what it
+// read and calls again() for the next (none once the listening ends).
+template <class Read>
+listening_sample listen_asio(const mailslot::name& slot, std::size_t size, int count,
+                             arrivals& into, Read read) {
+  ::asio::io_context io;
+  mailslot::asio::server server(io, windows_kind(slot));
+  bool stopping = false;  // (on the io_context's thread)
+  std::function<void()> next;
+  next = [&] {
+    read(server, [&] {
+      if (!stopping) {
+        next();
+      }
+    });
+  };
+  next();
+  auto work = ::asio::make_work_guard(io);
+  std::thread runner([&] { io.run(); });
+  const listening_sample result = measure_listening(server.next_layer().name(), size, count, into);
+  work.reset();
+  ::asio::post(io, [&] {
+    stopping = true;  // a read whose message is already on its way starts no other
+    server.cancel();
+  });
+  runner.join();
+  return result;
+}
+#endif
+
 // One listener on a fresh slot: `count` messages one at a time, then a burst.
 listening_sample listen_once(listener way, const mailslot::name& slot, std::size_t size,
                              int count) {
@@ -588,65 +620,32 @@ listening_sample listen_once(listener way, const mailslot::name& slot, std::size
       break;
     }
 #if MAILSLOT_BENCH_ASIO
-    case listener::asio: {
-      ::asio::io_context io;
-      mailslot::asio::server server(io, windows_kind(slot));
-      bool stopping = false;  // (on the io_context's thread)
-      std::function<void()> next;
-      next = [&] {
-        server.async_read([&](const std::error_code& ec, std::string message) {
+    case listener::asio:
+      result = listen_asio(slot, size, count, into, [&](auto& server, auto again) {
+        server.async_read([&, again](const std::error_code& ec, std::string message) {
           if (!ec) {
             into.take(message, size);
-            if (!stopping) {
-              next();
-            }
+            again();
           }
         });
-      };
-      next();
-      auto work = ::asio::make_work_guard(io);
-      std::thread runner([&] { io.run(); });
-      result = measure_listening(server.next_layer().name(), size, count, into);
-      work.reset();
-      ::asio::post(io, [&] {
-        stopping = true;  // a read whose message is already on its way starts no other
-        server.cancel();
       });
-      runner.join();
       break;
-    }
     case listener::asio_batch: {
       // async_read_some_messages into one list, reused.
-      ::asio::io_context io;
-      mailslot::asio::server server(io, windows_kind(slot));
-      bool stopping = false;  // (on the io_context's thread)
       std::vector<std::string> batch;
       int completions = 0;
-      std::function<void()> next;
-      next = [&] {
+      result = listen_asio(slot, size, count, into, [&](auto& server, auto again) {
         server.async_read_some_messages(listening_batch, batch,
-                                        [&](const std::error_code& ec, std::size_t) {
+                                        [&, again](const std::error_code& ec, std::size_t) {
                                           if (!ec) {
                                             ++completions;
                                             for (const std::string& message : batch) {
                                               into.take(message, size);
                                             }
-                                            if (!stopping) {
-                                              next();
-                                            }
+                                            again();
                                           }
                                         });
-      };
-      next();
-      auto work = ::asio::make_work_guard(io);
-      std::thread runner([&] { io.run(); });
-      result = measure_listening(server.next_layer().name(), size, count, into);
-      work.reset();
-      ::asio::post(io, [&] {
-        stopping = true;
-        server.cancel();
       });
-      runner.join();
       // (Messages sent one at a time complete one each: the rest is the burst's.)
       result.per_completion =
           completions > count ? static_cast<double>(count) / (completions - count) : 0.0;

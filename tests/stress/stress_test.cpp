@@ -5,6 +5,8 @@
 #include <mailslot/mailslot.hpp>
 #include <mailslot/thread_pool_reader.hpp>
 
+#include "scale_support.hpp"
+
 #include <support/process.hpp>
 #include <support/slot_kinds.hpp>
 #include <support/slot_name.hpp>
@@ -67,42 +69,10 @@ struct stream_checker {
   }
 };
 
-// Bytes in use in this process's heaps (HeapWalk over GetProcessHeaps):
-// what the program and the library allocate, without the thread stacks that
-// a thread pool adds and removes as it sees fit.
-std::size_t heap_bytes() {
-  std::vector<HANDLE> heaps(64);
-  const DWORD count = ::GetProcessHeaps(static_cast<DWORD>(heaps.size()), heaps.data());
-  heaps.resize((std::min)(static_cast<std::size_t>(count), heaps.size()));
-  std::size_t total = 0;
-  for (const HANDLE heap : heaps) {
-    if (::HeapLock(heap) == FALSE) {
-      continue;
-    }
-    PROCESS_HEAP_ENTRY entry{};
-    while (::HeapWalk(heap, &entry) != FALSE) {
-      if ((entry.wFlags & PROCESS_HEAP_ENTRY_BUSY) != 0) {
-        total += entry.cbData;
-      }
-    }
-    ::HeapUnlock(heap);
-  }
-  return total;
-}
-
-// Committed private memory of this process, summed over its address space
-// with VirtualQuery (GetProcessMemoryInfo's PrivateUsage reads 0 under Wine 10).
+// The scale cases' measures (scale_support.hpp), as this file's sizes.
+std::size_t heap_bytes() { return static_cast<std::size_t>(mailslot_test::scale::heap_bytes()); }
 std::size_t private_bytes() {
-  std::size_t total = 0;
-  MEMORY_BASIC_INFORMATION region{};
-  for (auto* address = static_cast<unsigned char*>(nullptr);
-       ::VirtualQuery(address, &region, sizeof(region)) == sizeof(region);
-       address = static_cast<unsigned char*>(region.BaseAddress) + region.RegionSize) {
-    if (region.State == MEM_COMMIT && region.Type == MEM_PRIVATE) {
-      total += region.RegionSize;
-    }
-  }
-  return total;
+  return static_cast<std::size_t>(mailslot_test::scale::private_bytes());
 }
 
 }  // namespace
